@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// On Linux the matrix products go through OpenBLAS (a system-library target); on Apple
+// platforms through Accelerate. `cblas_sgemm` is called from one place: MesaCore/BLAS.swift.
+let package = Package(
+    name: "Mesa",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Mesa", targets: ["Mesa"]),
+        .executable(name: "mesa", targets: ["MesaCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS",
+            path: "Sources/CBLAS",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "MesaCore",
+            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]
+        ),
+        .target(name: "MesaNN", dependencies: ["MesaCore"]),
+        .target(name: "MesaOptim", dependencies: ["MesaCore", "MesaNN"]),
+        .target(name: "Mesa", dependencies: ["MesaCore", "MesaNN", "MesaOptim"]),
+        .executableTarget(
+            name: "MesaCLI",
+            dependencies: ["Mesa", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .target(name: "MesaTestSupport", dependencies: ["MesaCore"], path: "Tests/MesaTestSupport"),
+        .testTarget(name: "MesaCoreTests", dependencies: ["MesaCore", "MesaTestSupport"]),
+        .testTarget(name: "MesaNNTests", dependencies: ["MesaNN", "MesaTestSupport"]),
+        .testTarget(name: "MesaOptimTests", dependencies: ["MesaOptim", "MesaTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import Mesa
+print("mesa")
