@@ -149,13 +149,6 @@ extension Tensor: CustomStringConvertible {
     }
 }
 
-extension Tensor: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
-    /// A scalar tensor from a literal, so that `x * 2` and `x + 0.5` read naturally.
-    public init(floatLiteral value: Float) { self.init(value) }
-    /// A scalar tensor from a literal.
-    public init(integerLiteral value: Int) { self.init(Float(value)) }
-}
-
 extension Tensor {
     /// Whether two tensors have the same shape and elements within `tolerance` (absolute plus
     /// relative to the larger magnitude).
