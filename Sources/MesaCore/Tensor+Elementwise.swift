@@ -5,9 +5,10 @@ import Foundation
 // operations (see GradientNode.swift), so they can be differentiated again.
 
 extension Tensor {
-    /// Applies `body` to every element.
-    @inline(__always)
-    func map(_ body: (Float) -> Float) -> Tensor {
+    /// Applies `body` to every element. The result records no gradient (use the
+    /// differentiable operations for anything that must be trained through).
+    @inlinable
+    public func map(_ body: (Float) -> Float) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
         let source = storage.base, destination = result.storage.base
         for index in 0..<scalarCount { destination[index] = body(source[index]) }
