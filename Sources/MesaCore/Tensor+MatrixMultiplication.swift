@@ -7,6 +7,7 @@ extension Tensor {
     /// (NumPy's `matmul`). A rank-1 left operand is a row vector and a rank-1 right operand a
     /// column vector; that dimension is removed from the result.
     public func matmul(_ other: Tensor) -> Tensor {
+        if rank == 1 && other.rank == 1 { return Tensor.matmul(unsqueezed(at: 0), other.unsqueezed(at: 1)).reshaped(to: []) }
         if rank == 1 { return unsqueezed(at: 0).matmul(other).squeezed(at: -2) }
         if other.rank == 1 { return matmul(other.unsqueezed(at: 1)).squeezed(at: -1) }
         return Tensor.matmul(self, other)

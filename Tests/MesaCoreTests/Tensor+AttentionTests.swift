@@ -1,0 +1,58 @@
+import MesaCore
+import MesaTestSupport
+import XCTest
+
+final class TensorAttentionTests: XCTestCase {
+    /// softmax(q·k/√d) v computed with plain loops for one [queries, d] × [keys, d] problem.
+    func naiveAttention(_ q: [[Float]], _ k: [[Float]], _ v: [[Float]], allowed: (Int, Int) -> Bool) -> [[Float]] {
+        let scale = 1 / Float(q[0].count).squareRoot()
+        return q.enumerated().map { i, query in
+            let keys = k.indices.filter { allowed(i, $0) }
+            let scores = keys.map { j in zip(query, k[j]).map(*).reduce(0, +) * scale }
+            let m = scores.max() ?? 0
+            let weights = scores.map { Foundation.exp($0 - m) }
+            let total = weights.reduce(0, +)
+            return (0..<v[0].count).map { c in zip(keys, weights).map { v[$0][c] * $1 }.reduce(0, +) / total }
+        }
+    }
+
+    func rows(_ t: Tensor) -> [[Float]] {
+        let n = t.shape.last!
+        return stride(from: 0, to: t.scalarCount, by: n).map { Array(t.scalars[$0..<($0 + n)]) }
+    }
+
+    func testAgainstNaiveLoopsWithAndWithoutMasks() {
+        var generator = RandomGenerator(seed: 110)
+        let q = Tensor.randomNormal([5, 4], using: &generator), k = Tensor.randomNormal([6, 4], using: &generator)
+        let v = Tensor.randomNormal([6, 3], using: &generator)
+        let custom = Tensor.randomBernoulli([5, 6], probability: 0.6, using: &generator).maskedFill(where: Tensor.eye(6).slice(alongAxis: 0, from: 0, to: 5), with: 1)
+        let masks: [(Tensor?, (Int, Int) -> Bool)] = [
+            (nil, { _, _ in true }),
+            (Tensor.causalMask(size: 6).slice(alongAxis: 0, from: 0, to: 5), { $1 <= $0 }),
+            (custom, { custom[$0, $1] != 0 }),
+        ]
+        for (mask, allowed) in masks {
+            let result = Tensor.scaledDotProductAttention(query: q, key: k, value: v, mask: mask)
+            let expected = naiveAttention(rows(q), rows(k), rows(v), allowed: allowed)
+            for (a, b) in zip(result.scalars, expected.flatMap { $0 }) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        }
+    }
+
+    func testGradients() {
+        let inputs = GradientCheck.randomInputs([[2, 4, 3], [2, 5, 3], [2, 5, 2]], seed: 111)
+        let mask = Tensor.causalMask(size: 5).slice(alongAxis: 0, from: 0, to: 4)
+        GradientCheck.assertMatches({ Tensor.scaledDotProductAttention(query: $0[0], key: $0[1], value: $0[2]) }, at: inputs)
+        GradientCheck.assertMatches({ Tensor.scaledDotProductAttention(query: $0[0], key: $0[1], value: $0[2], mask: mask) }, at: inputs)
+    }
+
+    func testBadShapes() {
+        XCTAssertThrowsError(try withTensorErrors {
+            Tensor.scaledDotProductAttention(query: Tensor.zeros([2, 3]), key: Tensor.zeros([2, 4]), value: Tensor.zeros([2, 4]))
+        })
+        XCTAssertThrowsError(try withTensorErrors {
+            Tensor.scaledDotProductAttention(query: Tensor.zeros([2, 3]), key: Tensor.zeros([4, 3]), value: Tensor.zeros([4, 3]), mask: Tensor.ones([3, 3]))
+        })
+    }
+}
+
+import Foundation
