@@ -1,0 +1,127 @@
+import MesaNN
+
+/// A snapshot of an ``Optimizer``'s state as plain Codable data, for checkpoints.
+///
+/// Per-parameter entries are keyed by position in ``Optimizer/parameters`` (the order of
+/// `Module.parameters`, which is declaration order) and carry the parameter's shape so that a
+/// snapshot from a different model is refused. Floats survive a JSON round trip exactly
+/// (`JSONEncoder` writes the shortest decimal that reads back to the same `Float`), so
+/// resuming from a saved snapshot continues bit for bit. Non-finite buffer values need a
+/// `nonConformingFloatEncodingStrategy` to be written as JSON.
+public struct OptimizerState: Codable, Equatable, Sendable {
+    /// The state of one parameter.
+    public struct ParameterState: Codable, Equatable, Sendable {
+        /// The parameter's shape.
+        public var shape: [Int]
+        /// How many steps updated this parameter: fewer than the optimizer's step count when the
+        /// parameter had no gradient at some steps. Adam's bias correction uses this count.
+        public var stepCount: Int
+        /// The algorithm's buffers by name (e.g. `"firstMoment"`), each `shape`'s element count
+        /// long, in row-major order.
+        public var buffers: [String: [Float]]
+
+        /// Creates the state of one parameter.
+        public init(shape: [Int], stepCount: Int, buffers: [String: [Float]]) {
+            self.shape = shape
+            self.stepCount = stepCount
+            self.buffers = buffers
+        }
+    }
+
+    /// The algorithm's name: `"SGD"`, `"Adam"`, `"AdamW"` or `"Lion"`.
+    public var algorithm: String
+    /// The number of ``Optimizer/step()`` calls.
+    public var stepCount: Int
+    /// The learning rate at the time of the snapshot.
+    public var learningRate: Float
+    /// The fixed hyperparameters by name (Boolean options as 0 or 1), checked on loading.
+    public var hyperparameters: [String: Float]
+    /// One entry per parameter, in the optimizer's order.
+    public var parameters: [ParameterState]
+
+    /// Creates a snapshot.
+    public init(
+        algorithm: String, stepCount: Int, learningRate: Float, hyperparameters: [String: Float],
+        parameters: [ParameterState]
+    ) {
+        self.algorithm = algorithm
+        self.stepCount = stepCount
+        self.learningRate = learningRate
+        self.hyperparameters = hyperparameters
+        self.parameters = parameters
+    }
+}
+
+/// The error thrown by ``Optimizer/load(_:)`` when a snapshot does not fit the optimizer: another
+/// algorithm, other hyperparameters, another number or shape of parameters, or missing buffers.
+public struct OptimizerStateMismatch: Error, CustomStringConvertible, Equatable, Sendable {
+    /// What does not fit, naming the values on both sides.
+    public let message: String
+
+    /// Creates the error.
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { "OptimizerStateMismatch: \(message)" }
+}
+
+extension OptimizerState {
+    /// Throws unless this snapshot fits an optimizer described by the arguments.
+    func validate(
+        algorithm: String, hyperparameters: [String: Float], parameters: [Parameter], bufferNames: Set<String>
+    ) throws {
+        guard self.algorithm == algorithm else {
+            throw OptimizerStateMismatch("the state of a \(self.algorithm) optimizer cannot be loaded into \(algorithm)")
+        }
+        for name in Set(hyperparameters.keys).union(self.hyperparameters.keys).sorted()
+        where self.hyperparameters[name] != hyperparameters[name] {
+            func show(_ value: Float?) -> String { value.map { "\($0)" } ?? "absent" }
+            throw OptimizerStateMismatch(
+                "\(algorithm) hyperparameter '\(name)' is \(show(self.hyperparameters[name])) in the state but "
+                    + "\(show(hyperparameters[name])) in this optimizer (to change it deliberately, set it after loading)")
+        }
+        guard stepCount >= 0 else { throw OptimizerStateMismatch("negative step count \(stepCount)") }
+        guard self.parameters.count == parameters.count else {
+            throw OptimizerStateMismatch(
+                "the state holds \(self.parameters.count) parameters but this \(algorithm) optimizer has \(parameters.count)")
+        }
+        for (index, (saved, parameter)) in zip(self.parameters, parameters).enumerated() {
+            guard saved.shape == parameter.shape else {
+                throw OptimizerStateMismatch("parameter \(index) has shape \(saved.shape) in the state but \(parameter.shape) here")
+            }
+            guard (0...stepCount).contains(saved.stepCount) else {
+                throw OptimizerStateMismatch(
+                    "parameter \(index) has step count \(saved.stepCount), outside 0...\(stepCount) (the optimizer's step count)")
+            }
+            guard Set(saved.buffers.keys) == bufferNames else {
+                throw OptimizerStateMismatch(
+                    "parameter \(index) has buffers \(saved.buffers.keys.sorted()) in the state but \(algorithm) needs \(bufferNames.sorted())")
+            }
+            let count = parameter.value.scalarCount
+            for (name, buffer) in saved.buffers where buffer.count != count {
+                throw OptimizerStateMismatch(
+                    "buffer '\(name)' of parameter \(index) holds \(buffer.count) values for a parameter of \(count) elements")
+            }
+        }
+    }
+
+    /// The buffer called `name` of every parameter, in order (after ``validate``).
+    func buffers(named name: String) -> [[Float]] {
+        parameters.map { $0.buffers[name] ?? [] }
+    }
+}
+
+extension OptimizerState {
+    /// A snapshot assembled from an optimizer's fields: `buffers[name][index]` is parameter
+    /// `index`'s buffer called `name`.
+    init(
+        algorithm: String, stepCount: Int, learningRate: Float, hyperparameters: [String: Float],
+        parameters: [Parameter], parameterStepCounts: [Int], buffers: [String: [[Float]]]
+    ) {
+        let entries = parameters.indices.map { index in
+            ParameterState(shape: parameters[index].shape, stepCount: parameterStepCounts[index],
+                           buffers: buffers.mapValues { $0[index] })
+        }
+        self.init(algorithm: algorithm, stepCount: stepCount, learningRate: learningRate,
+                  hyperparameters: hyperparameters, parameters: entries)
+    }
+}
