@@ -9,7 +9,8 @@ import MesaCore
 ///
 /// Shapes: query `[batch, queries, modelSize]`, key and value `[batch, keys, modelSize]` →
 /// `[batch, queries, modelSize]`. Any number of leading batch dimensions works, including none
-/// (`[sequence, modelSize]`). Internally the heads are `[batch, headCount, sequence, headSize]`.
+/// (`[sequence, modelSize]`); they are flattened into the one `batch` dimension of the heads
+/// `[batch, headCount, sequence, headSize]`, which a custom mask broadcasts against.
 ///
 /// Initialised as PyTorch's `nn.MultiheadAttention`: the query, key and value weights are
 /// Xavier-uniform over the stacked `[3·modelSize, modelSize]` input projection
