@@ -234,5 +234,16 @@ extension Tensor {
     }
 
     /// The elements as whole-number indices (for tensors produced by ``argmax(alongAxis:keepingDimensions:)``).
-    public var indices: [Int] { storage.buffer.map { Int($0) } }
+    ///
+    /// An element that is not a whole number in `−2²⁴…2²⁴` (NaN, infinite, fractional, huge) is
+    /// reported as an ``TensorError/Kind/indexOutOfRange`` error and read as −1.
+    public var indices: [Int] {
+        storage.buffer.map { value in
+            guard value == value.rounded(), Swift.abs(value) <= 16_777_216 else {
+                raise(TensorError(.indexOutOfRange, "indices: element \(value) of a tensor of shape \(shape) is not a whole-number index"))
+                return -1
+            }
+            return Int(value)
+        }
+    }
 }

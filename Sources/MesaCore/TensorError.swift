@@ -35,6 +35,12 @@ public struct TensorError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 
     public var description: String { "TensorError.\(kind.rawValue): \(message)" }
+
+    /// Reports an error the way tensor operations do: to the innermost ``withTensorErrors(_:)``
+    /// scope, or fatally outside one. Layers use it to name themselves in their messages.
+    public static func report(_ kind: Kind, _ message: String) {
+        raise(TensorError(kind, message))
+    }
 }
 
 /// Collects the first tensor error raised inside a ``withTensorErrors(_:)`` scope.
