@@ -34,5 +34,6 @@ public struct CheckpointError: Error, CustomStringConvertible, Equatable, Sendab
         self.message = message
     }
 
+    /// `CheckpointError.<kind>: <message>`.
     public var description: String { "CheckpointError.\(kind.rawValue): \(message)" }
 }

@@ -38,11 +38,10 @@ enum JSONValue {
         return value
     }
 
-    /// The value as an `Int` if it is a JSON integer literal (no fraction, no exponent) that
-    /// fits; `nil` otherwise, never a trap.
-    var integerValue: Int? {
-        guard case .number(let text) = self, text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || Parser.isDigit($0) })
-        else { return nil }
+    /// The value as an `Int` if it is a JSON literal of digits only (no sign, fraction or
+    /// exponent) that fits; `nil` otherwise, never a trap.
+    var naturalNumberValue: Int? {
+        guard case .number(let text) = self, text.utf8.allSatisfy(Parser.isDigit) else { return nil }
         return Int(text)  // nil on overflow
     }
 

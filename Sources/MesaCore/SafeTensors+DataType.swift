@@ -6,15 +6,25 @@ extension SafeTensors {
     /// nearest `Float` and overflows to ±infinity; integers above 2²⁴ in magnitude round;
     /// `BOOL` reads any nonzero byte as 1.
     public enum DataType: String, CaseIterable, Sendable {
+        /// IEEE 754 binary64 (`double`).
         case float64 = "F64"
+        /// IEEE 754 binary32 (`float`), Mesa's own type; read without conversion.
         case float32 = "F32"
+        /// IEEE 754 binary16 (half precision).
         case float16 = "F16"
+        /// bfloat16: the upper 16 bits of a binary32 (8 exponent, 7 fraction bits).
         case bfloat16 = "BF16"
+        /// Signed 64-bit integer.
         case int64 = "I64"
+        /// Signed 32-bit integer.
         case int32 = "I32"
+        /// Signed 16-bit integer.
         case int16 = "I16"
+        /// Signed 8-bit integer.
         case int8 = "I8"
+        /// Unsigned 8-bit integer.
         case uint8 = "U8"
+        /// One byte per element, 0 for false.
         case bool = "BOOL"
 
         /// The bytes one element occupies in the file.

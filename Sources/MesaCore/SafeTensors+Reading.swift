@@ -142,8 +142,11 @@ extension SafeTensors {
                 throw malformed("the \(key) of tensor '\(name)' is \(value.typeName), not an array")
             }
             return try elements.enumerated().map { index, element in
-                guard let number = element.integerValue, number >= 0 else {
-                    throw malformed("element \(index) of the \(key) of tensor '\(name)' is \(element.typeName), not a non-negative integer of at most \(Int.max)")
+                guard let number = element.naturalNumberValue else {
+                    if case .number(let text) = element, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                        throw malformed("element \(index) of the \(key) of tensor '\(name)' is \(text), larger than the largest Int \(Int.max)")
+                    }
+                    throw malformed("element \(index) of the \(key) of tensor '\(name)' is \(element.typeName), not a non-negative integer")
                 }
                 return number
             }
