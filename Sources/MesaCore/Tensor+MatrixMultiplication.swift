@@ -43,21 +43,26 @@ extension Tensor {
             let contiguous = Broadcasting.contiguousStrides(batch)
             let x = a.storage.base, y = b.storage.base, z = result.storage.base
             let lda = transposeA ? m : k, ldb = transposeB ? k : n
-            for index in 0..<batchCount {
-                var offsetA = 0, offsetB = 0, rest = index
-                for axis in 0..<batch.count {
-                    let position = rest / contiguous[axis]
-                    rest -= position * contiguous[axis]
-                    offsetA += position * stridesA[axis]
-                    offsetB += position * stridesB[axis]
+            // Many small products (attention heads) run in parallel, one BLAS call each; a few
+            // large ones run in turn, each split across threads inside BLAS.sgemm.
+            let splitBatches = batchCount >= Parallelism.threadCount && batchCount > 1
+            Parallelism.forEachRange(batchCount, minimumChunk: splitBatches ? 1 : batchCount) { range in
+                for index in range {
+                    var offsetA = 0, offsetB = 0, rest = index
+                    for axis in 0..<batch.count {
+                        let position = rest / contiguous[axis]
+                        rest -= position * contiguous[axis]
+                        offsetA += position * stridesA[axis]
+                        offsetB += position * stridesB[axis]
+                    }
+                    if k == 0 {
+                        (z + index * m * n).update(repeating: 0, count: m * n)
+                        continue
+                    }
+                    BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                               a: x + offsetA * m * k, lda: lda, b: y + offsetB * k * n, ldb: ldb,
+                               c: z + index * m * n, ldc: n, parallel: !splitBatches)
                 }
-                if k == 0 {
-                    (z + index * m * n).update(repeating: 0, count: m * n)
-                    continue
-                }
-                BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                           a: x + offsetA * m * k, lda: lda, b: y + offsetB * k * n, ldb: ldb,
-                           c: z + index * m * n, ldc: n)
             }
         }
         let (shapeA, shapeB) = (a.shape, b.shape)

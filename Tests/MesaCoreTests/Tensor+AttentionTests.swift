@@ -45,6 +45,24 @@ final class TensorAttentionTests: XCTestCase {
         GradientCheck.assertMatches({ Tensor.scaledDotProductAttention(query: $0[0], key: $0[1], value: $0[2], mask: mask) }, at: inputs)
     }
 
+    func testFusedAndRecordedBackwardAgreeAndSecondOrderMatchesFiniteDifferences() {
+        let inputs = GradientCheck.randomInputs([[2, 3, 4, 5], [2, 3, 6, 5], [2, 3, 6, 2]], seed: 112)
+        let mask = Tensor.causalMask(size: 6).slice(alongAxis: 0, from: 2, to: 6)
+        let leaves = inputs.map { $0.requiringGradient() }
+        let loss = { (v: [Tensor]) in (Tensor.scaledDotProductAttention(query: v[0], key: v[1], value: v[2], mask: mask) * inputs[2].sum()).sin().sum() }
+        let fused = gradients(of: loss(leaves), withRespectTo: leaves)
+        let recorded = gradients(of: loss(leaves), withRespectTo: leaves, createGraph: true)
+        for (a, b) in zip(fused, recorded) { XCTAssertTrue(a.isApproximatelyEqual(to: b, tolerance: 1e-5)) }
+        for index in 0..<3 {
+            let error = GradientCheck.hessianVectorError(of: { x in
+                var values = inputs
+                values[index] = x
+                return Tensor.scaledDotProductAttention(query: values[0], key: values[1], value: values[2], mask: mask).pow(2).sum()
+            }, at: inputs[index], direction: inputs[index].cos())
+            XCTAssertLessThan(error, 1e-2, "second order through input \(index)")
+        }
+    }
+
     func testBadShapes() {
         XCTAssertThrowsError(try withTensorErrors {
             Tensor.scaledDotProductAttention(query: Tensor.zeros([2, 3]), key: Tensor.zeros([2, 4]), value: Tensor.zeros([2, 4]))

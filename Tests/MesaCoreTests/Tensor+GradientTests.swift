@@ -91,7 +91,7 @@ final class TensorGradientTests: XCTestCase {
         var alive: [() -> GradientNode?] = []
         for _ in 0..<50 {
             let loss = data.matmul(w).tanh().pow(2).mean()
-            weak var node = loss.node
+            weak let node = loss.node
             alive.append { node }
             loss.backward()
             let updated = w.detached() - w.gradient! * 0.1
