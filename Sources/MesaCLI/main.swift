@@ -1,2 +1,13 @@
-import Mesa
-print("mesa")
+import ArgumentParser
+
+/// `mesa`: the command-line face of the Mesa library.
+struct MesaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mesa",
+        abstract: "Mesa: meta-learning and in-context learning in Swift.",
+        subcommands: [DemoCommand.self, BenchCommand.self],
+        defaultSubcommand: DemoCommand.self
+    )
+}
+
+MesaCommand.main()

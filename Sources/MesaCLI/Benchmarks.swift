@@ -1,0 +1,79 @@
+import Foundation
+import Mesa
+
+/// The reference workloads of `shared/bench/README.md`, built from Mesa's public API exactly as
+/// a user would write them.
+enum Benchmarks {
+    /// One n×n by n×n product through the tensor API, for n in 64…1024.
+    static func matmul(quick: Bool, emit: (BenchmarkResult) -> Void) {
+        var generator = RandomGenerator(seed: 0)
+        for n in [64, 128, 256, 512, 1024] {
+            let x = Tensor.randomNormal([n, n], using: &generator), y = Tensor.randomNormal([n, n], using: &generator)
+            let repetitions = max(1, Int(2e8 / (2 * pow(Double(n), 3))))
+            let samples = timeMilliseconds(warmup: 2, steps: quick ? 3 : 7) {
+                for _ in 0..<repetitions { _ = x.matmul(y) }
+            }.map { $0 / Double(repetitions) }
+            var result = BenchmarkResult(workload: "matmul", variant: "n\(n)", samples: samples)
+            result.extra["gflops"] = 2 * pow(Double(n), 3) / (result.median * 1e6)
+            emit(result)
+        }
+    }
+}
+
+extension Benchmarks {
+    /// The reference's `Encoder`: Linear(21→d) plus learned positions over 101 tokens, a post-LN
+    /// ReLU Transformer encoder without mask or dropout, and Linear(d→1) read at the last token.
+    final class ReferenceEncoder: Layer {
+        let embedding: Linear
+        let positions: Parameter
+        let encoder: TransformerEncoder
+        let head: Linear
+
+        init(inputSize: Int, modelSize: Int, layerCount: Int, headCount: Int, feedForwardSize: Int, sequenceLength: Int,
+             using generator: inout RandomGenerator) {
+            embedding = Linear(inputSize: inputSize, outputSize: modelSize, using: &generator)
+            positions = Parameter(Tensor.zeros([1, sequenceLength, modelSize]))
+            encoder = TransformerEncoder(layerCount: layerCount, modelSize: modelSize, headCount: headCount,
+                                         feedForwardSize: feedForwardSize, activation: .relu, placement: .post, using: &generator)
+            head = Linear(inputSize: modelSize, outputSize: 1, using: &generator)
+        }
+
+        /// `[batch, sequence, inputSize]` → `[batch]`.
+        func callAsFunction(_ input: Tensor) -> Tensor {
+            let hidden = encoder(embedding(input) + positions.value)                 // [batch, sequence, d]
+            let last = hidden.slice(alongAxis: 1, from: -1).squeezed(at: 1)           // [batch, d]
+            return head(last).squeezed(at: 1)                                         // [batch]
+        }
+    }
+
+    /// One Adam training step (zero gradients, forward, MSE backward, update) on batch 64.
+    static func encoderTrain(large: Bool, quick: Bool, emit: (BenchmarkResult) -> Void) {
+        let (d, layers, heads, ffn) = large ? (256, 8, 8, 1024) : (128, 4, 4, 512)
+        var generator = RandomGenerator(seed: 0)
+        let model = ReferenceEncoder(inputSize: 21, modelSize: d, layerCount: layers, headCount: heads, feedForwardSize: ffn,
+                                     sequenceLength: 101, using: &generator)
+        let optimizer = Adam(parameters: model.parameters, learningRate: 1e-4)
+        let x = Tensor.randomNormal([64, 101, 21], using: &generator), y = Tensor.randomNormal([64], using: &generator)
+        let steps = quick ? 10 : (large ? 20 : 50)
+        let samples = timeMilliseconds(warmup: large ? 5 : 10, steps: steps) {
+            optimizer.clearGradients()
+            Tensor.meanSquaredError(model(x), y).backward()
+            optimizer.step()
+        }
+        var result = BenchmarkResult(workload: large ? "encoder-train-large" : "encoder-train", variant: "d\(d)-L\(layers)-B64", samples: samples)
+        result.extra["params"] = Double(model.parameterCount)
+        emit(result)
+    }
+
+    /// One inference forward pass of the `encoder-train` model at batch 1 and 64.
+    static func encoderInfer(quick: Bool, emit: (BenchmarkResult) -> Void) {
+        var generator = RandomGenerator(seed: 0)
+        let model = ReferenceEncoder(inputSize: 21, modelSize: 128, layerCount: 4, headCount: 4, feedForwardSize: 512,
+                                     sequenceLength: 101, using: &generator)
+        for batch in [1, 64] {
+            let x = Tensor.randomNormal([batch, 101, 21], using: &generator)
+            let samples = timeMilliseconds(warmup: 10, steps: quick ? 10 : 50) { _ = withoutGradients { model(x) } }
+            emit(BenchmarkResult(workload: "encoder-infer", variant: "B\(batch)", samples: samples))
+        }
+    }
+}
