@@ -89,31 +89,17 @@ public class Adam: Optimizer {
 
     public func step() {
         stepCount += 1
-        let (learningRate, beta1, beta2, epsilon) = (learningRate, beta1, beta2, epsilon)
-        // Exactly one of the two weight decays is active: `λ` in the gradient, or the factor `1 − ηλ`.
-        let gradientDecay = decouplesWeightDecay ? 0 : weightDecay
-        let weightFactor = decouplesWeightDecay ? 1 - learningRate * weightDecay : 1
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = parameter.gradient else { continue }
             parameterStepCounts[index] += 1
-            // Bias corrections in Double: βᵗ underflows gracefully, and 1 − β₂ᵗ is tiny at t = 1.
-            let t = Double(parameterStepCounts[index])
-            let stepSize = learningRate / Float(1 - pow(Double(beta1), t))
-            let inverseRootCorrection2 = Float(1 / (1 - pow(Double(beta2), t)).squareRoot())
+            let constants = StepConstants(self, step: parameterStepCounts[index])
             gradient.withUnsafeBufferPointer { g in
                 parameter.update { p in
                     firstMoments[index].withUnsafeMutableBufferPointer { m in
                         secondMoments[index].withUnsafeMutableBufferPointer { v in
-                            precondition(g.count == p.count && m.count == p.count,
+                            precondition(g.count == p.count && m.count == p.count && v.count == p.count,
                                          "\(algorithm): parameter \(index) has \(p.count) elements, its gradient \(g.count), its moments \(m.count)")
-                            for i in p.indices {
-                                let gi = g[i] + gradientDecay * p[i]
-                                let mi = beta1 * m[i] + (1 - beta1) * gi
-                                let vi = beta2 * v[i] + (1 - beta2) * gi * gi
-                                m[i] = mi
-                                v[i] = vi
-                                p[i] = weightFactor * p[i] - stepSize * mi / (vi.squareRoot() * inverseRootCorrection2 + epsilon)
-                            }
+                            Self.update(p, gradient: g, firstMoment: m, secondMoment: v, constants)
                         }
                     }
                 }
@@ -133,12 +119,88 @@ public class Adam: Optimizer {
     }
 
     public func load(_ state: OptimizerState) throws {
-        try state.validate(algorithm: algorithm, hyperparameters: hyperparameters, parameters: parameters,
+        try state.validate(algorithm: algorithm, fixedHyperparameters: [:], parameters: parameters,
                            bufferNames: ["firstMoment", "secondMoment"])
+        let below1 = 0...Float(1).nextDown
+        let restored = (beta1: try state.hyperparameter("beta1", in: below1), beta2: try state.hyperparameter("beta2", in: below1),
+                        epsilon: try state.hyperparameter("epsilon", in: 0...Float.infinity),
+                        weightDecay: try state.hyperparameter("weightDecay", in: 0...Float.infinity))
+        (beta1, beta2, epsilon, weightDecay) = restored
         stepCount = state.stepCount
         learningRate = state.learningRate
         parameterStepCounts = state.parameters.map(\.stepCount)
         firstMoments = state.buffers(named: "firstMoment")
         secondMoments = state.buffers(named: "secondMoment")
+    }
+}
+
+extension Adam {
+    /// The per-element constants of one step of one parameter.
+    struct StepConstants {
+        var beta1: Float, beta2: Float, epsilon: Float
+        /// `λ` for Adam's L2 term `g + λ·p`, 0 for AdamW.
+        var gradientDecay: Float
+        /// `1 − ηλ` for AdamW's decoupled decay, 1 for Adam.
+        var weightFactor: Float
+        /// `η / (1 − β₁ᵗ)`: the learning rate with the first moment's bias correction.
+        var stepSize: Float
+        /// `1 / √(1 − β₂ᵗ)`: the second moment's bias correction, applied to `√v`.
+        var inverseRootCorrection2: Float
+
+        init(_ adam: Adam, step: Int) {
+            (beta1, beta2, epsilon) = (adam.beta1, adam.beta2, adam.epsilon)
+            // Exactly one of the two weight decays is active.
+            gradientDecay = adam.decouplesWeightDecay ? 0 : adam.weightDecay
+            weightFactor = adam.decouplesWeightDecay ? 1 - adam.learningRate * adam.weightDecay : 1
+            // Bias corrections in Double: 1 − β₂ᵗ is tiny at t = 1 (0.001) and loses digits in Float.
+            let t = Double(step)
+            stepSize = adam.learningRate / Float(1 - pow(Double(adam.beta1), t))
+            inverseRootCorrection2 = Float(1 / (1 - pow(Double(adam.beta2), t)).squareRoot())
+        }
+    }
+
+    typealias Lanes = SIMD8<Float>
+
+    /// One step over the elements of one parameter, eight lanes at a time.
+    ///
+    /// Written with SIMD types on purpose: on Linux `Float.squareRoot()` calls `sqrtf`, which may
+    /// set `errno`, and that call stops LLVM from vectorising a scalar loop (about 1.5× slower).
+    /// Each lane computes exactly what a scalar loop would, so results do not depend on the
+    /// position of an element; the last partial group is padded with zeros that are discarded.
+    static func update(
+        _ p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+        firstMoment m: UnsafeMutableBufferPointer<Float>, secondMoment v: UnsafeMutableBufferPointer<Float>,
+        _ c: StepConstants
+    ) {
+        guard let pBase = p.baseAddress, let gBase = g.baseAddress, let mBase = m.baseAddress, let vBase = v.baseAddress
+        else { return }
+        let (parameter, gradient) = (UnsafeMutableRawPointer(pBase), UnsafeRawPointer(gBase))
+        let (first, second) = (UnsafeMutableRawPointer(mBase), UnsafeMutableRawPointer(vBase))
+        let fullGroups = p.count / Lanes.scalarCount
+        for group in 0..<fullGroups {
+            let offset = group * MemoryLayout<Lanes>.stride
+            var (pi, mi, vi) = (parameter.loadUnaligned(fromByteOffset: offset, as: Lanes.self),
+                                first.loadUnaligned(fromByteOffset: offset, as: Lanes.self),
+                                second.loadUnaligned(fromByteOffset: offset, as: Lanes.self))
+            step(&pi, gradient.loadUnaligned(fromByteOffset: offset, as: Lanes.self), &mi, &vi, c)
+            parameter.storeBytes(of: pi, toByteOffset: offset, as: Lanes.self)
+            first.storeBytes(of: mi, toByteOffset: offset, as: Lanes.self)
+            second.storeBytes(of: vi, toByteOffset: offset, as: Lanes.self)
+        }
+        let tail = fullGroups * Lanes.scalarCount..<p.count
+        guard !tail.isEmpty else { return }
+        var (pi, gi, mi, vi) = (Lanes(), Lanes(), Lanes(), Lanes())
+        for (lane, index) in tail.enumerated() { (pi[lane], gi[lane], mi[lane], vi[lane]) = (p[index], g[index], m[index], v[index]) }
+        step(&pi, gi, &mi, &vi, c)
+        for (lane, index) in tail.enumerated() { (p[index], m[index], v[index]) = (pi[lane], mi[lane], vi[lane]) }
+    }
+
+    /// The update rule on eight elements: parameter `p`, gradient `g`, moments `m` and `v`.
+    @inline(__always)
+    private static func step(_ p: inout Lanes, _ g: Lanes, _ m: inout Lanes, _ v: inout Lanes, _ c: StepConstants) {
+        let g = g + c.gradientDecay * p
+        m = c.beta1 * m + (1 - c.beta1) * g
+        v = c.beta2 * v + (1 - c.beta2) * g * g
+        p = c.weightFactor * p - c.stepSize * m / (v.squareRoot() * c.inverseRootCorrection2 + c.epsilon)
     }
 }

@@ -27,9 +27,7 @@ public func clipGradientNorm(_ parameters: [Parameter], maximumNorm: Float) -> F
     preconditionDistinct(parameters, "clipGradientNorm")
     var sumOfSquares: Double = 0
     for parameter in parameters {
-        parameter.gradient?.withUnsafeBufferPointer { g in
-            for element in g { sumOfSquares += Double(element) * Double(element) }
-        }
+        parameter.gradient?.withUnsafeBufferPointer { sumOfSquares += squaredNorm($0) }
     }
     let norm = sumOfSquares.squareRoot()
     guard norm.isFinite else { return Float(norm) }
@@ -38,4 +36,22 @@ public func clipGradientNorm(_ parameters: [Parameter], maximumNorm: Float) -> F
         for parameter in parameters { parameter.scaleGradient(by: Float(factor)) }
     }
     return Float(norm)
+}
+
+/// `Σᵢ xᵢ²` in `Double`, with four independent partial sums so that the additions do not wait
+/// on each other.
+private func squaredNorm(_ x: UnsafeBufferPointer<Float>) -> Double {
+    var partial = SIMD4<Double>()
+    var index = 0
+    while index + 4 <= x.count {
+        let lanes = SIMD4<Double>(Double(x[index]), Double(x[index + 1]), Double(x[index + 2]), Double(x[index + 3]))
+        partial += lanes * lanes
+        index += 4
+    }
+    var sum = partial.sum()
+    while index < x.count {
+        sum += Double(x[index]) * Double(x[index])
+        index += 1
+    }
+    return sum
 }

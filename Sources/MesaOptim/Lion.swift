@@ -91,8 +91,10 @@ public final class Lion: Optimizer {
     }
 
     public func load(_ state: OptimizerState) throws {
-        try state.validate(algorithm: "Lion", hyperparameters: hyperparameters, parameters: parameters,
-                           bufferNames: ["momentum"])
+        try state.validate(algorithm: "Lion", fixedHyperparameters: [:], parameters: parameters, bufferNames: ["momentum"])
+        let restored = (beta1: try state.hyperparameter("beta1", in: 0...1), beta2: try state.hyperparameter("beta2", in: 0...1),
+                        weightDecay: try state.hyperparameter("weightDecay", in: 0...Float.infinity))
+        (beta1, beta2, weightDecay) = restored
         stepCount = state.stepCount
         learningRate = state.learningRate
         parameterStepCounts = state.parameters.map(\.stepCount)

@@ -38,15 +38,17 @@ public protocol Optimizer: AnyObject {
     /// Clears the accumulated gradient of every parameter, ready for the next `backward()`.
     func clearGradients()
 
-    /// A snapshot of the optimizer's state: step counts, per-parameter buffers, learning rate
-    /// and the hyperparameters it was created with.
+    /// A snapshot of the optimizer's state: step counts, per-parameter buffers, the learning
+    /// rate and the other hyperparameters.
     var state: OptimizerState { get }
 
-    /// Restores a snapshot taken by ``state`` of an optimizer of the same kind, with the same
-    /// hyperparameters, over parameters of the same shapes in the same order.
+    /// Restores a snapshot taken by ``state`` of an optimizer of the same kind over parameters
+    /// of the same shapes in the same order.
     ///
-    /// The learning rate is restored too. Throws ``OptimizerStateMismatch`` (and changes nothing)
-    /// when the snapshot does not fit this optimizer.
+    /// As in PyTorch, the learning rate and the adjustable hyperparameters (weight decay, betas,
+    /// `ε`) take the snapshot's values: set them after loading to change them deliberately. Those
+    /// fixed at creation (SGD's momentum, dampening and Nesterov option) must match. Throws
+    /// ``OptimizerStateMismatch``, changing nothing, when the snapshot does not fit.
     func load(_ state: OptimizerState) throws
 }
 

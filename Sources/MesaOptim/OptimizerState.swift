@@ -32,9 +32,11 @@ public struct OptimizerState: Codable, Equatable, Sendable {
     public var algorithm: String
     /// The number of ``Optimizer/step()`` calls.
     public var stepCount: Int
-    /// The learning rate at the time of the snapshot.
+    /// The learning rate at the time of the snapshot (restored on loading).
     public var learningRate: Float
-    /// The fixed hyperparameters by name (Boolean options as 0 or 1), checked on loading.
+    /// The other hyperparameters by name (Boolean options as 0 or 1). On loading, the adjustable
+    /// ones (weight decay, betas, `ε`) are restored, like the learning rate; those fixed at
+    /// creation (SGD's momentum, dampening and Nesterov option) must match.
     public var hyperparameters: [String: Float]
     /// One entry per parameter, in the optimizer's order.
     public var parameters: [ParameterState]
@@ -53,7 +55,8 @@ public struct OptimizerState: Codable, Equatable, Sendable {
 }
 
 /// The error thrown by ``Optimizer/load(_:)`` when a snapshot does not fit the optimizer: another
-/// algorithm, other hyperparameters, another number or shape of parameters, or missing buffers.
+/// algorithm, other fixed hyperparameters, another number or shape of parameters, missing
+/// buffers, or values out of range.
 public struct OptimizerStateMismatch: Error, CustomStringConvertible, Equatable, Sendable {
     /// What does not fit, naming the values on both sides.
     public let message: String
@@ -65,20 +68,20 @@ public struct OptimizerStateMismatch: Error, CustomStringConvertible, Equatable,
 }
 
 extension OptimizerState {
-    /// Throws unless this snapshot fits an optimizer described by the arguments.
+    /// Throws unless this snapshot fits an optimizer described by the arguments: its algorithm,
+    /// the hyperparameters fixed at its creation, its parameters and the buffer names it keeps.
     func validate(
-        algorithm: String, hyperparameters: [String: Float], parameters: [Parameter], bufferNames: Set<String>
+        algorithm: String, fixedHyperparameters: [String: Float], parameters: [Parameter], bufferNames: Set<String>
     ) throws {
         guard self.algorithm == algorithm else {
             throw OptimizerStateMismatch("the state of a \(self.algorithm) optimizer cannot be loaded into \(algorithm)")
         }
-        for name in Set(hyperparameters.keys).union(self.hyperparameters.keys).sorted()
-        where self.hyperparameters[name] != hyperparameters[name] {
-            func show(_ value: Float?) -> String { value.map { "\($0)" } ?? "absent" }
+        for (name, value) in fixedHyperparameters.sorted(by: { $0.key < $1.key }) where hyperparameters[name] != value {
             throw OptimizerStateMismatch(
-                "\(algorithm) hyperparameter '\(name)' is \(show(self.hyperparameters[name])) in the state but "
-                    + "\(show(hyperparameters[name])) in this optimizer (to change it deliberately, set it after loading)")
+                "\(algorithm) hyperparameter '\(name)' is \(hyperparameters[name].map { "\($0)" } ?? "absent") in the state "
+                    + "but \(value) in this optimizer, which fixes it at creation")
         }
+        guard learningRate >= 0 else { throw OptimizerStateMismatch("learning rate \(learningRate) in the state is not non-negative") }
         guard stepCount >= 0 else { throw OptimizerStateMismatch("negative step count \(stepCount)") }
         guard self.parameters.count == parameters.count else {
             throw OptimizerStateMismatch(
@@ -102,6 +105,17 @@ extension OptimizerState {
                     "buffer '\(name)' of parameter \(index) holds \(buffer.count) values for a parameter of \(count) elements")
             }
         }
+    }
+
+    /// The adjustable hyperparameter `name`, which must be present and lie in `range`.
+    func hyperparameter(_ name: String, in range: ClosedRange<Float>) throws -> Float {
+        guard let value = hyperparameters[name] else {
+            throw OptimizerStateMismatch("\(algorithm) hyperparameter '\(name)' is absent from the state")
+        }
+        guard range.contains(value) else {
+            throw OptimizerStateMismatch("\(algorithm) hyperparameter '\(name)' is \(value) in the state, outside \(range)")
+        }
+        return value
     }
 
     /// The buffer called `name` of every parameter, in order (after ``validate``).

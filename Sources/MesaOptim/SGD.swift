@@ -88,7 +88,9 @@ public final class SGD: Optimizer {
                         precondition(b.count == p.count, "SGD: parameter \(index) changed size from \(b.count) to \(p.count)")
                         for i in p.indices {
                             let d = g[i] + weightDecay * p[i]
-                            let buffer = isFirstStep ? d : momentum * b[i] + undamped * d
+                            // Loaded unconditionally so that the choice is a select and the loop vectorises.
+                            let previous = b[i]
+                            let buffer = isFirstStep ? d : momentum * previous + undamped * d
                             b[i] = buffer
                             p[i] -= learningRate * (nesterov ? d + momentum * buffer : buffer)
                         }
@@ -102,9 +104,6 @@ public final class SGD: Optimizer {
         ["momentum": momentum, "dampening": dampening, "nesterov": usesNesterovMomentum ? 1 : 0, "weightDecay": weightDecay]
     }
 
-    /// The buffer names in ``state``: `"momentum"` when `μ > 0`, none otherwise.
-    private var bufferNames: [String] { momentum == 0 ? [] : ["momentum"] }
-
     public var state: OptimizerState {
         OptimizerState(
             algorithm: "SGD", stepCount: stepCount, learningRate: learningRate, hyperparameters: hyperparameters,
@@ -113,8 +112,10 @@ public final class SGD: Optimizer {
     }
 
     public func load(_ state: OptimizerState) throws {
-        try state.validate(algorithm: "SGD", hyperparameters: hyperparameters, parameters: parameters,
-                           bufferNames: Set(bufferNames))
+        let fixed: [String: Float] = ["momentum": momentum, "dampening": dampening, "nesterov": usesNesterovMomentum ? 1 : 0]
+        try state.validate(algorithm: "SGD", fixedHyperparameters: fixed, parameters: parameters,
+                           bufferNames: momentum == 0 ? [] : ["momentum"])
+        weightDecay = try state.hyperparameter("weightDecay", in: 0...Float.infinity)
         stepCount = state.stepCount
         learningRate = state.learningRate
         parameterStepCounts = state.parameters.map(\.stepCount)

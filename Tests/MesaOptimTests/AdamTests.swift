@@ -51,6 +51,17 @@ final class AdamTests: XCTestCase {
         assertClose(parameter.value.scalars, expected)
     }
 
+    /// 19 elements: two full groups of the eight-lane kernel and a padded tail of three.
+    func testLongParameterMatchesUpdateRule() {
+        var generator = RandomGenerator(seed: 3)
+        let initial = Tensor.randomNormal([19], using: &generator).scalars.map(Double.init)
+        let gradients = (0..<3).map { _ in Tensor.randomNormal([19], using: &generator).scalars.map(Double.init) }
+        let parameter = Parameter(Tensor(initial.map(Float.init)))
+        applySteps(Adam(parameters: [parameter], learningRate: 0.01, weightDecay: 0.1), on: parameter, gradients: gradients)
+        assertClose(parameter.value.scalars, referenceAdam(initial: initial, gradients: gradients, learningRate: 0.01,
+                                                           weightDecay: 0.1, decoupled: false))
+    }
+
     /// The bias correction counts a parameter's own steps: one that first gets a gradient at the
     /// third step takes a full first step then (PyTorch keeps `step` per parameter too).
     func testBiasCorrectionCountsEachParametersSteps() {
