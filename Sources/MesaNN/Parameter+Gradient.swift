@@ -5,7 +5,9 @@ extension Parameter {
     /// Replaces the accumulated gradient (`nil` clears it); `gradient` must have the parameter's shape.
     ///
     /// For gradients an optimizer should apply that did not come from ``Tensor/backward(createGraph:)``
-    /// on this parameter: Reptile's `θ − φ`, or a gradient averaged across tasks.
+    /// on this parameter: Reptile's `θ − φ`, or a gradient averaged across tasks. The value must
+    /// require a gradient, as it always does outside a functional call
+    /// (``Module/callAsFunction(substituting:_:)``).
     public func setGradient(_ gradient: Tensor?) {
         value.setGradient(gradient)
     }

@@ -30,7 +30,8 @@ public func clipGradientNorm(_ parameters: [Parameter], maximumNorm: Float) -> F
         parameter.gradient?.withUnsafeBufferPointer { sumOfSquares += squaredNorm($0) }
     }
     let norm = sumOfSquares.squareRoot()
-    guard norm.isFinite else { return Float(norm) }
+    // A norm beyond Float's range is reported as infinite, and treated as such.
+    guard Float(norm).isFinite else { return Float(norm) }
     let factor = Double(maximumNorm) / (norm + 1e-6)
     if factor < 1 {
         for parameter in parameters { parameter.scaleGradient(by: Float(factor)) }

@@ -81,7 +81,7 @@ extension OptimizerState {
                 "\(algorithm) hyperparameter '\(name)' is \(hyperparameters[name].map { "\($0)" } ?? "absent") in the state "
                     + "but \(value) in this optimizer, which fixes it at creation")
         }
-        guard learningRate >= 0 else { throw OptimizerStateMismatch("learning rate \(learningRate) in the state is not non-negative") }
+        guard learningRate >= 0 else { throw OptimizerStateMismatch("learning rate \(learningRate) in the state must be non-negative") }
         guard stepCount >= 0 else { throw OptimizerStateMismatch("negative step count \(stepCount)") }
         guard self.parameters.count == parameters.count else {
             throw OptimizerStateMismatch(

@@ -75,4 +75,23 @@ final class GradientClippingTests: XCTestCase {
         assertClose(a.gradient!.scalars, [3, 4])
         XCTAssertTrue(a.gradient!.requiresGradient)
     }
+
+    /// The gradient-editing API clipping is built on (`Parameter.setGradient`, `scaleGradient`,
+    /// `Tensor.setGradient`); kept here until MesaNN and MesaCore tests mirror those files.
+    func testGradientEditing() throws {
+        let parameter = Parameter(Tensor([1, 2]))
+        parameter.scaleGradient(by: 2)
+        XCTAssertNil(parameter.gradient)
+        parameter.setGradient(Tensor([3, 4]))
+        parameter.scaleGradient(by: 0.5)
+        XCTAssertEqual(parameter.gradient?.scalars, [1.5, 2])
+        parameter.value.sum().backward()   // accumulates onto the gradient that was set
+        XCTAssertEqual(parameter.gradient?.scalars, [2.5, 3])
+        parameter.setGradient(nil)
+        XCTAssertNil(parameter.gradient)
+        XCTAssertThrowsError(try withTensorErrors { parameter.setGradient(Tensor([1, 2, 3])) }) {
+            XCTAssertTrue("\($0)".contains("[3]"), "\($0)")
+        }
+        XCTAssertThrowsError(try withTensorErrors { Tensor([1]).setGradient(Tensor([1])) })
+    }
 }
