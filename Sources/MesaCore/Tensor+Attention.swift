@@ -147,15 +147,9 @@ extension Tensor {
     static func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
         for row in 0..<rows {
             let r = x + row * columns
-            var maximum = -Float.infinity
-            for j in 0..<columns { maximum = Swift.max(maximum, r[j]) }
-            var total: Float = 0
-            for j in 0..<columns {
-                let e = Foundation.exp(r[j] - maximum)
-                r[j] = e
-                total += e
-            }
-            let inverse = 1 / total
+            var maximum = VectorMath.maximum(r, count: columns)
+            if maximum == -.infinity { maximum = 0 }
+            let inverse = 1 / VectorMath.exponentiate(r, count: columns, shift: maximum)
             for j in 0..<columns { r[j] *= inverse }
         }
     }

@@ -5,13 +5,19 @@ import Foundation
 // operations (see GradientNode.swift), so they can be differentiated again.
 
 extension Tensor {
+    /// Elementwise loops split across threads only above this many elements (below it the
+    /// synchronisation costs more than the second core saves).
+    @usableFromInline static let parallelChunk = 1 << 16
+
     /// Applies `body` to every element. The result records no gradient (use the
     /// differentiable operations for anything that must be trained through).
     @inlinable
     public func map(_ body: (Float) -> Float) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
         let source = storage.base, destination = result.storage.base
-        for index in 0..<scalarCount { destination[index] = body(source[index]) }
+        Parallelism.forEachRange(scalarCount, minimumChunk: Tensor.parallelChunk) { range in
+            for index in range { destination[index] = body(source[index]) }
+        }
         return result
     }
 
@@ -22,7 +28,9 @@ extension Tensor {
         if a.shape == b.shape {
             let result = Tensor(uninitializedShape: a.shape)
             let x = a.storage.base, y = b.storage.base, z = result.storage.base
-            for index in 0..<a.scalarCount { z[index] = body(x[index], y[index]) }
+            Parallelism.forEachRange(a.scalarCount, minimumChunk: parallelChunk) { range in
+                for index in range { z[index] = body(x[index], y[index]) }
+            }
             return result
         }
         guard let shape = Broadcasting.shape(a.shape, b.shape) else {
@@ -34,12 +42,16 @@ extension Tensor {
         let count = result.scalarCount
         if b.scalarCount == 1 {
             let scalar = y[0]
-            for index in 0..<count { z[index] = body(x[index], scalar) }
+            Parallelism.forEachRange(count, minimumChunk: parallelChunk) { range in
+                for index in range { z[index] = body(x[index], scalar) }
+            }
             return result
         }
         if a.scalarCount == 1 {
             let scalar = x[0]
-            for index in 0..<count { z[index] = body(scalar, y[index]) }
+            Parallelism.forEachRange(count, minimumChunk: parallelChunk) { range in
+                for index in range { z[index] = body(scalar, y[index]) }
+            }
             return result
         }
         let rank = shape.count
@@ -47,28 +59,36 @@ extension Tensor {
         let stridesB = Broadcasting.strides(of: b.shape, broadcastTo: shape)
         let inner = shape[rank - 1], innerA = stridesA[rank - 1], innerB = stridesB[rank - 1]
         guard inner > 0, count > 0 else { return result }
-        var position = [Int](repeating: 0, count: rank)
-        var offsetA = 0, offsetB = 0, offset = 0
-        while offset < count {
-            let pa = x + offsetA, pb = y + offsetB, pz = z + offset
-            switch (innerA, innerB) {
-            case (1, 1): for j in 0..<inner { pz[j] = body(pa[j], pb[j]) }
-            case (1, 0): let s = pb[0]; for j in 0..<inner { pz[j] = body(pa[j], s) }
-            case (0, 1): let s = pa[0]; for j in 0..<inner { pz[j] = body(s, pb[j]) }
-            default: for j in 0..<inner { pz[j] = body(pa[j * innerA], pb[j * innerB]) }
+        let rows = count / inner
+        Parallelism.forEachRange(rows, minimumChunk: Swift.max(1, parallelChunk / inner)) { range in
+            // Start the odometer over the outer dimensions at the first row of this range.
+            var position = [Int](repeating: 0, count: rank)
+            var offsetA = 0, offsetB = 0, rest = range.lowerBound
+            for axis in stride(from: rank - 2, through: 0, by: -1) {
+                position[axis] = rest % shape[axis]
+                rest /= shape[axis]
+                offsetA += position[axis] * stridesA[axis]
+                offsetB += position[axis] * stridesB[axis]
             }
-            offset += inner
-            // Advance the odometer over the outer dimensions.
-            var axis = rank - 2
-            while axis >= 0 {
-                position[axis] += 1
-                offsetA += stridesA[axis]
-                offsetB += stridesB[axis]
-                if position[axis] < shape[axis] { break }
-                offsetA -= stridesA[axis] * shape[axis]
-                offsetB -= stridesB[axis] * shape[axis]
-                position[axis] = 0
-                axis -= 1
+            for row in range {
+                let pa = x + offsetA, pb = y + offsetB, pz = z + row * inner
+                switch (innerA, innerB) {
+                case (1, 1): for j in 0..<inner { pz[j] = body(pa[j], pb[j]) }
+                case (1, 0): let s = pb[0]; for j in 0..<inner { pz[j] = body(pa[j], s) }
+                case (0, 1): let s = pa[0]; for j in 0..<inner { pz[j] = body(s, pb[j]) }
+                default: for j in 0..<inner { pz[j] = body(pa[j * innerA], pb[j * innerB]) }
+                }
+                var axis = rank - 2
+                while axis >= 0 {
+                    position[axis] += 1
+                    offsetA += stridesA[axis]
+                    offsetB += stridesB[axis]
+                    if position[axis] < shape[axis] { break }
+                    offsetA -= stridesA[axis] * shape[axis]
+                    offsetB -= stridesB[axis] * shape[axis]
+                    position[axis] = 0
+                    axis -= 1
+                }
             }
         }
         return result

@@ -20,7 +20,8 @@ extension Tensor {
         let inverseDeviation = Tensor(uninitializedShape: Array(shape.dropLast()) + [1])
         let x = storage.base, xhat = normalized.storage.base, y = result.storage.base, r = inverseDeviation.storage.base
         let gamma = gain?.storage.base, beta = bias?.storage.base
-        for row in 0..<rows {
+        Parallelism.forEachRange(rows, minimumChunk: Swift.max(1, Tensor.parallelChunk / n)) { range in
+          for row in range {
             let input = x + row * n, output = y + row * n, hat = xhat + row * n
             var mean: Float = 0
             for j in 0..<n { mean += input[j] }
@@ -34,6 +35,7 @@ extension Tensor {
                 hat[j] = h
                 output[j] = h * (gamma?[j] ?? 1) + (beta?[j] ?? 0)
             }
+          }
         }
         let features = n
         var inputs = [self], pullbacks: [(Tensor) -> Tensor] = [{ g in
@@ -72,7 +74,8 @@ extension Tensor {
         let result = Tensor(uninitializedShape: g.shape)
         let gg = g.storage.base, hat = normalized.storage.base, r = inverseDeviation.storage.base, out = result.storage.base
         let gamma = gain?.storage.base
-        for row in 0..<rows {
+        Parallelism.forEachRange(rows, minimumChunk: Swift.max(1, parallelChunk / n)) { range in
+          for row in range {
             let grad = gg + row * n, h = hat + row * n, o = out + row * n
             var meanScaled: Float = 0, meanScaledHat: Float = 0
             for j in 0..<n {
@@ -87,6 +90,7 @@ extension Tensor {
                 let s = grad[j] * (gamma?[j] ?? 1)
                 o[j] = (s - meanScaled - h[j] * meanScaledHat) * inverse
             }
+          }
         }
         return result
     }

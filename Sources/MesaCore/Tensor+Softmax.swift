@@ -50,23 +50,20 @@ extension Tensor {
         let rows = n == 0 ? 0 : x.scalarCount / n
         let result = Tensor(uninitializedShape: x.shape)
         let source = x.storage.base, destination = result.storage.base
-        for row in 0..<rows {
-            let input = source + row * n, output = destination + row * n
-            var maximum = -Float.infinity
-            for j in 0..<n { maximum = Swift.max(maximum, input[j]) }
-            if !maximum.isFinite { maximum = 0 }
-            var total: Float = 0
-            for j in 0..<n {
-                let e = Foundation.exp(input[j] - maximum)
-                output[j] = e
-                total += e
-            }
-            if logarithm {
-                let shift = maximum + Foundation.log(total)
-                for j in 0..<n { output[j] = input[j] - shift }
-            } else {
-                let scale = 1 / total
-                for j in 0..<n { output[j] *= scale }
+        Parallelism.forEachRange(rows, minimumChunk: Swift.max(1, parallelChunk / Swift.max(n, 1))) { range in
+            for row in range {
+                let input = source + row * n, output = destination + row * n
+                var maximum = VectorMath.maximum(input, count: n)
+                if !maximum.isFinite { maximum = 0 }
+                output.update(from: input, count: n)
+                let total = VectorMath.exponentiate(output, count: n, shift: maximum)
+                if logarithm {
+                    let shift = maximum + Foundation.log(total)
+                    for j in 0..<n { output[j] = input[j] - shift }
+                } else {
+                    let scale = 1 / total
+                    for j in 0..<n { output[j] *= scale }
+                }
             }
         }
         return result
@@ -78,11 +75,13 @@ extension Tensor {
         let rows = n == 0 ? 0 : y.scalarCount / n
         let result = Tensor(uninitializedShape: y.shape)
         let p = y.storage.base, q = g.storage.base, r = result.storage.base
-        for row in 0..<rows {
-            let yy = p + row * n, gg = q + row * n, out = r + row * n
-            var dot: Float = 0
-            for j in 0..<n { dot += yy[j] * gg[j] }
-            for j in 0..<n { out[j] = yy[j] * (gg[j] - dot) }
+        Parallelism.forEachRange(rows, minimumChunk: Swift.max(1, parallelChunk / Swift.max(n, 1))) { range in
+            for row in range {
+                let yy = p + row * n, gg = q + row * n, out = r + row * n
+                var dot: Float = 0
+                for j in 0..<n { dot += yy[j] * gg[j] }
+                for j in 0..<n { out[j] = yy[j] * (gg[j] - dot) }
+            }
         }
         return result
     }

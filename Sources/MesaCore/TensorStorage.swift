@@ -13,8 +13,7 @@ public final class TensorStorage: @unchecked Sendable {
     /// Allocates `count` uninitialised elements.
     public init(uninitializedCount count: Int) {
         self.count = count
-        let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        let raw = BufferPool.shared.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride)
         base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
@@ -30,7 +29,7 @@ public final class TensorStorage: @unchecked Sendable {
         if let source = buffer.baseAddress { base.update(from: source, count: buffer.count) }
     }
 
-    deinit { UnsafeMutableRawPointer(base).deallocate() }
+    deinit { BufferPool.shared.deallocate(UnsafeMutableRawPointer(base), byteCount: max(count, 1) * MemoryLayout<Float>.stride) }
 
     /// The elements as a read-only buffer.
     @inlinable public var buffer: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: base, count: count) }

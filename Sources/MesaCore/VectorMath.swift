@@ -1,0 +1,60 @@
+// Vectorisable elementary functions over buffers, for the hot loops (softmax, exp, sigmoid).
+// glibc's `expf` costs a call per element and blocks vectorisation; these loops have no calls
+// and only selects, so LLVM turns them into SIMD code, with results within a few ulp of `expf`.
+
+enum VectorMath {
+    /// `e^x` without calls: `x = n·ln2 + r` with |r| ≤ ln2/2 (n rounded by the 1.5·2²³ shifter
+    /// trick), `e^r` by its degree-7 Taylor polynomial (relative error < 2e-8 there), and `2ⁿ`
+    /// written into the exponent bits. Inputs below −87.3 give 0; above 88.7, +∞; NaN stays NaN.
+    @inline(__always)
+    static func exp(_ x: Float) -> Float {
+        let shifter: Float = 12_582_912   // 1.5 · 2²³
+        let v = x < -87.33 ? -87.33 : (x > 88.72 ? 88.72 : x)
+        let t = v * 1.442695041 + shifter
+        let n = t - shifter
+        let r = v - n * 0.693145752 - n * 1.42860677e-6
+        var p: Float = 1.0 / 5040
+        p = p * r + 1.0 / 720
+        p = p * r + 1.0 / 120
+        p = p * r + 1.0 / 24
+        p = p * r + 1.0 / 6
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r + 1
+        let scale = Float(bitPattern: (t.bitPattern &- shifter.bitPattern &+ 127) &<< 23)
+        let result = p * scale
+        return x < -87.33 ? 0 : (x > 88.72 ? .infinity : (x != x ? x : result))
+    }
+
+    /// Replaces `x[0..<count]` by `e^(x − shift)` and returns the sum of the results.
+    @inline(__always)
+    static func exponentiate(_ x: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
+        for index in 0..<count { x[index] = exp(x[index] - shift) }
+        return sum(x, count: count)
+    }
+
+    /// The sum of `count` elements, with eight partial sums so the loop vectorises.
+    @inline(__always)
+    static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var partial = SIMD8<Float>(repeating: 0)
+        var index = 0
+        while index + 8 <= count {
+            partial += UnsafeRawPointer(x + index).loadUnaligned(as: SIMD8<Float>.self)
+            index += 8
+        }
+        var total = partial.sum()
+        while index < count { total += x[index]; index += 1 }
+        return total
+    }
+
+    /// The largest of `count` elements (−∞ when empty; NaN when any is NaN).
+    @inline(__always)
+    static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var result = -Float.infinity
+        for index in 0..<count {
+            let value = x[index]
+            if !(value <= result) { result = value }   // NaN wins: it fails every comparison
+        }
+        return result
+    }
+}
