@@ -30,9 +30,8 @@ public final class Linear: Layer {
         self.bias = bias.map(Parameter.init)
     }
 
-    /// `x Wᵀ + b`.
+    /// `x Wᵀ + b` (``Tensor/linear(_:weight:bias:)``).
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        let product = Tensor.matmul(input, weight.value, transposeB: true)
-        return bias.map { product + $0.value } ?? product
+        Tensor.linear(input, weight: weight.value, bias: bias?.value)
     }
 }
