@@ -16,9 +16,11 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print JSON lines only (the schema compare.py reads).") var json = false
     @Flag(help: "Fewer repetitions, for a smoke run.") var quick = false
     @Option(help: "Threads for tensor kernels (the reference uses 2).") var threads = 2
+    @Option(help: "Run only this variant (e.g. B1, n512); all when omitted.") var variant: String?
 
     func run() throws {
         Parallelism.threadCount = threads
+        Benchmarks.selectedVariant = variant
         let emit: (BenchmarkResult) -> Void = { result in
             if json { print(result.jsonLine) } else {
                 print(String(format: "%@ %@: median %.3f ms (min %.3f, max %.3f, n %d)%@", result.workload, result.variant,

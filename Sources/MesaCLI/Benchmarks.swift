@@ -4,10 +4,16 @@ import Mesa
 /// The reference workloads of `shared/bench/README.md`, built from Mesa's public API exactly as
 /// a user would write them.
 enum Benchmarks {
+    /// When set, only the variant of this name runs.
+    nonisolated(unsafe) static var selectedVariant: String?
+
+    /// Whether the variant named `name` should run.
+    static func runs(_ name: String) -> Bool { selectedVariant.map { $0 == name } ?? true }
+
     /// One n×n by n×n product through the tensor API, for n in 64…1024.
     static func matmul(quick: Bool, emit: (BenchmarkResult) -> Void) {
         var generator = RandomGenerator(seed: 0)
-        for n in [64, 128, 256, 512, 1024] {
+        for n in [64, 128, 256, 512, 1024] where runs("n\(n)") {
             let x = Tensor.randomNormal([n, n], using: &generator), y = Tensor.randomNormal([n, n], using: &generator)
             let repetitions = max(1, Int(2e8 / (2 * pow(Double(n), 3))))
             let samples = timeMilliseconds(warmup: 2, steps: quick ? 3 : 7) {
@@ -70,7 +76,7 @@ extension Benchmarks {
         var generator = RandomGenerator(seed: 0)
         let model = ReferenceEncoder(inputSize: 21, modelSize: 128, layerCount: 4, headCount: 4, feedForwardSize: 512,
                                      sequenceLength: 101, using: &generator)
-        for batch in [1, 64] {
+        for batch in [1, 64] where runs("B\(batch)") {
             let x = Tensor.randomNormal([batch, 101, 21], using: &generator)
             let samples = timeMilliseconds(warmup: 10, steps: quick ? 10 : 50) { _ = withoutGradients { model(x) } }
             emit(BenchmarkResult(workload: "encoder-infer", variant: "B\(batch)", samples: samples))

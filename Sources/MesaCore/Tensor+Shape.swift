@@ -98,6 +98,7 @@ extension Tensor {
         while offset < count {
             let from = source + sourceOffset, to = destination + offset
             switch innerStride {
+            case 1 where inner < 64: for j in 0..<inner { to[j] = from[j] }   // short rows: no memmove call
             case 1: to.update(from: from, count: inner)
             case 0: to.update(repeating: from[0], count: inner)
             default: for j in 0..<inner { to[j] = from[j * innerStride] }
