@@ -25,6 +25,8 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         var generator = RandomGenerator(seed: seed)
         let (inputs, labels) = Self.twoSpirals(pointsPerClass: points, using: &generator)
+        var heldOutGenerator = generator.split()
+        let (testInputs, testLabels) = Self.twoSpirals(pointsPerClass: points, using: &heldOutGenerator)
         let model = MLP(sizes: [2, hidden, hidden, 2], activation: .tanh, using: &generator)
         let optimizer = Adam(parameters: model.parameters, learningRate: learningRate)
         print("mesa demo: MLP 2-\(hidden)-\(hidden)-2 (\(model.parameterCount) parameters) on two spirals (\(2 * points) points), \(steps) Adam steps")
@@ -50,13 +52,16 @@ struct DemoCommand: ParsableCommand {
             }
             progress.update(completed: step, metrics: ["loss": lastLoss])
         }
-        let predictions = withoutGradients { model(inputs) }.argmax(alongAxis: 1).indices
-        let accuracy = Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(labels.count)
+        func accuracy(_ x: Tensor, _ y: [Int]) -> Double {
+            let predictions = withoutGradients { model(x) }.argmax(alongAxis: 1).indices
+            return Double(zip(predictions, y).filter { $0 == $1 }.count) / Double(y.count)
+        }
         try metrics.write(to: directory.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
         let plot = LinePlot(title: "mesa demo: two spirals, MLP 2-\(hidden)-\(hidden)-2", xLabel: "step", yLabel: "cross-entropy loss",
                             series: [.init(name: "training loss", points: curve)], logarithmicY: true)
         try plot.svg().write(to: directory.appendingPathComponent("loss.svg"), atomically: true, encoding: .utf8)
-        print(String(format: "loss %.4f → %.4f, training accuracy %.1f %%", firstLoss, lastLoss, 100 * accuracy))
+        print(String(format: "loss %.4f → %.4f; accuracy %.1f %% on the training points, %.1f %% on %d fresh held-out points",
+                     firstLoss, lastLoss, 100 * accuracy(inputs, labels), 100 * accuracy(testInputs, testLabels), testLabels.count))
         print("wrote \(output)/metrics.jsonl and \(output)/loss.svg")
     }
 

@@ -15,7 +15,7 @@ struct LinePlot {
 
     /// The chart as an SVG document.
     func svg(width: Double = 640, height: Double = 400) -> String {
-        let margin = (left: 70.0, right: 20.0, top: 40.0, bottom: 50.0)
+        let margin = (left: 88.0, right: 20.0, top: 40.0, bottom: 50.0)
         let transform: (Double) -> Double = { logarithmicY ? Foundation.log10(max($0, 1e-12)) : $0 }
         let xs = series.flatMap { $0.points.map(\.x) }, ys = series.flatMap { $0.points.map { transform($0.y) } }
         let (x0, x1) = (xs.min() ?? 0, max(xs.max() ?? 1, (xs.min() ?? 0) + 1e-9))
@@ -40,7 +40,7 @@ struct LinePlot {
             out += "<line x1=\"\(margin.left)\" x2=\"\(width - margin.right)\" y1=\"\(yPosition)\" y2=\"\(yPosition)\" stroke=\"#eee\"/>\n"
         }
         out += "<text x=\"\(width / 2)\" y=\"\(height - 12)\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
-        out += "<text transform=\"translate(16 \(height / 2)) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))\(logarithmicY ? " (log scale)" : "")</text>\n"
+        out += "<text transform=\"translate(14 \(height / 2)) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))\(logarithmicY ? " (log scale)" : "")</text>\n"
         for (index, line) in series.enumerated() {
             let color = colors[index % colors.count]
             let path = line.points.map { "\(String(format: "%.1f", px($0.x))),\(String(format: "%.1f", py($0.y)))" }.joined(separator: " ")
