@@ -5,7 +5,7 @@ import PackageDescription
 // platforms through Accelerate. `cblas_sgemm` is called from one place: MesaCore/BLAS.swift.
 let package = Package(
     name: "Mesa",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Mesa", targets: ["Mesa"]),
         .executable(name: "mesa", targets: ["MesaCLI"]),

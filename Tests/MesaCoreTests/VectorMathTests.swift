@@ -1,0 +1,28 @@
+import Foundation
+import MesaCore
+import XCTest
+
+/// The vectorised `exp` behind softmax, checked through `softmax` against `Foundation.exp`.
+final class VectorMathTests: XCTestCase {
+    func testSoftmaxMatchesDoublePrecisionAcrossTheRange() {
+        // Rows spanning the whole useful range of exp, including underflow to 0.
+        let values: [Float] = stride(from: -100, through: 20, by: 0.37).map { Float($0) }
+        let result = Tensor(values).softmax().scalars
+        // The reference uses the same Float32 argument x − max, so only exp's own error is measured.
+        let maximum = values.max()!
+        let exps = values.map { Foundation.exp(Double($0 - maximum)) }
+        let total = exps.reduce(0, +)
+        for (computed, exact) in zip(result, exps.map { $0 / total }) {
+            // 1e-6 relative (a few Float32 ulp) plus 1e-37 absolute (the subnormal region).
+            XCTAssertEqual(Double(computed), exact, accuracy: 1e-6 * exact + 1e-37)
+        }
+    }
+
+    func testSpecialValues() {
+        XCTAssertEqual(Tensor([0, -Float.infinity]).softmax().scalars, [1, 0])
+        XCTAssertTrue(Tensor([1, .nan]).softmax().scalars.allSatisfy(\.isNaN), "NaN propagates")
+        let logits = Tensor([88, 0]).logSoftmax().scalars
+        XCTAssertEqual(logits[0], 0, accuracy: 1e-6)
+        XCTAssertEqual(logits[1], -88, accuracy: 1e-4)
+    }
+}
