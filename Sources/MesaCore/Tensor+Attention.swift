@@ -38,7 +38,8 @@ extension Tensor {
         guard sameBatch, d > 0, queries > 0, keys > 0 else {
             return composedAttention(query: query, key: key, value: value, additiveMask: additiveMask)
         }
-        return fusedAttention(query: query, key: key, value: value, additiveMask: additiveMask)
+        let layout = HeadLayout(headCount: 1, queries: queries, keys: keys, headSize: d, valueSize: value.shape.last!)
+        return fusedAttention(query: query, key: key, value: value, layout: layout, batch: batch, additiveMask: additiveMask)
     }
 
     /// Attention from differentiable operations (any broadcasting; recorded backward passes).
@@ -49,26 +50,81 @@ extension Tensor {
         return scores.softmax().matmul(value)
     }
 
-    /// One fused pass per (batch, head): scores, mask, softmax and the weighted sum of values,
-    /// keeping the weights `P` for the backward pass.
-    static func fusedAttention(query: Tensor, key: Tensor, value: Tensor, additiveMask: Tensor?) -> Tensor {
-        let d = query.shape.last!, dv = value.shape.last!
-        let queries = query.shape[query.rank - 2], keys = key.shape[key.rank - 2]
+    /// How the heads of a fused attention call are laid out in memory: `headCount` heads side by
+    /// side in the last axis (`[…, sequence, headCount × headSize]`, the layout of a projection's
+    /// output), or one head per leading index (`headCount == 1`, `[…, sequence, headSize]`).
+    struct HeadLayout {
+        var headCount: Int
+        var queries: Int, keys: Int, headSize: Int, valueSize: Int
+        /// Row strides of query/key and value/output rows.
+        var keyRowStride: Int { headCount * headSize }
+        var valueRowStride: Int { headCount * valueSize }
+        /// Offsets of group `g = batch · headCount + head` into query, key, value and output.
+        func queryOffset(_ g: Int) -> Int { (g / headCount) * queries * keyRowStride + (g % headCount) * headSize }
+        func keyOffset(_ g: Int) -> Int { (g / headCount) * keys * keyRowStride + (g % headCount) * headSize }
+        func valueOffset(_ g: Int) -> Int { (g / headCount) * keys * valueRowStride + (g % headCount) * valueSize }
+        func outputOffset(_ g: Int) -> Int { (g / headCount) * queries * valueRowStride + (g % headCount) * valueSize }
+    }
+
+    /// Multi-head attention on projections whose heads sit side by side in the last axis, with no
+    /// copy to split or merge heads: head `h` of `query` `[…, queries, heads × d]` is columns
+    /// `h·d ..< (h+1)·d`. Returns `[…, queries, heads × dv]` with the heads side by side again.
+    ///
+    /// Equivalent to splitting heads (`reshape` to `[…, queries, heads, d]`, moving the head axis
+    /// before the sequence), ``scaledDotProductAttention(query:key:value:mask:)``, and merging back.
+    /// `mask` broadcasts to `[…, heads, queries, keys]` (1 attend, 0 blocked).
+    public static func multiHeadAttention(query: Tensor, key: Tensor, value: Tensor, headCount: Int, mask: Tensor? = nil) -> Tensor {
+        guard check(headCount > 0 && query.rank >= 2 && key.rank == query.rank && value.rank == query.rank, .shapeMismatch,
+                    "multiHeadAttention: query \(query.shape), key \(key.shape), value \(value.shape) need the same rank ≥ 2 and headCount > 0"),
+              check(query.shape.last! % headCount == 0 && value.shape.last! % headCount == 0 && key.shape.last == query.shape.last,
+                    .shapeMismatch, "multiHeadAttention: feature sizes of query \(query.shape), key \(key.shape), value \(value.shape) do not split into \(headCount) heads"),
+              check(Array(key.shape.dropLast(2)) == Array(query.shape.dropLast(2)) && key.shape.dropLast() == value.shape.dropLast(),
+                    .shapeMismatch, "multiHeadAttention: query \(query.shape), key \(key.shape) and value \(value.shape) differ in batch or key count")
+        else { return .placeholder }
         let batch = Array(query.shape.dropLast(2))
-        let groups = batch.reduce(1, *)
+        let layout = HeadLayout(headCount: headCount, queries: query.shape[query.rank - 2], keys: key.shape[key.rank - 2],
+                                headSize: query.shape.last! / headCount, valueSize: value.shape.last! / headCount)
+        let scoreShape = batch + [headCount, layout.queries, layout.keys]
+        var additiveMask: Tensor?
+        if let mask {
+            guard let joined = Broadcasting.shape(mask.shape, scoreShape), joined == scoreShape else {
+                raise(TensorError(.shapeMismatch, "multiHeadAttention: mask of shape \(mask.shape) does not broadcast to scores of shape \(scoreShape)"))
+                return .placeholder
+            }
+            additiveMask = (mask.detached() - 1) * 1e30
+        }
+        guard layout.headSize > 0, layout.queries > 0, layout.keys > 0 else {
+            func split(_ x: Tensor, _ size: Int) -> Tensor {
+                x.reshaped(to: batch + [x.shape[x.rank - 2], headCount, size]).permuted(Array(0..<batch.count) + [batch.count + 1, batch.count, batch.count + 2])
+            }
+            let attended = composedAttention(query: split(query, layout.headSize), key: split(key, layout.headSize),
+                                             value: split(value, layout.valueSize), additiveMask: additiveMask)
+            return attended.permuted(Array(0..<batch.count) + [batch.count + 1, batch.count, batch.count + 2])
+                .reshaped(to: batch + [layout.queries, headCount * layout.valueSize])
+        }
+        return fusedAttention(query: query, key: key, value: value, layout: layout, batch: batch, additiveMask: additiveMask)
+    }
+
+    /// One fused pass per (batch, head): scores, mask, softmax and the weighted sum of values,
+    /// keeping the weights `P` `[…, heads, queries, keys]` for the backward pass.
+    static func fusedAttention(query: Tensor, key: Tensor, value: Tensor, layout: HeadLayout, batch: [Int], additiveMask: Tensor?) -> Tensor {
+        let (queries, keys, d, dv) = (layout.queries, layout.keys, layout.headSize, layout.valueSize)
+        let groups = batch.reduce(1, *) * layout.headCount
         let scale = 1 / Float(d).squareRoot()
+        let groupShape = layout.headCount == 1 ? batch : batch + [layout.headCount]
         // A mask shared by all groups is read in place; otherwise it is laid out per group.
         let maskIsShared = additiveMask.map { $0.shape.dropLast(2).allSatisfy { $0 == 1 } } ?? true
-        let mask = additiveMask.map { maskIsShared ? $0.broadcast(to: [queries, keys]) : $0.broadcast(to: batch + [queries, keys]) }
-        let weights = Tensor(uninitializedShape: batch + [queries, keys])
-        let result = Tensor(uninitializedShape: batch + [queries, dv])
+        let mask = additiveMask.map { maskIsShared ? $0.broadcast(to: [queries, keys]) : $0.broadcast(to: groupShape + [queries, keys]) }
+        let weights = Tensor(uninitializedShape: groupShape + [queries, keys])
+        let result = Tensor(uninitializedShape: batch + [queries, layout.valueRowStride])
         let q = query.storage.base, k = key.storage.base, v = value.storage.base
         let p = weights.storage.base, o = result.storage.base, m = mask?.storage.base
+        let ldk = layout.keyRowStride, ldv = layout.valueRowStride
         Parallelism.forEachRange(groups, minimumChunk: 1) { range in
             for group in range {
                 let scores = p + group * queries * keys
                 BLAS.sgemm(transposeA: false, transposeB: true, m: queries, n: keys, k: d, alpha: scale,
-                           a: q + group * queries * d, lda: d, b: k + group * keys * d, ldb: d,
+                           a: q + layout.queryOffset(group), lda: ldk, b: k + layout.keyOffset(group), ldb: ldk,
                            c: scores, ldc: keys, parallel: false)
                 if let m {
                     let groupMask = maskIsShared ? m : m + group * queries * keys
@@ -76,8 +132,8 @@ extension Tensor {
                 }
                 softmaxRows(scores, rows: queries, columns: keys)
                 BLAS.sgemm(transposeA: false, transposeB: false, m: queries, n: dv, k: keys,
-                           a: scores, lda: keys, b: v + group * keys * dv, ldb: dv,
-                           c: o + group * queries * dv, ldc: dv, parallel: false)
+                           a: scores, lda: keys, b: v + layout.valueOffset(group), ldb: ldv,
+                           c: o + layout.outputOffset(group), ldc: ldv, parallel: false)
             }
         }
         // The three pullbacks share ∂S: the first to run computes the fused gradients, the
@@ -85,16 +141,27 @@ extension Tensor {
         let cache = AttentionGradientCache()
         func fusedGradients(_ g: Tensor) -> (Tensor, Tensor, Tensor) {
             if let cached = cache.gradients, cached.key === g.storage { return cached.value }
-            let computed = fusedAttentionBackward(g, query: query, key: key, value: value, weights: weights, scale: scale)
+            let computed = fusedAttentionBackward(g, query: query, key: key, value: value, weights: weights, layout: layout, scale: scale)
             cache.gradients = (g.storage, computed)
             return computed
         }
         func recorded(_ g: Tensor) -> (Tensor, Tensor, Tensor) {
-            let probabilities = (matmul(query, key, transposeB: true) * scale + (mask ?? Tensor(0))).softmax()
-            let valueGradient = matmul(probabilities, g, transposeA: true)
-            let weightGradient = matmul(g, value, transposeB: true)
+            // The same formulas from differentiable operations, on heads moved to their own axis.
+            let heads = layout.headCount
+            let headAxis = batch.count, sequenceAxis = batch.count + 1
+            let order = Array(0..<batch.count) + [sequenceAxis, headAxis, batch.count + 2]   // swaps heads and sequence
+            func split(_ x: Tensor, _ size: Int) -> Tensor {
+                heads == 1 ? x : x.reshaped(to: batch + [x.shape[x.rank - 2], heads, size]).permuted(order)
+            }
+            func merge(_ x: Tensor) -> Tensor {
+                heads == 1 ? x : x.permuted(order).reshaped(to: batch + [x.shape[x.rank - 2], heads * x.shape[x.rank - 1]])
+            }
+            let (qs, ks, vs, gs) = (split(query, d), split(key, d), split(value, dv), split(g, dv))
+            let probabilities = (matmul(qs, ks, transposeB: true) * scale + (mask ?? Tensor(0))).softmax()
+            let valueGradient = matmul(probabilities, gs, transposeA: true)
+            let weightGradient = matmul(gs, vs, transposeB: true)
             let scoreGradient = probabilities * (weightGradient - (weightGradient * probabilities).sum(alongAxis: -1, keepingDimensions: true)) * scale
-            return (matmul(scoreGradient, key), matmul(scoreGradient, query, transposeA: true), valueGradient)
+            return (merge(matmul(scoreGradient, ks)), merge(matmul(scoreGradient, qs, transposeA: true)), merge(valueGradient))
         }
         func pick(_ index: Int) -> (Tensor) -> Tensor {
             { g in
@@ -106,26 +173,29 @@ extension Tensor {
     }
 
     /// `∂Q, ∂K, ∂V` of fused attention for a backward pass that is not recorded.
-    static func fusedAttentionBackward(_ g: Tensor, query: Tensor, key: Tensor, value: Tensor, weights: Tensor, scale: Float) -> (Tensor, Tensor, Tensor) {
-        let d = query.shape.last!, dv = value.shape.last!
-        let queries = query.shape[query.rank - 2], keys = key.shape[key.rank - 2]
-        let groups = query.scalarCount / (queries * d)
+    static func fusedAttentionBackward(
+        _ g: Tensor, query: Tensor, key: Tensor, value: Tensor, weights: Tensor, layout: HeadLayout, scale: Float
+    ) -> (Tensor, Tensor, Tensor) {
+        let (queries, keys, d, dv) = (layout.queries, layout.keys, layout.headSize, layout.valueSize)
+        let groups = weights.scalarCount / (queries * keys)
         let queryGradient = Tensor(uninitializedShape: query.shape), keyGradient = Tensor(uninitializedShape: key.shape)
         let valueGradient = Tensor(uninitializedShape: value.shape)
         let scratch = Tensor(uninitializedShape: [groups, queries, keys])
         let q = query.storage.base, k = key.storage.base, v = value.storage.base, p = weights.storage.base
         let gg = g.storage.base, dq = queryGradient.storage.base, dk = keyGradient.storage.base, dvOut = valueGradient.storage.base
         let s = scratch.storage.base
+        let ldk = layout.keyRowStride, ldv = layout.valueRowStride
         Parallelism.forEachRange(groups, minimumChunk: 1) { range in
             for group in range {
-                let probabilities = p + group * queries * keys, outputGradient = gg + group * queries * dv
+                let probabilities = p + group * queries * keys, outputGradient = gg + layout.outputOffset(group)
                 let scores = s + group * queries * keys
                 // ∂V = Pᵀ G
                 BLAS.sgemm(transposeA: true, transposeB: false, m: keys, n: dv, k: queries,
-                           a: probabilities, lda: keys, b: outputGradient, ldb: dv, c: dvOut + group * keys * dv, ldc: dv, parallel: false)
+                           a: probabilities, lda: keys, b: outputGradient, ldb: ldv, c: dvOut + layout.valueOffset(group), ldc: ldv,
+                           parallel: false)
                 // ∂P = G Vᵀ, then ∂S = P ⊙ (∂P − rowsum(P ⊙ ∂P)) · scale, in place
                 BLAS.sgemm(transposeA: false, transposeB: true, m: queries, n: keys, k: dv,
-                           a: outputGradient, lda: dv, b: v + group * keys * dv, ldb: dv, c: scores, ldc: keys, parallel: false)
+                           a: outputGradient, lda: ldv, b: v + layout.valueOffset(group), ldb: ldv, c: scores, ldc: keys, parallel: false)
                 for row in 0..<queries {
                     let pr = probabilities + row * keys, sr = scores + row * keys
                     var dot: Float = 0
@@ -134,9 +204,11 @@ extension Tensor {
                 }
                 // ∂Q = ∂S K, ∂K = ∂Sᵀ Q
                 BLAS.sgemm(transposeA: false, transposeB: false, m: queries, n: d, k: keys,
-                           a: scores, lda: keys, b: k + group * keys * d, ldb: d, c: dq + group * queries * d, ldc: d, parallel: false)
+                           a: scores, lda: keys, b: k + layout.keyOffset(group), ldb: ldk, c: dq + layout.queryOffset(group), ldc: ldk,
+                           parallel: false)
                 BLAS.sgemm(transposeA: true, transposeB: false, m: keys, n: d, k: queries,
-                           a: scores, lda: keys, b: q + group * queries * d, ldb: d, c: dk + group * keys * d, ldc: d, parallel: false)
+                           a: scores, lda: keys, b: q + layout.queryOffset(group), ldb: ldk, c: dk + layout.keyOffset(group), ldc: ldk,
+                           parallel: false)
             }
         }
         return (queryGradient, keyGradient, valueGradient)

@@ -239,7 +239,10 @@ extension Tensor {
 
     /// `max(x, 0)`; derivative the step function (0 at 0).
     public func relu() -> Tensor {
-        Self.record(map { $0 > 0 ? $0 : 0 }, "relu", input: self) { $0 * self.positiveMask() }
+        Self.record(map { $0 > 0 ? $0 : 0 }, "relu", input: self) { g in
+            // g ⊙ step(x): one fused pass unless the backward pass is itself recorded.
+            GradientMode.isRecording ? g * self.positiveMask() : Self.zip(g, self.detached(), "relu") { $1 > 0 ? $0 : 0 }
+        }
     }
 
     /// 1 where `x > 0`, else 0 (constant).

@@ -80,13 +80,10 @@ public final class MultiHeadAttention: Layer {
         let q = query(queryInput), k = key(keyInput), v = value(valueInput)
         guard q.rank >= 2, k.rank >= 2, v.rank >= 2 else { return q }
         let queryCount = q.shape[q.rank - 2], keyCount = k.shape[k.rank - 2]
-        let batchShape = Array(q.shape.dropLast(2))
-        let attended = Tensor.scaledDotProductAttention(
-            query: splitHeads(q), key: splitHeads(k), value: splitHeads(v),
-            mask: mask.tensor(queryCount: queryCount, keyCount: keyCount))   // [batch, heads, queries, headSize]
-        let merged = attended
-            .permuted([0, 2, 1, 3])                          // [batch, queries, heads, headSize]
-            .reshaped(to: batchShape + [queryCount, modelSize])  // […, queries, modelSize]
+        // Heads stay side by side in the projections' last axis: no split or merge copies.
+        let merged = Tensor.multiHeadAttention(
+            query: q, key: k, value: v, headCount: headCount,
+            mask: mask.tensor(queryCount: queryCount, keyCount: keyCount))   // […, queries, modelSize]
         return output(merged)
     }
 
@@ -98,13 +95,5 @@ public final class MultiHeadAttention: Layer {
     /// Unmasked self-attention. `[batch, sequence, modelSize]` → the same.
     public func callAsFunction(_ input: Tensor) -> Tensor {
         self(query: input, key: input, value: input, mask: .none)
-    }
-
-    /// `[…, sequence, modelSize]` → `[batch, headCount, sequence, headSize]`, with the leading
-    /// dimensions flattened into one batch dimension.
-    private func splitHeads(_ x: Tensor) -> Tensor {
-        let sequence = x.shape[x.rank - 2]
-        return x.reshaped(to: [-1, sequence, headCount, headSize])  // [batch, sequence, heads, headSize]
-            .permuted([0, 2, 1, 3])                                   // [batch, heads, sequence, headSize]
     }
 }

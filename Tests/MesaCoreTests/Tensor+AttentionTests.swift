@@ -63,6 +63,42 @@ final class TensorAttentionTests: XCTestCase {
         }
     }
 
+    /// Heads side by side in the last axis equal splitting them onto their own axis.
+    func splitHeadsAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, heads: Int, mask: Tensor?) -> Tensor {
+        func split(_ x: Tensor) -> Tensor {
+            x.reshaped(to: [x.shape[0], x.shape[1], heads, x.shape[2] / heads]).permuted([0, 2, 1, 3])
+        }
+        let attended = Tensor.scaledDotProductAttention(query: split(q), key: split(k), value: split(v), mask: mask)
+        return attended.permuted([0, 2, 1, 3]).reshaped(to: [q.shape[0], q.shape[1], -1])
+    }
+
+    func testMultiHeadLayoutMatchesSplitHeadsWithGradientsAndSecondOrder() {
+        let inputs = GradientCheck.randomInputs([[2, 4, 6], [2, 5, 6], [2, 5, 9]], seed: 113)
+        let masks: [Tensor?] = [nil, Tensor.causalMask(size: 5).slice(alongAxis: 0, from: 1, to: 5),
+                                Tensor.randomBernoulli([2, 3, 4, 5], probability: 0.7, using: &generator)]
+        for mask in masks {
+            let fused = Tensor.multiHeadAttention(query: inputs[0], key: inputs[1], value: inputs[2], headCount: 3, mask: mask)
+            let reference = splitHeadsAttention(inputs[0], inputs[1], inputs[2], heads: 3, mask: mask)
+            XCTAssertEqual(fused.shape, [2, 4, 9])
+            XCTAssertTrue(fused.isApproximatelyEqual(to: reference, tolerance: 1e-5))
+            GradientCheck.assertMatches({ Tensor.multiHeadAttention(query: $0[0], key: $0[1], value: $0[2], headCount: 3, mask: mask) }, at: inputs)
+            let leaves = inputs.map { $0.requiringGradient() }
+            let loss = { (v: [Tensor]) in Tensor.multiHeadAttention(query: v[0], key: v[1], value: v[2], headCount: 3, mask: mask).sin().sum() }
+            let fast = gradients(of: loss(leaves), withRespectTo: leaves)
+            let recorded = gradients(of: loss(leaves), withRespectTo: leaves, createGraph: true)
+            for (a, b) in zip(fast, recorded) { XCTAssertTrue(a.isApproximatelyEqual(to: b, tolerance: 1e-5)) }
+        }
+        let error = GradientCheck.hessianVectorError(of: {
+            Tensor.multiHeadAttention(query: $0, key: inputs[1], value: inputs[2], headCount: 3).pow(2).sum()
+        }, at: inputs[0], direction: inputs[0].cos())
+        XCTAssertLessThan(error, 1e-2)
+        XCTAssertThrowsError(try withTensorErrors {
+            Tensor.multiHeadAttention(query: inputs[0], key: inputs[1], value: inputs[2], headCount: 4)
+        }) { XCTAssertTrue("\($0)".contains("4 heads")) }
+    }
+
+    var generator = RandomGenerator(seed: 114)
+
     func testBadShapes() {
         XCTAssertThrowsError(try withTensorErrors {
             Tensor.scaledDotProductAttention(query: Tensor.zeros([2, 3]), key: Tensor.zeros([2, 4]), value: Tensor.zeros([2, 4]))
