@@ -26,9 +26,9 @@ public enum BLAS {
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, parallel: Bool = true
     ) {
         _ = configured
-        // Below about 8 MFLOP a split costs more in synchronisation than it saves.
+        // Below about 2 MFLOP a split costs more in synchronisation than it saves.
         let work = m * n * k
-        guard parallel, work >= 1 << 22 else {
+        guard parallel, work >= 1 << 20 else {
             call(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             return
         }
