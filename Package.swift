@@ -34,6 +34,7 @@ let package = Package(
         .testTarget(name: "MesaCoreTests", dependencies: ["MesaCore", "MesaTestSupport"]),
         .testTarget(name: "MesaNNTests", dependencies: ["MesaNN", "MesaTestSupport"]),
         .testTarget(name: "MesaOptimTests", dependencies: ["MesaOptim", "MesaTestSupport"]),
+        .testTarget(name: "MesaCLITests", dependencies: ["MesaCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )

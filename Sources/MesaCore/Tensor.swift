@@ -26,6 +26,16 @@ public struct Tensor: @unchecked Sendable {
         self.shape = shape
         self.storage = storage
         self.node = node
+        checkInvariants()
+    }
+
+    /// Debug-build check that the shape and the storage agree (as swift-collections'
+    /// `_checkInvariants`); compiled out of release builds.
+    @inline(__always)
+    func checkInvariants() {
+        assert(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == storage.count,
+               "Tensor invariant: shape \(shape) does not describe \(storage.count) stored elements")
+        assert(node.map { $0.shape == shape } ?? true, "Tensor invariant: autodiff node shape differs from \(shape)")
     }
 
     /// Creates a tensor of `shape` from `scalars` in row-major order.

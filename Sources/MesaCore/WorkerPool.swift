@@ -85,7 +85,7 @@ final class WorkerPool: @unchecked Sendable {
             var spins = 0
             while generation.load(ordering: .acquiring) == seen {
                 spins += 1
-                if spins < 20_000 { spinPause(); continue }
+                if spins < 500_000 { spinPause(); continue }
                 // Idle for a while: block until the next job wakes this worker.
                 sleeping[index].value.store(true, ordering: .sequentiallyConsistent)
                 if generation.load(ordering: .sequentiallyConsistent) != seen {
