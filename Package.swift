@@ -25,7 +25,8 @@ let package = Package(
         ),
         .target(name: "MesaNN", dependencies: ["MesaCore"]),
         .target(name: "MesaOptim", dependencies: ["MesaCore", "MesaNN"]),
-        .target(name: "Mesa", dependencies: ["MesaCore", "MesaNN", "MesaOptim"]),
+        .target(name: "MesaMeta", dependencies: ["MesaCore", "MesaNN", "MesaOptim"]),
+        .target(name: "Mesa", dependencies: ["MesaCore", "MesaNN", "MesaOptim", "MesaMeta"]),
         .executableTarget(
             name: "MesaCLI",
             dependencies: ["Mesa", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -34,6 +35,7 @@ let package = Package(
         .testTarget(name: "MesaCoreTests", dependencies: ["MesaCore", "MesaTestSupport"]),
         .testTarget(name: "MesaNNTests", dependencies: ["MesaNN", "MesaTestSupport"]),
         .testTarget(name: "MesaOptimTests", dependencies: ["MesaOptim", "MesaTestSupport"]),
+        .testTarget(name: "MesaMetaTests", dependencies: ["MesaMeta", "MesaTestSupport"]),
         .testTarget(name: "MesaCLITests", dependencies: ["MesaCLI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
-// The umbrella module: `import Mesa` brings in tensors, layers and optimizers.
+// The umbrella module: `import Mesa` brings in tensors, layers, optimizers and meta-learning.
 @_exported import MesaCore
 @_exported import MesaNN
 @_exported import MesaOptim
+@_exported import MesaMeta
