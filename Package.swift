@@ -29,7 +29,8 @@ let package = Package(
         .target(name: "Mesa", dependencies: ["MesaCore", "MesaNN", "MesaOptim", "MesaMeta"]),
         .executableTarget(
             name: "MesaCLI",
-            dependencies: ["Mesa", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Mesa", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            resources: [.copy("Presets")]
         ),
         .target(name: "MesaTestSupport", dependencies: ["MesaCore"], path: "Tests/MesaTestSupport"),
         .testTarget(name: "MesaCoreTests", dependencies: ["MesaCore", "MesaTestSupport"]),

@@ -13,16 +13,26 @@ struct ProgressBar {
     private var lastDraw = Date.distantPast
     private var lastDecile = -1
 
-    init(total: Int, label: String) {
+    private let initial: Int
+
+    /// A bar for `total` steps of which `initial` are already done (a resumed run): rates and
+    /// time left count only the steps of this session.
+    init(total: Int, label: String, initial: Int = 0) {
         self.total = max(total, 1)
         self.label = label
+        self.initial = initial
+    }
+
+    /// Prints a line of text above the bar (e.g. an evaluation result).
+    func note(_ text: String) {
+        FileHandle.standardError.write(Data(((isTerminal ? "\r\u{1B}[2K" : "") + text + "\n").utf8))
     }
 
     /// Shows that `completed` of `total` steps are done, with `metrics` such as `["loss": 0.12]`.
     mutating func update(completed: Int, metrics: KeyValuePairs<String, Float> = [:]) {
         let now = Date()
         let elapsed = now.timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(completed) / elapsed : 0
+        let rate = elapsed > 0 ? Double(completed - initial) / elapsed : 0
         let remaining = rate > 0 ? Double(total - completed) / rate : 0
         let shown = metrics.map { "\($0.key) \(String(format: "%.4g", $0.value))" }.joined(separator: "  ")
         let stats = "\(completed)/\(total)  \(shown)  \(String(format: "%.1f", rate)) step/s  ETA \(Self.format(remaining))"

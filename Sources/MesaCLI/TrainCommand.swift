@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Mesa
+
+/// `mesa train`: meta-trains an in-context learner from a preset or a configuration file, with
+/// a progress bar, metrics as JSON lines and resumable checkpoints.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Meta-train an in-context learner (Transformer, LSTM or linear self-attention) on a task distribution.",
+        discussion: "Presets: \(Presets.names.joined(separator: ", ")). A run folder holds config.json, checkpoint.safetensors and metrics.jsonl; --resume continues it exactly."
+    )
+
+    @Option(help: "A shipped preset (see `mesa presets`).") var preset: String?
+    @Option(help: "A JSON configuration file (the format `--print-config` shows).") var config: String?
+    @Option(help: "The run folder (default: runs/<name>).") var output: String?
+    @Flag(help: "Continue the run in the output folder from its last checkpoint.") var resume = false
+    @Option(help: "Override training.steps.") var steps: Int?
+    @Option(help: "Override training.seed.") var seed: UInt64?
+    @Option(help: "Stop (after checkpointing) once this many minutes have passed; resume later with --resume.") var timeLimit: Double?
+    @Flag(help: "Print the resolved configuration as JSON and exit.") var printConfig = false
+    @Option(help: "Threads for tensor kernels.") var threads = 2
+
+    func validate() throws {
+        if resume {
+            guard preset == nil, config == nil else { throw ValidationError("--resume reads the configuration saved in the run folder: drop --preset/--config") }
+            guard output != nil else { throw ValidationError("--resume needs --output FOLDER (the run to continue)") }
+        } else {
+            guard (preset == nil) != (config == nil) else { throw ValidationError("give exactly one of --preset NAME or --config FILE") }
+        }
+        if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be positive minutes, got \(timeLimit)") }
+        guard threads > 0 else { throw ValidationError("--threads must be positive") }
+    }
+
+    func run() throws {
+        Parallelism.threadCount = threads
+        let trainer: MetaTrainer
+        if resume, let output {
+            trainer = try MetaTrainer(resumingFrom: URL(fileURLWithPath: output))
+            print("mesa train: resuming \(output) at step \(trainer.step) of \(trainer.configuration.training.steps)")
+        } else {
+            var configuration = try Presets.load(preset: preset, file: config)
+            if let steps { configuration.training.steps = steps }
+            if let seed { configuration.training.seed = seed }
+            try configuration.validate()
+            if printConfig {
+                print(String(decoding: try configuration.jsonData(), as: UTF8.self))
+                return
+            }
+            let folder = output ?? "runs/\(configuration.name)"
+            trainer = try MetaTrainer(configuration: configuration, directory: URL(fileURLWithPath: folder))
+        }
+        let configuration = trainer.configuration
+        print("mesa train: \(configuration.name): \(trainer.distribution.name); \(type(of: trainer.learner)) \(configuration.learner.resolvedEncoding.rawValue), \(trainer.learner.parameterCount) parameters; \(configuration.training.steps) steps of batch \(configuration.training.batchSize) → \(trainer.directory.path)")
+        var progress = ProgressBar(total: configuration.training.steps, label: "train", initial: trainer.step)
+        var lastLoss: Float = .nan
+        let deadline = timeLimit.map { Date().addingTimeInterval($0 * 60) }
+        try trainer.run(deadline: deadline) { event in
+            switch event {
+            case .step(let step, let loss, _, let points, let dimensions):
+                lastLoss = loss
+                progress.update(completed: step, metrics: ["loss": loss, "points": Float(points), "d": Float(dimensions)])
+            case .evaluation(let step, let loss, let metric):
+                progress.note("step \(step): held-out loss \(String(format: "%.4f", loss)), \(ErrorCurve.metricName(for: trainer.distribution.kind)) at the last point \(String(format: "%.4f", metric))")
+            case .checkpoint:
+                break
+            }
+        }
+        let done = trainer.step >= configuration.training.steps
+        print(String(format: "%@ at step %d (loss %.4f, %.1f min of training in all); checkpoint %@",
+                     done ? "finished" : "stopped", trainer.step, lastLoss, trainer.trainingSeconds / 60, trainer.checkpointURL.path))
+        print(done ? "next: mesa eval --run \(trainer.directory.path)" : "continue with: mesa train --resume --output \(trainer.directory.path)")
+    }
+}
+
+/// `mesa presets`: lists the shipped presets with one line each.
+struct PresetsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "presets", abstract: "List the shipped meta-training presets.")
+
+    func run() throws {
+        for name in Presets.names {
+            let configuration = try Presets.load(preset: name, file: nil)
+            let distribution = try configuration.task.makeDistribution()
+            print("\(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(distribution.name); \(configuration.learner.architecture) L\(configuration.learner.layerCount) d\(configuration.learner.modelSize); \(configuration.training.steps) steps")
+        }
+    }
+}

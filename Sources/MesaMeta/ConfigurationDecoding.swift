@@ -1,0 +1,28 @@
+/// Helpers for configuration files: every field may be omitted (it takes its default), and a
+/// field the type does not know is an error naming it, so a typo never goes unnoticed.
+struct AnyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension Decoder {
+    /// Throws when the JSON object being decoded has keys outside `known`.
+    func rejectUnknownKeys<Key: CodingKey & CaseIterable>(_ keys: Key.Type, in section: String) throws {
+        let present = try container(keyedBy: AnyCodingKey.self).allKeys.map(\.stringValue)
+        let known = Set(Key.allCases.map(\.stringValue))
+        let unknown = present.filter { !known.contains($0) }.sorted()
+        guard unknown.isEmpty else {
+            throw InContextError.invalidConfiguration(
+                "\(section): unknown field\(unknown.count > 1 ? "s" : "") \(unknown.map { "'\($0)'" }.joined(separator: ", ")); known fields: \(known.sorted().joined(separator: ", "))")
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// The value at `key`, or `fallback` when the key is absent.
+    func value<T: Decodable>(_ key: Key, default fallback: T) throws -> T {
+        try decodeIfPresent(T.self, forKey: key) ?? fallback
+    }
+}

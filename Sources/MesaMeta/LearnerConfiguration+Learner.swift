@@ -1,0 +1,38 @@
+import MesaCore
+
+extension LearnerConfiguration {
+    /// The encoding used when none is configured: interleaved for Transformers (Garg et al.),
+    /// previous-target for LSTMs, concatenated for LSA (von Oswald et al.).
+    public var resolvedEncoding: PromptEncoding {
+        if let encoding { return encoding }
+        switch architecture {
+        case "lstm": return .previousTarget
+        case "lsa": return .concatenated
+        default: return .interleaved
+        }
+    }
+
+    /// Builds a freshly initialised learner for tasks of `kind` with inputs of `inputDimension`.
+    ///
+    /// - Throws: ``InContextError/invalidConfiguration(_:)`` for an unknown architecture or
+    ///   sizes that do not fit it.
+    public func makeLearner(inputDimension: Int, kind: TaskKind, using generator: inout RandomGenerator) throws -> any InContextLearner {
+        guard modelSize > 0, layerCount > 0, headCount > 0, maximumPointCount > 0 else {
+            throw InContextError.invalidConfiguration("learner: modelSize, layerCount, headCount and maximumPointCount must be positive")
+        }
+        switch architecture {
+        case "transformer":
+            guard modelSize % headCount == 0 else {
+                throw InContextError.invalidConfiguration("learner: modelSize \(modelSize) is not a multiple of headCount \(headCount)")
+            }
+            return TransformerLearner(inputDimension: inputDimension, kind: kind, encoding: resolvedEncoding,
+                                      maximumPointCount: maximumPointCount, modelSize: modelSize, layerCount: layerCount,
+                                      headCount: headCount, feedForwardSize: feedForwardSize, using: &generator)
+        case "lstm":
+            return try LSTMLearner(inputDimension: inputDimension, kind: kind, encoding: resolvedEncoding,
+                                   maximumPointCount: maximumPointCount, hiddenSize: modelSize, layerCount: layerCount, using: &generator)
+        default:
+            throw InContextError.invalidConfiguration("learner: unknown architecture '\(architecture)'; known: transformer, lstm, lsa")
+        }
+    }
+}

@@ -1,0 +1,238 @@
+import Foundation
+import MesaCore
+import MesaNN
+import MesaOptim
+
+/// Meta-trains an in-context learner on a task distribution (Garg et al. 2022, §3): every step
+/// draws a fresh batch of prompts, scores every prefix length in one forward pass, and takes one
+/// Adam/AdamW step, with warm-up and cosine decay, global-norm clipping and the optional
+/// dimension/length curriculum.
+///
+/// A run lives in a folder: `config.json`, `checkpoint.safetensors` (the learner's weights
+/// under their parameter names, the optimizer's moments under `optimizer.<index>.<buffer>`, and
+/// in the metadata the step, the sampling generator's state and the configuration) and
+/// `metrics.jsonl`. Checkpoints are written atomically. ``init(resumingFrom:)`` continues a run
+/// exactly: an interrupted and resumed run ends with the same parameters, bit for bit, as one
+/// that was never interrupted.
+///
+/// ```swift
+/// let trainer = try MetaTrainer(configuration: configuration, directory: URL(fileURLWithPath: "runs/linear"))
+/// try trainer.run { event in print(event) }
+/// ```
+public final class MetaTrainer {
+    /// What happened during ``run(stoppingAt:deadline:observer:)``.
+    public enum Event {
+        /// A training step finished with this loss (reported every `logInterval` steps and at the end).
+        case step(step: Int, loss: Float, learningRate: Float, points: Int, dimensions: Int)
+        /// The held-out loss and the curve metric (normalised squared error or accuracy) at the last prefix, every `evaluationInterval` steps.
+        case evaluation(step: Int, loss: Float, lastPointMetric: Float)
+        /// A checkpoint was written.
+        case checkpoint(step: Int, url: URL)
+    }
+
+    /// The run's configuration.
+    public let configuration: MetaTrainingConfiguration
+    /// The learner being trained.
+    public let learner: any InContextLearner
+    /// The training tasks.
+    public let distribution: any TaskDistribution
+    /// The run folder.
+    public let directory: URL
+    /// Steps completed.
+    public private(set) var step: Int
+    /// Wall time spent training in this and earlier sessions of the run, in seconds.
+    public private(set) var trainingSeconds: Double
+
+    let optimizer: Adam
+    let schedule: LearningRateSchedule
+    var generator: RandomGenerator
+    let evaluationBatch: TaskBatch
+
+    /// The checkpoint file of the run folder.
+    public var checkpointURL: URL { directory.appendingPathComponent("checkpoint.safetensors") }
+    /// The metrics file of the run folder.
+    public var metricsURL: URL { directory.appendingPathComponent("metrics.jsonl") }
+
+    /// Starts a new run in `directory` (created if needed; an existing checkpoint there is an error,
+    /// so that a finished run is never overwritten by accident: resume it or choose another folder).
+    public convenience init(configuration: MetaTrainingConfiguration, directory: URL) throws {
+        try configuration.validate()
+        let checkpoint = directory.appendingPathComponent("checkpoint.safetensors")
+        guard !FileManager.default.fileExists(atPath: checkpoint.path) else {
+            throw InContextError.invalidCheckpoint("\(directory.path) already holds a run (checkpoint.safetensors): resume it with --resume, or choose another --output")
+        }
+        try self.init(configuration: configuration, directory: directory, step: 0, trainingSeconds: 0)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try configuration.jsonData().write(to: directory.appendingPathComponent("config.json"), options: .atomic)
+        try Data().write(to: metricsURL, options: .atomic)
+    }
+
+    /// Continues the run saved in `directory` from its last checkpoint.
+    ///
+    /// - Throws: ``InContextError/invalidCheckpoint(_:)`` when the folder holds no readable
+    ///   checkpoint, or ``CheckpointError`` / ``OptimizerStateMismatch`` when it does not fit.
+    public convenience init(resumingFrom directory: URL) throws {
+        let url = directory.appendingPathComponent("checkpoint.safetensors")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw InContextError.invalidCheckpoint("no checkpoint.safetensors in \(directory.path): nothing to resume")
+        }
+        let checkpoint = try SafeTensors(contentsOf: url)
+        func field(_ key: String) throws -> String {
+            guard let value = checkpoint.metadata[key] else {
+                throw InContextError.invalidCheckpoint("\(url.path) lacks the metadata field '\(key)' of a Mesa training checkpoint")
+            }
+            return value
+        }
+        let configuration = try MetaTrainingConfiguration(json: Data(try field("mesa.configuration").utf8), source: "\(url.path) metadata")
+        guard let step = Int(try field("mesa.step")), let seconds = Double(try field("mesa.trainingSeconds")) else {
+            throw InContextError.invalidCheckpoint("\(url.path): malformed step or training time in the metadata")
+        }
+        try self.init(configuration: configuration, directory: directory, step: step, trainingSeconds: seconds)
+        try learner.restore(from: checkpoint, strict: false)
+        generator = try JSONDecoder().decode(RandomGenerator.self, from: Data(try field("mesa.generator").utf8))
+        var state = try JSONDecoder().decode(OptimizerState.self, from: Data(try field("mesa.optimizer").utf8))
+        for index in state.parameters.indices {
+            for name in state.parameters[index].buffers.keys {
+                guard let tensor = checkpoint["optimizer.\(index).\(name)"] else {
+                    throw InContextError.invalidCheckpoint("\(url.path) lacks the optimizer tensor 'optimizer.\(index).\(name)'")
+                }
+                state.parameters[index].buffers[name] = tensor.scalars
+            }
+        }
+        try optimizer.load(state)
+        try truncateMetrics(afterStep: step)
+    }
+
+    private init(configuration: MetaTrainingConfiguration, directory: URL, step: Int, trainingSeconds: Double) throws {
+        self.configuration = configuration
+        self.directory = directory
+        self.step = step
+        self.trainingSeconds = trainingSeconds
+        distribution = try configuration.task.makeDistribution()
+        var initialization = RandomGenerator(seed: configuration.training.seed)
+        learner = try configuration.learner.makeLearner(inputDimension: distribution.inputDimension, kind: distribution.kind,
+                                                        using: &initialization)
+        generator = initialization.split()
+        let training = configuration.training
+        optimizer = training.optimizer == "adamw"
+            ? AdamW(parameters: learner.parameters, learningRate: training.learningRate, epsilon: training.epsilon, weightDecay: training.weightDecay)
+            : Adam(parameters: learner.parameters, learningRate: training.learningRate, epsilon: training.epsilon)
+        schedule = .warmUpCosineDecay(peak: training.learningRate, minimum: training.minimumLearningRate,
+                                      warmUpSteps: training.warmUpSteps, totalSteps: training.steps)
+        var evaluationGenerator = RandomGenerator(seed: configuration.evaluation.seed &+ 1)
+        evaluationBatch = distribution.sample(batchSize: training.evaluationPromptCount, pointCount: training.pointCount,
+                                              using: &evaluationGenerator)
+    }
+
+    /// The curriculum's active dimensions and prompt length at `step`.
+    public func stage(atStep step: Int) -> (dimensions: Int, points: Int) {
+        let training = configuration.training
+        return training.curriculum?.stage(atStep: step, fullDimensions: distribution.inputDimension, fullPoints: training.pointCount)
+            ?? (distribution.inputDimension, training.pointCount)
+    }
+
+    /// Takes one optimisation step and returns its loss.
+    @discardableResult
+    public func trainStep() throws -> Float {
+        let (dimensions, points) = stage(atStep: step)
+        let batch = distribution.sample(batchSize: configuration.training.batchSize, pointCount: points,
+                                        options: SamplingOptions(activeDimensions: dimensions), using: &generator)
+        optimizer.learningRate = schedule.learningRate(atStep: step)
+        let loss = learner.loss(on: batch)
+        try loss.checkFinite("training loss at step \(step + 1)")
+        loss.backward()
+        if let norm = configuration.training.gradientClipNorm { _ = clipGradientNorm(learner.parameters, maximumNorm: norm) }
+        optimizer.step()
+        optimizer.clearGradients()
+        step += 1
+        return loss.scalar
+    }
+
+    /// The loss on the fixed held-out prompts and the curve metric at their last point
+    /// (squared error ÷ d for regression, accuracy for classification; see ``ErrorCurve``).
+    public func evaluate() -> (loss: Float, lastPointMetric: Float) {
+        withoutGradients {
+            let loss = learner.loss(on: evaluationBatch).scalar
+            let predictions = learner.predictions(for: evaluationBatch)
+            let curve = ErrorCurve.pointwise(predictions, for: evaluationBatch)
+            return (loss, Float(curve.last?.mean ?? .nan))
+        }
+    }
+
+    /// Writes the checkpoint (weights, optimizer state, sampling state, configuration) atomically.
+    public func saveCheckpoint() throws {
+        var checkpoint = try learner.checkpoint(metadata: [:])
+        var state = optimizer.state
+        for index in state.parameters.indices {
+            for (name, buffer) in state.parameters[index].buffers {
+                checkpoint["optimizer.\(index).\(name)"] = Tensor(shape: state.parameters[index].shape, scalars: buffer)
+                state.parameters[index].buffers[name] = []
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        checkpoint.metadata = [
+            "mesa.format": "training-checkpoint-1",
+            "mesa.step": String(step),
+            "mesa.trainingSeconds": String(trainingSeconds),
+            "mesa.configuration": String(decoding: try encoder.encode(configuration), as: UTF8.self),
+            "mesa.generator": String(decoding: try encoder.encode(generator), as: UTF8.self),
+            "mesa.optimizer": String(decoding: try encoder.encode(state), as: UTF8.self),
+            "architecture": "\(type(of: learner)) \(configuration.learner.architecture) d\(configuration.learner.modelSize) L\(configuration.learner.layerCount)",
+        ]
+        try checkpoint.write(to: checkpointURL)
+    }
+
+    /// Trains until `stoppingAt` steps (default: the configured total) or until `deadline`
+    /// passes, logging metrics, evaluating and checkpointing on the configured intervals, and
+    /// always writing a checkpoint before returning.
+    public func run(stoppingAt last: Int? = nil, deadline: Date? = nil, observer: (Event) -> Void = { _ in }) throws {
+        let training = configuration.training
+        let end = min(last ?? training.steps, training.steps)
+        let metrics = try FileHandle(forWritingTo: metricsURL)
+        defer { try? metrics.close() }
+        try metrics.seekToEnd()
+        func log(_ fields: [String: Double]) {
+            let line = "{" + fields.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value.isFinite ? String($0.value) : "null")" }.joined(separator: ", ") + "}\n"
+            metrics.write(Data(line.utf8))
+        }
+        var sessionStart = Date()
+        while step < end {
+            let loss = try trainStep()
+            let (dimensions, points) = stage(atStep: step - 1)
+            if step % training.logInterval == 0 || step == end {
+                log(["step": Double(step), "loss": Double(loss), "learningRate": Double(optimizer.learningRate),
+                     "points": Double(points), "dimensions": Double(dimensions)])
+                observer(.step(step: step, loss: loss, learningRate: optimizer.learningRate, points: points, dimensions: dimensions))
+            }
+            if step % training.evaluationInterval == 0 || step == training.steps {
+                let (evaluationLoss, error) = evaluate()
+                log(["step": Double(step), "evaluationLoss": Double(evaluationLoss), "lastPointMetric": Double(error)])
+                observer(.evaluation(step: step, loss: evaluationLoss, lastPointMetric: error))
+            }
+            let outOfTime = deadline.map { Date() >= $0 } ?? false
+            if step % training.checkpointInterval == 0 || step == end || outOfTime {
+                let now = Date()
+                trainingSeconds += now.timeIntervalSince(sessionStart)
+                sessionStart = now
+                try saveCheckpoint()
+                observer(.checkpoint(step: step, url: checkpointURL))
+            }
+            if outOfTime { break }
+        }
+    }
+
+    /// Drops metric lines written after `step` by a session that was interrupted before its next checkpoint.
+    private func truncateMetrics(afterStep step: Int) throws {
+        guard let text = try? String(contentsOf: metricsURL, encoding: .utf8) else {
+            try Data().write(to: metricsURL, options: .atomic)
+            return
+        }
+        let kept = text.split(separator: "\n").filter { line in
+            guard let range = line.range(of: "\"step\": "), let value = Double(line[range.upperBound...].prefix { "0123456789.e+-".contains($0) })
+            else { return true }
+            return Int(value) <= step
+        }
+        try (kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).write(to: metricsURL, atomically: true, encoding: .utf8)
+    }
+}
