@@ -1,6 +1,6 @@
 import MesaCore
 
-/// Random decision trees (Garg et al. 2022, §4): a full binary tree of depth `D` whose internal
+/// Random decision trees (Garg et al. 2022, §5): a full binary tree of depth `D` whose internal
 /// nodes each test one input coordinate, drawn uniformly from `0..<d`, and whose `2ᴰ` leaves hold
 /// values `N(0, 1)`. An input starts at the root and goes **left when `x[coordinate] < 0`**, right
 /// otherwise (so `x[coordinate] = 0` goes right); `f(x)` is the value of the leaf it reaches.

@@ -1,6 +1,6 @@
 import MesaCore
 
-/// Random two-layer ReLU networks (Garg et al. 2022, §4):
+/// Random two-layer ReLU networks (Garg et al. 2022, §5):
 /// `f(x) = Σᵢ₌₁ʳ αᵢ ReLU(wᵢᵀx) + ε` with `wᵢ ~ N(0, I_d)`, `αᵢ ~ N(0, 2/r)`, `r` = ``hiddenSize``,
 /// `ε ~ N(0, σ²)`, and inputs `x ~ N(0, I_d)`.
 ///

@@ -1,7 +1,7 @@
 import MesaCore
 
 /// Sparse linear regression (Garg et al. 2022, "What Can Transformers Learn In-Context? A Case
-/// Study of Simple Function Classes", §4): `y = wᵀx + ε` where `w` has exactly `k` non-zero
+/// Study of Simple Function Classes", §5): `y = wᵀx + ε` where `w` has exactly `k` non-zero
 /// coordinates, at a support drawn uniformly among the `C(d, k)` subsets of `0..<d`, with values
 /// `N(0, 1)`; `x` is drawn coordinate-wise from ``inputs`` (`N(0, I_d)` by default), `ε ~ N(0, σ²)`.
 ///

@@ -14,7 +14,7 @@ final class TaskPoolTests: XCTestCase {
         var counts = [Int](repeating: 0, count: 4)
         var generator = RandomGenerator(seed: 1)
         for _ in 0..<500 {
-            // Each batch's targets at fixed inputs identify its tasks.
+            // A task's weights identify it among the pool's four.
             let task = pool.sampleTask(using: &generator)
             counts[try XCTUnwrap(members.firstIndex(of: weights(task)))] += 1
         }
