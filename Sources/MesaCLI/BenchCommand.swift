@@ -8,7 +8,7 @@ import Mesa
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time a reference workload (matmul, encoder-train, encoder-train-large, encoder-infer)."
+        abstract: "Time a reference workload (matmul, encoder-train, encoder-train-large, encoder-infer, icl-linear-train)."
     )
 
     @Argument(help: "The workload: \(BenchmarkWorkload.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -32,6 +32,7 @@ struct BenchCommand: ParsableCommand {
         case .encoderTrain: Benchmarks.encoderTrain(large: false, quick: quick, emit: emit)
         case .encoderTrainLarge: Benchmarks.encoderTrain(large: true, quick: quick, emit: emit)
         case .encoderInfer: Benchmarks.encoderInfer(quick: quick, emit: emit)
+        case .inContextLinearTrain: Benchmarks.inContextLinearTrain(quick: quick, emit: emit)
         }
     }
 }
@@ -42,6 +43,7 @@ enum BenchmarkWorkload: String, CaseIterable, ExpressibleByArgument {
     case encoderTrain = "encoder-train"
     case encoderTrainLarge = "encoder-train-large"
     case encoderInfer = "encoder-infer"
+    case inContextLinearTrain = "icl-linear-train"
 }
 
 /// One measured variant: milliseconds per unit of work.

@@ -83,3 +83,26 @@ extension Benchmarks {
         }
     }
 }
+
+extension Benchmarks {
+    /// Garg et al.'s in-context linear regression training step, sampling included: d = 20,
+    /// 40 interleaved points, batch 64, a 4-layer width-128 pre-LN causal Transformer learner
+    /// (4 heads, GELU MLP 512, final LayerNorm), MSE at every x token, Adam (1e-4).
+    /// Built from the library's own sampler and ``TransformerLearner``, as `mesa train` runs it.
+    static func inContextLinearTrain(quick: Bool, emit: (BenchmarkResult) -> Void) {
+        var generator = RandomGenerator(seed: 0)
+        let tasks = try! LinearRegressionTasks(inputDimension: 20)
+        let learner = TransformerLearner(inputDimension: 20, kind: .regression, encoding: .interleaved, maximumPointCount: 40,
+                                         modelSize: 128, layerCount: 4, headCount: 4, feedForwardSize: 512, using: &generator)
+        let optimizer = Adam(parameters: learner.parameters, learningRate: 1e-4)
+        let samples = timeMilliseconds(warmup: 10, steps: quick ? 10 : 50) {
+            let batch = tasks.sample(batchSize: 64, pointCount: 40, using: &generator)
+            optimizer.clearGradients()
+            learner.loss(on: batch).backward()
+            optimizer.step()
+        }
+        var result = BenchmarkResult(workload: "icl-linear-train", variant: "d20-n40-B64", samples: samples)
+        result.extra["params"] = Double(learner.parameterCount)
+        emit(result)
+    }
+}

@@ -236,3 +236,24 @@ public final class MetaTrainer {
         try (kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).write(to: metricsURL, atomically: true, encoding: .utf8)
     }
 }
+
+extension MetaTrainer {
+    /// Reads the configuration and the trained learner from a training checkpoint, for
+    /// evaluation or inference (the optimizer state is ignored; nothing is written).
+    ///
+    /// - Throws: ``InContextError/invalidCheckpoint(_:)`` when the file is not a Mesa training
+    ///   checkpoint, ``CheckpointError`` when it is unreadable or its tensors do not fit.
+    public static func loadLearner(from url: URL) throws -> (configuration: MetaTrainingConfiguration, learner: any InContextLearner, step: Int) {
+        let checkpoint = try SafeTensors(contentsOf: url)
+        guard let json = checkpoint.metadata["mesa.configuration"], let step = checkpoint.metadata["mesa.step"].flatMap(Int.init) else {
+            throw InContextError.invalidCheckpoint("\(url.path) is not a Mesa training checkpoint (its metadata lacks mesa.configuration and mesa.step)")
+        }
+        let configuration = try MetaTrainingConfiguration(json: Data(json.utf8), source: "\(url.path) metadata")
+        let distribution = try configuration.task.makeDistribution()
+        var generator = RandomGenerator(seed: configuration.training.seed)
+        let learner = try configuration.learner.makeLearner(inputDimension: distribution.inputDimension, kind: distribution.kind,
+                                                            using: &generator)
+        try learner.restore(from: checkpoint, strict: false)
+        return (configuration, learner, step)
+    }
+}

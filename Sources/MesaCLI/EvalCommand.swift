@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import Mesa
+
+/// `mesa eval`: error-versus-examples curves of a meta-trained learner beside the baselines of
+/// its configuration, in distribution and under the out-of-distribution probes, as CSV and SVG.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Error versus number of in-context examples for a trained learner and baselines (CSV + SVG).",
+        discussion: "With --run, evaluates the learner of that run folder; with --preset/--config alone, only the baselines."
+    )
+
+    @Option(name: .customLong("run"), help: "A run folder written by `mesa train` (its checkpoint.safetensors is evaluated).") var runFolder: String?
+    @Option(help: "A preset, to evaluate baselines only.") var preset: String?
+    @Option(help: "A configuration file, to evaluate baselines only.") var config: String?
+    @Option(help: "Where to write curves.csv and the plots (default: <run>/eval or runs/<name>/eval).") var output: String?
+    @Option(help: "Baselines, comma-separated (default: the configuration's evaluation.baselines).") var baselines: String?
+    @Option(help: "Evaluation prompts (default: the configuration's evaluation.promptCount).") var prompts: Int?
+    @Option(help: "Points per prompt (default: the configuration's).") var points: Int?
+    @Flag(help: "Skip the out-of-distribution probes.") var noProbes = false
+    @Option(help: "Threads for tensor kernels.") var threads = 2
+
+    func validate() throws {
+        let sources = [runFolder, preset, config].compactMap { $0 }.count
+        guard sources == 1 else { throw ValidationError("give exactly one of --run FOLDER, --preset NAME or --config FILE") }
+        if let prompts, prompts <= 0 { throw ValidationError("--prompts must be positive") }
+        if let points, points <= 0 { throw ValidationError("--points must be positive") }
+    }
+
+    func run() throws {
+        Parallelism.threadCount = threads
+        var configuration: MetaTrainingConfiguration
+        var predictors: [any InContextPredictor] = []
+        var folder: String
+        if let run = runFolder {
+            let (loaded, learner, step) = try MetaTrainer.loadLearner(from: URL(fileURLWithPath: run).appendingPathComponent("checkpoint.safetensors"))
+            configuration = loaded
+            predictors.append(NamedPredictor(name: "\(loaded.learner.architecture) (step \(step))", base: learner))
+            folder = output ?? "\(run)/eval"
+        } else {
+            configuration = try Presets.load(preset: preset, file: config)
+            folder = output ?? "runs/\(configuration.name)/eval"
+        }
+        let distribution = try configuration.task.makeDistribution()
+        let names = baselines.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            ?? configuration.evaluation.baselines
+        for name in names { predictors.append(try BaselineFactory.make(name, for: configuration.task)) }
+        guard !predictors.isEmpty else { throw ValidationErrorMessage("nothing to evaluate: no learner and no baselines") }
+        let pointCount = points ?? configuration.evaluation.pointCount ?? configuration.training.pointCount
+        if runFolder != nil, pointCount > configuration.learner.maximumPointCount {
+            throw ValidationErrorMessage("--points \(pointCount) exceeds the learner's maximum prompt length \(configuration.learner.maximumPointCount)")
+        }
+        let promptCount = prompts ?? configuration.evaluation.promptCount
+        let probes = [EvaluationProbe.inDistribution]
+            + (noProbes || !configuration.evaluation.probes ? [] : EvaluationProbe.outOfDistribution(inputDimension: distribution.inputDimension, kind: distribution.kind))
+
+        let directory = URL(fileURLWithPath: folder)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        print("mesa eval: \(distribution.name); \(predictors.map(\.name).joined(separator: ", ")); \(promptCount) prompts of \(pointCount) points → \(folder)")
+        var csv = "probe,predictor,examples,metric,mean,standard_error\n"
+        let started = Date()
+        var progress = ProgressBar(total: probes.count * predictors.count, label: "eval")
+        for (probeIndex, probe) in probes.enumerated() {
+            var generator = RandomGenerator(seed: configuration.evaluation.seed)
+            let batches = stride(from: 0, to: promptCount, by: 256).map { start in
+                distribution.sample(batchSize: min(256, promptCount - start), pointCount: pointCount, options: probe.options, using: &generator)
+            }
+            var curves: [ErrorCurve] = []
+            for (index, predictor) in predictors.enumerated() {
+                curves += ErrorCurve.measure([predictor], on: batches)
+                progress.update(completed: probeIndex * predictors.count + index + 1)
+            }
+            for curve in curves {
+                for point in curve.points {
+                    csv += "\(probe.name),\(curve.predictor),\(point.examples),\(curve.metric),\(point.mean),\(point.standardError)\n"
+                }
+            }
+            let plot = LinePlot(title: "\(distribution.name): \(probe.name)", xLabel: "in-context examples",
+                                yLabel: curves.first?.metric ?? "", series: curves.map { curve in
+                                    .init(name: curve.predictor, points: curve.points.map { (Double($0.examples), $0.mean) })
+                                }, logarithmicY: !distribution.kind.isClassification)
+            let file = "curves-\(Self.slug(probe.name)).svg"
+            try plot.svg().write(to: directory.appendingPathComponent(file), atomically: true, encoding: .utf8)
+            print(Self.table(curves, title: "\(probe.name) (\(curves.first?.metric ?? "")), plot \(folder)/\(file)"))
+        }
+        try csv.write(to: directory.appendingPathComponent("curves.csv"), atomically: true, encoding: .utf8)
+        print(String(format: "wrote %@/curves.csv (%.1f s)", folder, Date().timeIntervalSince(started)))
+    }
+
+    /// A file-name-safe version of `text`.
+    static func slug(_ text: String) -> String {
+        String(text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
+    }
+
+    /// A plain-text table: one row per predictor, columns at a few numbers of examples.
+    static func table(_ curves: [ErrorCurve], title: String) -> String {
+        guard let count = curves.first?.points.count, count > 0 else { return title }
+        let columns = Array(Set([0, 1, 2, count / 4, count / 2, (3 * count) / 4, count - 1].filter { $0 < count })).sorted()
+        let width = max(12, (curves.map(\.predictor.count).max() ?? 0) + 2)
+        var text = title + "\n" + "examples".padding(toLength: width, withPad: " ", startingAt: 0)
+            + columns.map { String(format: "%9d", $0) }.joined() + "\n"
+        for curve in curves {
+            text += curve.predictor.padding(toLength: width, withPad: " ", startingAt: 0)
+                + columns.map { String(format: "%9.4f", curve.points[$0].mean) }.joined() + "\n"
+        }
+        return text
+    }
+}
+
+/// A predictor shown under another name (e.g. the learner with its training step).
+struct NamedPredictor: InContextPredictor {
+    let name: String
+    let base: any InContextPredictor
+    func predictions(for batch: TaskBatch) -> Tensor { base.predictions(for: batch) }
+}
