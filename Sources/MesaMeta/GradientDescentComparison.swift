@@ -47,6 +47,7 @@ public struct GradientDescentComparison: Sendable {
         /// `½·MSE` of the learner, if one was given.
         public var learner: Double?
 
+        /// One line: the three losses and the tuned `η`.
         public var description: String {
             let learnerText = learner.map { String(format: ", learner %.4f", $0) } ?? ""
             return String(format: "½·MSE: zero %.4f, gradient descent (η = %.4g) %.4f", zeroPrediction, learningRate, gradientDescent) + learnerText

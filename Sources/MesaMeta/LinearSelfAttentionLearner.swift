@@ -37,6 +37,7 @@ public final class LinearSelfAttentionLearner: InContextLearner {
     public let encoding: PromptEncoding
     /// Always ``TaskKind/regression``.
     public let kind: TaskKind
+    /// The input dimension `d` (smaller inputs are zero-padded); tokens have width `d + 1`.
     public let inputDimension: Int
     /// The longest prompt ``InContextLearner/validate(_:)`` accepts. Linear self-attention has
     /// no positional parameters and reads prompts of any length; this only bounds validation.
