@@ -43,6 +43,10 @@ struct EvalCommand: ParsableCommand {
             folder = output ?? "runs/\(configuration.name)/eval"
         }
         let distribution = try configuration.task.makeDistribution()
+        if let lsa = predictors.first.flatMap({ ($0 as? NamedPredictor)?.base as? LinearSelfAttentionLearner }), let contextCount = lsa.contextCount {
+            try compareWithGradientDescent(lsa, contextCount: contextCount, distribution: distribution, configuration: configuration, folder: folder)
+            return
+        }
         let names = baselines.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
             ?? configuration.evaluation.baselines
         for name in names { predictors.append(try BaselineFactory.make(name, for: configuration.task)) }
@@ -86,6 +90,29 @@ struct EvalCommand: ParsableCommand {
         }
         try csv.write(to: directory.appendingPathComponent("curves.csv"), atomically: true, encoding: .utf8)
         print(String(format: "wrote %@/curves.csv (%.1f s)", folder, Date().timeIntervalSince(started)))
+    }
+
+    /// von Oswald et al.'s comparison for a linear-self-attention learner with a fixed context:
+    /// its ½·MSE on one query per task beside `L` steps of gradient descent at a tuned learning
+    /// rate (`L` = its layer count) and the zero predictor; printed and written as JSON.
+    func compareWithGradientDescent(_ learner: LinearSelfAttentionLearner, contextCount: Int, distribution: any TaskDistribution,
+                                    configuration: MetaTrainingConfiguration, folder: String) throws {
+        let steps = learner.layers.count
+        let comparison = try GradientDescentComparison(tasks: distribution, contextCount: contextCount, stepCount: steps,
+                                                       evaluationTaskCount: prompts ?? configuration.evaluation.promptCount,
+                                                       seed: configuration.evaluation.seed)
+        let result = comparison.run(learner: learner)
+        let relative = (result.learner ?? .nan) / result.gradientDescent - 1
+        print("mesa eval: \(distribution.name), \(contextCount) examples, \(steps)-layer linear self-attention vs \(steps) step\(steps > 1 ? "s" : "") of gradient descent")
+        print(String(format: "½·MSE on %d tasks: zero %.4f · gradient descent ×%d (η = %.4g) %.4f · trained LSA %.4f (%+.1f %% vs GD)",
+                     comparison.evaluationSet.batchSize, result.zeroPrediction, steps, result.learningRate, result.gradientDescent,
+                     result.learner ?? .nan, 100 * relative))
+        let directory = URL(fileURLWithPath: folder)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(result).write(to: directory.appendingPathComponent("gradient-descent-comparison.json"), options: .atomic)
+        print("wrote \(folder)/gradient-descent-comparison.json")
     }
 
     /// A file-name-safe version of `text`.

@@ -81,7 +81,13 @@ struct PresetsCommand: ParsableCommand {
         for name in Presets.names {
             let configuration = try Presets.load(preset: name, file: nil)
             let distribution = try configuration.task.makeDistribution()
-            print("\(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(distribution.name); \(configuration.learner.architecture) L\(configuration.learner.layerCount) d\(configuration.learner.modelSize); \(configuration.training.steps) steps")
+            let learner = configuration.learner
+            let size = switch learner.architecture {
+            case "lstm": "LSTM, \(learner.layerCount) layer(s) of \(learner.modelSize)"
+            case "lsa": "linear self-attention, \(learner.layerCount) layer(s)\(learner.contextCount.map { ", \($0) context points" } ?? "")"
+            default: "Transformer, \(learner.layerCount) layers of width \(learner.modelSize)"
+            }
+            print("\(name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(distribution.name); \(size); \(configuration.training.steps) steps")
         }
     }
 }

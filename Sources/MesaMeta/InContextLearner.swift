@@ -19,6 +19,9 @@ public protocol InContextLearner: Module, InContextPredictor {
     /// Raw outputs for every target: `[batch, points, outputWidth]` (values for regression,
     /// logits for classification). Recorded for autodiff when parameters require gradients.
     func outputs(for batch: TaskBatch) -> Tensor
+    /// The meta-training loss on `batch` (see the default implementation); a learner that
+    /// predicts only some points (a fixed context's queries) scores only those.
+    func loss(on batch: TaskBatch) -> Tensor
 }
 
 extension InContextLearner {

@@ -31,6 +31,13 @@ extension LearnerConfiguration {
         case "lstm":
             return try LSTMLearner(inputDimension: inputDimension, kind: kind, encoding: resolvedEncoding,
                                    maximumPointCount: maximumPointCount, hiddenSize: modelSize, layerCount: layerCount, using: &generator)
+        case "lsa":
+            guard resolvedEncoding == .concatenated else {
+                throw InContextError.invalidConfiguration("learner: linear self-attention reads concatenated (x, y) tokens; drop 'encoding' or set it to concatenated")
+            }
+            return try LinearSelfAttentionLearner(inputDimension: inputDimension, kind: kind, contextCount: contextCount,
+                                                  layerCount: layerCount, headCount: headCount, maximumPointCount: maximumPointCount,
+                                                  using: &generator)
         default:
             throw InContextError.invalidConfiguration("learner: unknown architecture '\(architecture)'; known: transformer, lstm, lsa")
         }

@@ -187,6 +187,9 @@ public final class LinearSelfAttentionLearner: InContextLearner {
     /// The mean squared error over the predicted positions: every point for prefix scoring
     /// (then equal to ``InContextLearner/loss(on:)``), the queries `C..<N` for a fixed context.
     /// The training objective in the fixed-context setting.
+    public func loss(on batch: TaskBatch) -> Tensor { queryLoss(on: batch) }
+
+    /// The mean squared error over the predicted positions (the training objective; see ``loss(on:)``).
     public func queryLoss(on batch: TaskBatch) -> Tensor {
         let predicted = queryOutputs(for: batch).squeezed(at: 2)                                // [B, N − C]
         let targets = batch.targets.slice(alongAxis: 1, from: contextCount ?? 0, to: batch.pointCount)
