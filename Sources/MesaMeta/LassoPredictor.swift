@@ -13,8 +13,10 @@ import MesaCore
 /// threshold `S(z, α) = sign(z) max(|z| − α, 0)`; a coordinate whose input column is zero stays 0.
 ///
 /// Each prefix starts from the previous prefix's solution (a warm start, which uses only earlier
-/// pairs) and stops after ``iterations`` sweeps or when no coordinate moved more than
-/// ``tolerance``. Cost `O(d²)` per sweep, in `Double`; 64 prompts × 40 points with `d = 20` and
+/// pairs) and stops after ``iterations`` sweeps, when no coordinate moved more than
+/// ``tolerance``, or, as soon as a sweep leaves the signs of `w` unchanged, when solving the
+/// linear system on that support gives a point that satisfies the optimality (KKT) conditions
+/// (to a relative `10⁻⁷`): then the solution is exact up to rounding. Cost `O(d²)` per sweep, in `Double`; 64 prompts × 40 points with `d = 20` and
 /// `α = 0.1` take about 20 ms in a release build (more for a tiny `α`, which needs more sweeps).
 ///
 /// Regression batches only; `[batch, points]` out, 0 at `i = 0`.
@@ -74,8 +76,8 @@ public struct LassoPredictor: InContextPredictor {
             }
             // Multiplying the objective by i: (1/2)‖y − Xw‖² + iα‖w‖₁ with the unnormalised statistics.
             let threshold = alpha * Double(i)
-            for _ in 0..<iterations {
-                var largestChange = 0.0
+            for sweep in 0..<iterations {
+                var largestChange = 0.0, signsChanged = false
                 for c in 0..<d {
                     let curvature = gram[c * d + c]
                     let old = w[c]
@@ -89,11 +91,88 @@ public struct LassoPredictor: InContextPredictor {
                     w[c] = new
                     for r in 0..<d { product[r] += change * gram[r * d + c] }
                     largestChange = Swift.max(largestChange, Swift.abs(change))
+                    signsChanged = signsChanged || (old > 0) != (new > 0) || (old < 0) != (new < 0)
                 }
                 if largestChange <= tolerance { break }
+                // When the signs settle, and every few sweeps anyway, jump to the best point with
+                // the current signs; stop once that point is certified optimal.
+                guard !signsChanged || sweep % 8 == 7 else { continue }
+                if Self.featureSignStep(&w, gram: gram, moment: moment, threshold: threshold) { break }
+                for r in 0..<d {
+                    var sum = 0.0
+                    for c in 0..<d where w[c] != 0 { sum += gram[r * d + c] * w[c] }
+                    product[r] = sum
+                }
             }
             result.append(w)
         }
         return Array(result.prefix(prompt.pointCount))
+    }
+
+    /// Feature-sign steps (Lee, Battle, Raina & Ng 2007, "Efficient sparse coding algorithms",
+    /// step 3), then an optimality check; returns whether `w` is now a lasso solution.
+    ///
+    /// On the raw-scale objective `F(w) = ½ wᵀGw − cᵀw + t‖w‖₁` (`G = XᵀX`, `c = Xᵀy`, `t = iα`),
+    /// with `A` the non-zero coordinates of `w` and `s` their signs: solve
+    /// `(G_AA + εI) v_A = c_A − t s_A` (the minimiser with those signs fixed; `ε = 10⁻¹² max G_jj`
+    /// keeps a singular `G_AA`, with more non-zeros than pairs, solvable, and then `v` runs far along
+    /// the null space), and move `w` to whichever of `v` and the points where the segment from `w`
+    /// to `v` crosses zero in a coordinate has the lowest `F`, if that is lower than `F(w)`. A
+    /// crossing zeroes that coordinate, and the step repeats on the smaller support until `v`
+    /// itself is reached or nothing improves. Every move lowers `F`, so this only helps coordinate
+    /// descent along.
+    ///
+    /// The check is the KKT conditions `c_j − (Gw)_j = t sign(w_j)` where `w_j ≠ 0` and
+    /// `|c_j − (Gw)_j| ≤ t` where `w_j = 0`, to `10⁻⁹ (t + max|c|)` for rounding.
+    static func featureSignStep(_ w: inout [Double], gram: [Double], moment: [Double], threshold: Double) -> Bool {
+        let d = w.count
+        for _ in 0...d {
+            let active = (0..<d).filter { w[$0] != 0 }
+            let a = active.count
+            guard a > 0 else { break }
+            var block = [Double](repeating: 0, count: a * a), right = [Double](repeating: 0, count: a)
+            var largestDiagonal = 0.0
+            for (row, r) in active.enumerated() {
+                for (column, c) in active.enumerated() { block[row * a + column] = gram[r * d + c] }
+                right[row] = moment[r] - threshold * (w[r] > 0 ? 1 : -1)
+                largestDiagonal = Swift.max(largestDiagonal, gram[r * d + r])
+            }
+            let jitter = 1e-12 * largestDiagonal
+            for row in 0..<a { block[row * a + row] += jitter }
+            let target = CholeskyFactor(matrix: block, size: a, minimumPivot: jitter / 2).solve(right)
+            let start = active.map { w[$0] }
+            // F on the active coordinates (the others are 0 all along the segment).
+            func objective(_ v: [Double]) -> Double {
+                var value = 0.0
+                for (row, r) in active.enumerated() where v[row] != 0 {
+                    var gv = 0.0
+                    for (column, c) in active.enumerated() { gv += gram[r * d + c] * v[column] }
+                    value += v[row] * (0.5 * gv - moment[r]) + threshold * Swift.abs(v[row])
+                }
+                return value
+            }
+            var best = (point: start, value: objective(start), reachedTarget: false)
+            var steps: [(t: Double, zeroed: Int?)] = [(1, nil)]
+            for row in 0..<a where (start[row] > 0) != (target[row] > 0) || target[row] == 0 {
+                steps.append((start[row] / (start[row] - target[row]), row))
+            }
+            for step in steps where step.t > 0 && step.t <= 1 {
+                var point = zip(start, target).map { $0 + step.t * ($1 - $0) }
+                if let zeroed = step.zeroed { point[zeroed] = 0 }
+                let value = objective(point)
+                if value < best.value { best = (point, value, step.zeroed == nil) }
+            }
+            guard best.point != start else { break }
+            for (row, r) in active.enumerated() { w[r] = best.point[row] }
+            if best.reachedTarget { break }
+        }
+        let slack = 1e-9 * (threshold + (moment.map(Swift.abs).max() ?? 0))
+        for j in 0..<d {
+            var gradient = moment[j]                          // c_j − (G w)_j
+            for c in 0..<d where w[c] != 0 { gradient -= gram[j * d + c] * w[c] }
+            let violation = w[j] == 0 ? Swift.abs(gradient) - threshold : Swift.abs(gradient - threshold * (w[j] > 0 ? 1 : -1))
+            guard violation <= slack else { return false }
+        }
+        return true
     }
 }

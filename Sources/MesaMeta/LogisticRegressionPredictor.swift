@@ -90,88 +90,125 @@ public struct LogisticRegressionPredictor: InContextPredictor {
 
         /// The objective on pairs `0..<count` and its gradient.
         func evaluate(_ parameters: [Double], count: Int) -> (value: Double, gradient: [Double]) {
-            let d = prompt.dimension
-            var value = 0.0
-            var gradient = parameters.map { penalty * $0 }
-            var squaredNorm = 0.0
-            for p in parameters { squaredNorm += p * p }
-            let weight = 1 / Double(count)
-            for j in 0..<count {
-                let probabilities = self.probabilities(of: j, parameters)
-                let label = prompt.label(j)
-                value -= weight * log(Swift.max(probabilities[label], .leastNormalMagnitude))
-                for c in 0..<classCount {
-                    // ∂/∂z_jc = p_jc − [c = y_j], times x̃_j = (x_j, 1).
-                    let residual = weight * (probabilities[c] - (c == label ? 1 : 0))
-                    for k in 0..<d { gradient[c * (d + 1) + k] += residual * prompt.inputs[j * d + k] }
-                    gradient[c * (d + 1) + d] += residual
+            let (d, classes) = (prompt.dimension, classCount)
+            let width = d + 1, weight = 1 / Double(count)
+            var loss = 0.0, squaredNorm = 0.0
+            var gradient = [Double](repeating: 0, count: parameters.count)
+            var scores = [Double](repeating: 0, count: classes)
+            // Unsafe buffers: this loop is the logistic baseline's whole cost, and array bounds checks
+            // and per-point temporaries would double it.
+            parameters.withUnsafeBufferPointer { theta in
+                prompt.inputs.withUnsafeBufferPointer { inputs in
+                    gradient.withUnsafeMutableBufferPointer { g in
+                        scores.withUnsafeMutableBufferPointer { z in
+                            for j in 0..<count {
+                                let x = inputs.baseAddress! + j * d
+                                var largest = -Double.infinity
+                                for c in 0..<classes {
+                                    var score = theta[c * width + d]
+                                    for k in 0..<d { score += theta[c * width + k] * x[k] }
+                                    z[c] = score
+                                    largest = Swift.max(largest, score)
+                                }
+                                let label = prompt.label(j)
+                                let labelScore = z[label]
+                                var total = 0.0
+                                for c in 0..<classes {
+                                    z[c] = exp(z[c] - largest)
+                                    total += z[c]
+                                }
+                                loss += weight * (largest + log(total) - labelScore)      // log Σ exp z − z_y
+                                for c in 0..<classes {
+                                    // ∂/∂z_jc = p_jc − [c = y_j], times x̃_j = (x_j, 1).
+                                    let residual = weight * (z[c] / total - (c == label ? 1 : 0))
+                                    for k in 0..<d { g[c * width + k] += residual * x[k] }
+                                    g[c * width + d] += residual
+                                }
+                            }
+                        }
+                        for k in theta.indices {
+                            g[k] += penalty * theta[k]
+                            squaredNorm += theta[k] * theta[k]
+                        }
+                    }
                 }
             }
-            return (value + penalty / 2 * squaredNorm, gradient)
+            return (loss + penalty / 2 * squaredNorm, gradient)
         }
 
         /// L-BFGS from `start` on pairs `0..<count`.
         func minimize(from start: [Double], count: Int, iterations: Int, tolerance: Double) -> [Double] {
-            let memory = 10
+            let n = start.count, memory = 10
             var x = start
             var (value, gradient) = evaluate(x, count: count)
-            var steps: [[Double]] = [], changes: [[Double]] = [], curvatures: [Double] = []   // s, y, 1/(sᵀy)
+            // The last `memory` steps s = x_{k+1} − x_k and gradient changes y = g_{k+1} − g_k, in
+            // ring buffers (slot `newest` is the latest), with ρ = 1/(sᵀy).
+            var steps = [Double](repeating: 0, count: memory * n), changes = steps
+            var rho = [Double](repeating: 0, count: memory), alpha = rho
+            var (stored, newest) = (0, memory - 1)
+            var direction = [Double](repeating: 0, count: n), candidate = x
             for _ in 0..<iterations {
                 guard gradient.contains(where: { Swift.abs($0) > tolerance }) else { break }
-                // Two-loop recursion: direction = −H g.
-                var q = gradient
-                var alphas = [Double](repeating: 0, count: steps.count)
-                for m in stride(from: steps.count - 1, through: 0, by: -1) {
-                    alphas[m] = curvatures[m] * dot(steps[m], q)
-                    for k in q.indices { q[k] -= alphas[m] * changes[m][k] }
+                // Two-loop recursion: direction = −H g, with H₀ = (sᵀy / yᵀy) I from the latest pair.
+                direction = gradient
+                for age in 0..<stored {                            // newest to oldest
+                    let slot = (newest - age + memory) % memory
+                    alpha[slot] = rho[slot] * dot(steps, slot * n, direction, 0, n)
+                    for k in 0..<n { direction[k] -= alpha[slot] * changes[slot * n + k] }
                 }
-                let scale = steps.isEmpty ? 1 / Swift.max(1, norm(gradient)) : dot(steps.last!, changes.last!) / dot(changes.last!, changes.last!)
-                for k in q.indices { q[k] *= scale }
-                for m in 0..<steps.count {
-                    let beta = curvatures[m] * dot(changes[m], q)
-                    for k in q.indices { q[k] += (alphas[m] - beta) * steps[m][k] }
+                let scale = stored == 0
+                    ? 1 / Swift.max(1, dot(gradient, 0, gradient, 0, n).squareRoot())
+                    : 1 / (rho[newest] * dot(changes, newest * n, changes, newest * n, n))
+                for k in 0..<n { direction[k] *= scale }
+                for age in stride(from: stored - 1, through: 0, by: -1) {   // oldest to newest
+                    let slot = (newest - age + memory) % memory
+                    let beta = rho[slot] * dot(changes, slot * n, direction, 0, n)
+                    for k in 0..<n { direction[k] += (alpha[slot] - beta) * steps[slot * n + k] }
                 }
-                var direction = q.map { -$0 }
-                var slope = dot(gradient, direction)
+                for k in 0..<n { direction[k] = -direction[k] }
+                var slope = dot(gradient, 0, direction, 0, n)
                 if !(slope < 0) {
                     // Not a descent direction (rounding): restart from steepest descent.
-                    direction = gradient.map { -$0 / Swift.max(1, norm(gradient)) }
-                    slope = dot(gradient, direction)
-                    (steps, changes, curvatures) = ([], [], [])
+                    let length = Swift.max(1, dot(gradient, 0, gradient, 0, n).squareRoot())
+                    for k in 0..<n { direction[k] = -gradient[k] / length }
+                    slope = dot(gradient, 0, direction, 0, n)
+                    stored = 0
                 }
                 // Backtracking until the Armijo condition f(x + t d) ≤ f(x) + 10⁻⁴ t gᵀd holds.
                 var t = 1.0
-                var candidate = x, next = (value: value, gradient: gradient)
+                var next = (value: value, gradient: gradient)
                 for _ in 0..<50 {
-                    for k in x.indices { candidate[k] = x[k] + t * direction[k] }
+                    for k in 0..<n { candidate[k] = x[k] + t * direction[k] }
                     next = evaluate(candidate, count: count)
                     if next.value <= value + 1e-4 * t * slope { break }
                     t /= 2
                 }
                 guard next.value <= value else { break }         // no progress possible at this precision
-                let s = zip(candidate, x).map { $0 - $1 }, y = zip(next.gradient, gradient).map { $0 - $1 }
-                let sy = dot(s, y)
-                if sy > 1e-12 * dot(s, s) {                        // λ > 0 makes sᵀy ≥ λ‖s‖² in exact arithmetic
-                    steps.append(s)
-                    changes.append(y)
-                    curvatures.append(1 / sy)
-                    if steps.count > memory {
-                        steps.removeFirst()
-                        changes.removeFirst()
-                        curvatures.removeFirst()
-                    }
+                let slot = (newest + 1) % memory
+                var sy = 0.0, ss = 0.0
+                for k in 0..<n {
+                    let (sk, yk) = (candidate[k] - x[k], next.gradient[k] - gradient[k])
+                    steps[slot * n + k] = sk
+                    changes[slot * n + k] = yk
+                    sy += sk * yk
+                    ss += sk * sk
                 }
-                (x, value, gradient) = (candidate, next.value, next.gradient)
+                if sy > 1e-12 * ss {                               // λ > 0 makes sᵀy ≥ λ‖s‖² in exact arithmetic
+                    rho[slot] = 1 / sy
+                    newest = slot
+                    stored = Swift.min(stored + 1, memory)
+                }
+                swap(&x, &candidate)
+                (value, gradient) = (next.value, next.gradient)
             }
             return x
         }
 
-        private func dot(_ a: [Double], _ b: [Double]) -> Double {
+        /// `Σ_k a[offsetA + k] b[offsetB + k]` over `count` entries.
+        private func dot(_ a: [Double], _ offsetA: Int, _ b: [Double], _ offsetB: Int, _ count: Int) -> Double {
             var sum = 0.0
-            for k in a.indices { sum += a[k] * b[k] }
+            for k in 0..<count { sum += a[offsetA + k] * b[offsetB + k] }
             return sum
         }
-
-        private func norm(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
     }
 }

@@ -151,7 +151,9 @@ public struct MixturePosteriorPredictor: InContextPredictor {
         var targetEnergy = 0.0                                                  // yᵀy
         var result = [Double](repeating: 0, count: prompt.pointCount)
         var logWeights = [Double](repeating: 0, count: hypotheses.count), means = logWeights
-        var block: [Double] = [], projected: [Double] = [], query: [Double] = []
+        let largestSupport = hypotheses.map(\.support.count).max() ?? 0
+        var factor = [Double](repeating: 0, count: largestSupport * largestSupport)   // L, row-major [s, s]
+        var solved = [Double](repeating: 0, count: 2 * largestSupport)               // L⁻¹ X_Sᵀy, then L⁻¹ x_S
         for i in 1..<Swift.max(prompt.pointCount, 1) {
             let j = i - 1
             for r in 0..<d {
@@ -160,27 +162,45 @@ public struct MixturePosteriorPredictor: InContextPredictor {
                 for c in 0..<d { gram[r * d + c] += xr * prompt.inputs[j * d + c] }
             }
             targetEnergy += prompt.targets[j] * prompt.targets[j]
-            for (h, hypothesis) in hypotheses.enumerated() {
-                let support = hypothesis.support, s = support.count
-                block.removeAll(keepingCapacity: true)
-                projected.removeAll(keepingCapacity: true)
-                query.removeAll(keepingCapacity: true)
-                for (a, ra) in support.enumerated() {
-                    for rb in support { block.append(gram[ra * d + rb]) }
-                    block[a * s + a] += ridge
-                    projected.append(moment[ra])
-                    query.append(prompt.inputs[i * d + ra])
+            // The hypotheses' loop is the whole cost: one fused pass per support factors
+            // A = G_SS + (σ²/τ²)I row by row and solves both triangular systems alongside, in
+            // scratch buffers, without allocating.
+            factor.withUnsafeMutableBufferPointer { l in
+                solved.withUnsafeMutableBufferPointer { solved in
+                    let query = i * d
+                    for (h, hypothesis) in hypotheses.enumerated() {
+                        let support = hypothesis.support, s = support.count
+                        var logDeterminant = 0.0, explained = 0.0, mean = 0.0
+                        for a in 0..<s {
+                            let ra = support[a]
+                            for b in 0...a {
+                                var value = gram[ra * d + support[b]]
+                                for m in 0..<b { value -= l[a * s + m] * l[b * s + m] }
+                                if a == b {
+                                    let pivot = Swift.max(value + ridge, ridge / 2).squareRoot()
+                                    l[a * s + a] = pivot
+                                    logDeterminant += 2 * log(pivot)
+                                } else {
+                                    l[a * s + b] = value / l[b * s + b]
+                                }
+                            }
+                            var z = moment[ra], q = prompt.inputs[query + ra]
+                            for m in 0..<a {
+                                z -= l[a * s + m] * solved[m]
+                                q -= l[a * s + m] * solved[largestSupport + m]
+                            }
+                            z /= l[a * s + a]
+                            q /= l[a * s + a]
+                            solved[a] = z
+                            solved[largestSupport + a] = q
+                            explained += z * z                          // ‖L⁻¹ X_Sᵀy‖² = yᵀX_S A⁻¹ X_Sᵀy
+                            mean += q * z                               // x_Sᵀ A⁻¹ X_Sᵀy
+                        }
+                        let residual = Swift.max(targetEnergy - explained, 0) / variance
+                        logWeights[h] = hypothesis.logPrior - 0.5 * (residual + logDeterminant - Double(s) * logRidge)
+                        means[h] = mean
+                    }
                 }
-                let factor = CholeskyFactor(matrix: block, size: s, minimumPivot: ridge / 2)
-                let z = factor.solveLower(projected), q = factor.solveLower(query)   // L⁻¹ X_Sᵀy, L⁻¹ x_S
-                var explained = 0.0, mean = 0.0
-                for k in 0..<s {
-                    explained += z[k] * z[k]
-                    mean += q[k] * z[k]                                 // x_Sᵀ A⁻¹ X_Sᵀy
-                }
-                let residual = Swift.max(targetEnergy - explained, 0) / variance
-                logWeights[h] = hypothesis.logPrior - 0.5 * (residual + factor.logDeterminant - Double(s) * logRidge)
-                means[h] = mean
             }
             let largest = logWeights.max() ?? 0
             var total = 0.0, weighted = 0.0

@@ -3,6 +3,15 @@ import MesaCore
 import XCTest
 
 final class TrainedNetworkPredictorTests: XCTestCase {
+    /// These tensors are tiny: splitting them across threads gains nothing and, on a busy
+    /// machine, makes every operation wait for a descheduled worker.
+    private var savedThreadCount = 1
+    override func setUp() {
+        savedThreadCount = Parallelism.threadCount
+        Parallelism.threadCount = 1
+    }
+    override func tearDown() { Parallelism.threadCount = savedThreadCount }
+
     /// Noise-free lines `y = a x` in one dimension (slopes 2, −1, 0.5, 3; x uniform in [−2, 2]):
     /// the network fitted to the first points predicts the next target far better than the
     /// prior guess 0, its squared error over prefixes 3…7 below a quarter of that of predicting 0.
