@@ -13,11 +13,17 @@ import MesaCore
 /// threshold `S(z, α) = sign(z) max(|z| − α, 0)`; a coordinate whose input column is zero stays 0.
 ///
 /// Each prefix starts from the previous prefix's solution (a warm start, which uses only earlier
-/// pairs) and stops after ``iterations`` sweeps, when no coordinate moved more than
-/// ``tolerance``, or, as soon as a sweep leaves the signs of `w` unchanged, when solving the
-/// linear system on that support gives a point that satisfies the optimality (KKT) conditions
-/// (to a relative `10⁻⁷`): then the solution is exact up to rounding. Cost `O(d²)` per sweep, in `Double`; 64 prompts × 40 points with `d = 20` and
-/// `α = 0.1` take about 20 ms in a release build (more for a tiny `α`, which needs more sweeps).
+/// pairs). Plain coordinate descent stalls for a small `α` when `i < d` (at `α = 0.001`, `d = 20`,
+/// 1000 sweeps left KKT violations of up to 96% of `α`), so it is helped along by feature-sign steps
+/// (Lee, Battle, Raina & Ng 2007, "Efficient sparse coding algorithms"): whenever a sweep leaves the
+/// signs of `w` unchanged, every 8 sweeps, and when the sweeps stall, `w` jumps towards the
+/// minimiser with its current signs fixed. The fit stops as soon as `w` satisfies the optimality
+/// (KKT) conditions to a relative `10⁻⁹`, otherwise after ``iterations`` sweeps or once no
+/// coordinate moved by more than ``tolerance`` in a sweep.
+///
+/// Cost `O(d²)` per sweep plus `O(|A|³)` per feature-sign step (`|A|` non-zeros), in `Double`.
+/// Measured on 64 prompts × 40 points with `d = 20` in a release build (2 busy cores): about
+/// 30 ms at `α = 0.1`, 80 ms at `α = 0.01`, 100 ms at `α = 0.001`, every prefix certified optimal.
 ///
 /// Regression batches only; `[batch, points]` out, 0 at `i = 0`.
 public struct LassoPredictor: InContextPredictor {
@@ -93,11 +99,11 @@ public struct LassoPredictor: InContextPredictor {
                     largestChange = Swift.max(largestChange, Swift.abs(change))
                     signsChanged = signsChanged || (old > 0) != (new > 0) || (old < 0) != (new < 0)
                 }
-                if largestChange <= tolerance { break }
-                // When the signs settle, and every few sweeps anyway, jump to the best point with
-                // the current signs; stop once that point is certified optimal.
-                guard !signsChanged || sweep % 8 == 7 else { continue }
-                if Self.featureSignStep(&w, gram: gram, moment: moment, threshold: threshold) { break }
+                // When the signs settle, every few sweeps, and when descent stalls, jump to the best
+                // point with the current signs; stop once that point is certified optimal.
+                let stalled = largestChange <= tolerance
+                guard stalled || !signsChanged || sweep % 8 == 7 else { continue }
+                if Self.featureSignStep(&w, gram: gram, moment: moment, threshold: threshold) || stalled { break }
                 for r in 0..<d {
                     var sum = 0.0
                     for c in 0..<d where w[c] != 0 { sum += gram[r * d + c] * w[c] }
@@ -119,8 +125,8 @@ public struct LassoPredictor: InContextPredictor {
     /// the null space), and move `w` to whichever of `v` and the points where the segment from `w`
     /// to `v` crosses zero in a coordinate has the lowest `F`, if that is lower than `F(w)`. A
     /// crossing zeroes that coordinate, and the step repeats on the smaller support until `v`
-    /// itself is reached or nothing improves. Every move lowers `F`, so this only helps coordinate
-    /// descent along.
+    /// itself is reached or nothing improves. Every move lowers `F`, so coordinate descent still
+    /// converges, only faster.
     ///
     /// The check is the KKT conditions `c_j − (Gw)_j = t sign(w_j)` where `w_j ≠ 0` and
     /// `|c_j − (Gw)_j| ≤ t` where `w_j = 0`, to `10⁻⁹ (t + max|c|)` for rounding.
