@@ -11,8 +11,8 @@ import MesaCore
 /// Computed as ``RidgePredictor`` with `λ → 0`: a relative jitter of `10⁻¹⁰` times the Gram
 /// matrix's mean eigenvalue keeps rank-deficient prefixes solvable and gives the minimum-norm
 /// solution to about that relative precision (zero input columns, as in a curriculum, get exactly
-/// zero weight). `O(points · min(points, d)³)` per prompt in `Double`; about a millisecond for 64
-/// prompts × 40 points with `d = 20` (release build).
+/// zero weight). `O(points · min(points, d)³)` per prompt in `Double`; 3–6 ms for 64 prompts ×
+/// 40 points with `d = 20` (release build, 2 busy cores).
 ///
 /// Regression batches only; `[batch, points]` out, 0 at `i = 0`.
 public struct LeastSquaresPredictor: InContextPredictor {

@@ -11,7 +11,7 @@ import MesaCore
 /// Computed in `Double` by a Cholesky factorisation of the smaller of the two equal forms,
 /// `(XᵀX + λI)⁻¹ Xᵀ y` (`d × d`, when `i ≥ d`) or `Xᵀ (XXᵀ + λI)⁻¹ y` (`i × i`, when `i < d`).
 /// Cost per prompt: `O(points · min(points, d)³)`; a batch of 64 prompts × 40 points with
-/// `d = 20` takes about a millisecond in a release build (2 cores).
+/// `d = 20` takes 3–6 ms in a release build (2 busy cores).
 ///
 /// Regression batches only; `[batch, points]` out, 0 at `i = 0`.
 public struct RidgePredictor: InContextPredictor {

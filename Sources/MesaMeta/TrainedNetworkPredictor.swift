@@ -17,10 +17,13 @@ import MesaOptim
 /// mean squared error, so each prompt's gradient (and, Adam being elementwise, its update) is the
 /// one it would get alone.
 ///
-/// Cost: about `6 · batch · i · d · hiddenSize` flops per step and prefix, so `3 · steps ·
-/// batch · points² · d · hiddenSize` in all: for 64 prompts × 40 points, `d = 20`, hidden size
-/// 100 and the default 200 steps, about 120 GFLOP, about 20 s in a release build on 2 cores
-/// (debug builds are much slower). Scale ``steps`` to your budget.
+/// Cost: about `5 · batch · i · d · hiddenSize` flops per step and prefix, so about
+/// `2.5 · steps · batch · points² · d · hiddenSize` in all: some 95 GFLOP for 64 prompts × 40
+/// points, `d = 20`, hidden size 100 and the default 200 steps. Measured in a release build on a
+/// busy 2-core machine: 6 s with `Parallelism.threadCount = 1`, and about seven times longer with
+/// 2 threads there (each of the many small kernels waits on the worker pool when other processes
+/// hold the cores; on an idle machine the threads should help). Debug builds are much slower.
+/// Scale ``steps`` to your budget.
 ///
 /// Regression batches only; `[batch, points]` out, 0 at `i = 0`.
 public struct TrainedNetworkPredictor: InContextPredictor {
