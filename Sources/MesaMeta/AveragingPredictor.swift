@@ -4,7 +4,7 @@ import MesaCore
 ///
 /// For `x ~ N(0, I)` it is an unbiased estimate of `w` (`E[y x] = w`) that ignores the correlations
 /// among the inputs: one step of gradient descent from 0 with learning rate 1 on the mean squared
-/// error (Garg et al. 2022, §3 and Appendix A.3). `O(points · d)` per prompt.
+/// error (Garg et al. 2022). `O(points · d)` per prompt.
 ///
 /// Regression batches only; `[batch, points]` out, 0 at `i = 0`.
 public struct AveragingPredictor: InContextPredictor {

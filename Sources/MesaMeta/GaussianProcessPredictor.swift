@@ -9,7 +9,7 @@ import MesaCore
 /// ŷᵢ = k*ᵀ (K + σ² I)⁻¹ y,   K_ab = k(x_a, x_b),  (k*)_a = k(x_a, xᵢ),  a, b < i
 /// ```
 ///
-/// (Rasmussen & Williams 2006, eq. 2.25). It is the Bayes-optimal predictor for targets drawn
+/// (Rasmussen & Williams 2006, §2.2). It is the Bayes-optimal predictor for targets drawn
 /// from that process with noise `σ`. With `σ = 0` a jitter of `10⁻¹⁰ s²` is added to the diagonal
 /// in place of `σ²`, so the posterior mean still interpolates the observed targets (to about that
 /// relative precision) and repeated inputs stay solvable.

@@ -14,7 +14,7 @@ import MesaCore
 /// classes are separable or a class is missing (with one observed pair, the unpenalised optimum is
 /// at infinity); the minimiser is unique.
 ///
-/// Solver: L-BFGS (Nocedal & Wright 2006, Algorithm 7.4; memory 10) with a backtracking Armijo line
+/// Solver: L-BFGS (Nocedal & Wright 2006, §7.2; two-loop recursion, memory 10) with a backtracking Armijo line
 /// search, in `Double`, stopping after ``iterations`` iterations or once every gradient entry is
 /// below ``tolerance`` in size. Each prefix starts from the previous prefix's solution. Cost
 /// `O(iterations · i · classCount · d)` per prefix; 64 prompts × 40 points with `d = 20` and

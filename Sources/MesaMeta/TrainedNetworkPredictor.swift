@@ -3,7 +3,8 @@ import MesaNN
 import MesaOptim
 
 /// A two-layer ReLU network trained from scratch on every prefix by Adam: Garg et al. 2022's
-/// baseline for in-context learning of two-layer ReLU network tasks (their "2-layer NN, GD" curve).
+/// baseline for in-context learning of two-layer ReLU network tasks (a model of the tasks' own
+/// architecture, fitted to the prompt by gradient descent).
 ///
 /// For each prefix length `i ≥ 1` and each prompt, a fresh network
 /// `f(x) = W₂ᵀ relu(W₁ᵀ x + b₁) + b₂` (`W₁` `[d, hiddenSize]`, `W₂` `[hiddenSize, 1]`) takes
