@@ -1,0 +1,214 @@
+import Foundation
+import MesaCore
+
+/// Multinomial logistic regression with an L2 penalty, refitted on every prefix; outputs class
+/// probabilities `softmax(W xᵢ + b)`.
+///
+/// On the pairs `0..<i`, with `z_j = W x_j + b` (`W` `[classCount, d]`, `b` `[classCount]`):
+///
+/// ```
+/// (W, b) = argmin (1/i) Σ_j [log Σ_c exp(z_jc) − z_j,y_j] + (λ/2)(‖W‖² + ‖b‖²)
+/// ```
+///
+/// The bias is penalised too, so the objective is strictly convex and bounded even when the
+/// classes are separable or a class is missing (with one observed pair, the unpenalised optimum is
+/// at infinity); the minimiser is unique.
+///
+/// Solver: L-BFGS (Nocedal & Wright 2006, §7.2; two-loop recursion, memory 10) with a backtracking Armijo line
+/// search, in `Double`, stopping after ``iterations`` iterations or once every gradient entry is
+/// below ``tolerance`` in size. Each prefix starts from the previous prefix's solution. Cost
+/// `O(iterations · i · classCount · d)` per prefix; 64 prompts × 40 points with `d = 20` and
+/// 5 classes take 0.2 s (`λ = 0.1`) to 0.45 s (`λ = 0.001`) in a release build on 2 busy cores (a
+/// smaller `λ` needs more iterations; about 20 per prefix with warm starts).
+///
+/// Classification batches only; `[batch, points, classCount]` out, uniform at `i = 0`.
+public struct LogisticRegressionPredictor: InContextPredictor {
+    /// The L2 penalty `λ > 0`.
+    public let penalty: Float
+    /// The largest number of L-BFGS iterations per prefix.
+    public let iterations: Int
+    /// Stop once every entry of the gradient is at most this in absolute value.
+    public let tolerance: Float
+
+    public var name: String { "logistic regression (λ = \(penalty))" }
+
+    /// Creates the predictor.
+    ///
+    /// - Throws: ``InContextError/invalidConfiguration(_:)`` unless `penalty` and `tolerance` are
+    ///   positive and finite and `iterations ≥ 1`.
+    public init(penalty: Float, iterations: Int = 100, tolerance: Float = 1e-6) throws {
+        guard penalty > 0, penalty.isFinite else {
+            throw InContextError.invalidConfiguration("logistic regression: penalty must be positive and finite, got \(penalty)")
+        }
+        guard iterations >= 1, tolerance > 0, tolerance.isFinite else {
+            throw InContextError.invalidConfiguration(
+                "logistic regression: needs iterations ≥ 1 and a positive tolerance, got \(iterations) and \(tolerance)")
+        }
+        self.penalty = penalty
+        self.iterations = iterations
+        self.tolerance = tolerance
+    }
+
+    public func predictions(for batch: TaskBatch) -> Tensor {
+        let classCount = batch.requireClassification(by: "LogisticRegressionPredictor")
+        return batch.predictionsPerPrompt(width: classCount) { prompt in
+            let model = Model(prompt: prompt, classCount: classCount, penalty: Double(penalty))
+            var parameters = [Double](repeating: 0, count: classCount * (prompt.dimension + 1))
+            var result = [Double](repeating: 1 / Double(classCount), count: prompt.pointCount * classCount)
+            for i in 1..<Swift.max(prompt.pointCount, 1) {
+                parameters = model.minimize(from: parameters, count: i, iterations: iterations, tolerance: Double(tolerance))
+                let probabilities = model.probabilities(of: i, parameters)
+                for c in 0..<classCount { result[i * classCount + c] = probabilities[c] }
+            }
+            return result
+        }
+    }
+
+    /// The penalised cross-entropy of one prompt's prefixes. Parameters are row-major
+    /// `[classCount, d + 1]`: row `c` holds `W_c` then `b_c`.
+    struct Model {
+        let prompt: PromptValues
+        let classCount: Int
+        let penalty: Double
+
+        /// `softmax(W x_point + b)`.
+        func probabilities(of point: Int, _ parameters: [Double]) -> [Double] {
+            let d = prompt.dimension
+            var scores = (0..<classCount).map { c in
+                var z = parameters[c * (d + 1) + d]
+                for k in 0..<d { z += parameters[c * (d + 1) + k] * prompt.inputs[point * d + k] }
+                return z
+            }
+            let largest = scores.max() ?? 0
+            var total = 0.0
+            for c in 0..<classCount {
+                scores[c] = exp(scores[c] - largest)
+                total += scores[c]
+            }
+            return scores.map { $0 / total }
+        }
+
+        /// The objective on pairs `0..<count` and its gradient.
+        func evaluate(_ parameters: [Double], count: Int) -> (value: Double, gradient: [Double]) {
+            let (d, classes) = (prompt.dimension, classCount)
+            let width = d + 1, weight = 1 / Double(count)
+            var loss = 0.0, squaredNorm = 0.0
+            var gradient = [Double](repeating: 0, count: parameters.count)
+            var scores = [Double](repeating: 0, count: classes)
+            // Unsafe buffers: this loop is the logistic baseline's whole cost, and array bounds checks
+            // and per-point temporaries would double it.
+            parameters.withUnsafeBufferPointer { theta in
+                prompt.inputs.withUnsafeBufferPointer { inputs in
+                    gradient.withUnsafeMutableBufferPointer { g in
+                        scores.withUnsafeMutableBufferPointer { z in
+                            for j in 0..<count {
+                                let x = inputs.baseAddress! + j * d
+                                var largest = -Double.infinity
+                                for c in 0..<classes {
+                                    var score = theta[c * width + d]
+                                    for k in 0..<d { score += theta[c * width + k] * x[k] }
+                                    z[c] = score
+                                    largest = Swift.max(largest, score)
+                                }
+                                let label = prompt.label(j)
+                                let labelScore = z[label]
+                                var total = 0.0
+                                for c in 0..<classes {
+                                    z[c] = exp(z[c] - largest)
+                                    total += z[c]
+                                }
+                                loss += weight * (largest + log(total) - labelScore)      // log Σ exp z − z_y
+                                for c in 0..<classes {
+                                    // ∂/∂z_jc = p_jc − [c = y_j], times x̃_j = (x_j, 1).
+                                    let residual = weight * (z[c] / total - (c == label ? 1 : 0))
+                                    for k in 0..<d { g[c * width + k] += residual * x[k] }
+                                    g[c * width + d] += residual
+                                }
+                            }
+                        }
+                        for k in theta.indices {
+                            g[k] += penalty * theta[k]
+                            squaredNorm += theta[k] * theta[k]
+                        }
+                    }
+                }
+            }
+            return (loss + penalty / 2 * squaredNorm, gradient)
+        }
+
+        /// L-BFGS from `start` on pairs `0..<count`.
+        func minimize(from start: [Double], count: Int, iterations: Int, tolerance: Double) -> [Double] {
+            let n = start.count, memory = 10
+            var x = start
+            var (value, gradient) = evaluate(x, count: count)
+            // The last `memory` steps s = x_{k+1} − x_k and gradient changes y = g_{k+1} − g_k, in
+            // ring buffers (slot `newest` is the latest), with ρ = 1/(sᵀy).
+            var steps = [Double](repeating: 0, count: memory * n), changes = steps
+            var rho = [Double](repeating: 0, count: memory), alpha = rho
+            var (stored, newest) = (0, memory - 1)
+            var direction = [Double](repeating: 0, count: n), candidate = x
+            for _ in 0..<iterations {
+                guard gradient.contains(where: { Swift.abs($0) > tolerance }) else { break }
+                // Two-loop recursion: direction = −H g, with H₀ = (sᵀy / yᵀy) I from the latest pair.
+                direction = gradient
+                for age in 0..<stored {                            // newest to oldest
+                    let slot = (newest - age + memory) % memory
+                    alpha[slot] = rho[slot] * dot(steps, slot * n, direction, 0, n)
+                    for k in 0..<n { direction[k] -= alpha[slot] * changes[slot * n + k] }
+                }
+                let scale = stored == 0
+                    ? 1 / Swift.max(1, dot(gradient, 0, gradient, 0, n).squareRoot())
+                    : 1 / (rho[newest] * dot(changes, newest * n, changes, newest * n, n))
+                for k in 0..<n { direction[k] *= scale }
+                for age in stride(from: stored - 1, through: 0, by: -1) {   // oldest to newest
+                    let slot = (newest - age + memory) % memory
+                    let beta = rho[slot] * dot(changes, slot * n, direction, 0, n)
+                    for k in 0..<n { direction[k] += (alpha[slot] - beta) * steps[slot * n + k] }
+                }
+                for k in 0..<n { direction[k] = -direction[k] }
+                var slope = dot(gradient, 0, direction, 0, n)
+                if !(slope < 0) {
+                    // Not a descent direction (rounding): restart from steepest descent.
+                    let length = Swift.max(1, dot(gradient, 0, gradient, 0, n).squareRoot())
+                    for k in 0..<n { direction[k] = -gradient[k] / length }
+                    slope = dot(gradient, 0, direction, 0, n)
+                    stored = 0
+                }
+                // Backtracking until the Armijo condition f(x + t d) ≤ f(x) + 10⁻⁴ t gᵀd holds.
+                var t = 1.0
+                var next = (value: value, gradient: gradient)
+                for _ in 0..<50 {
+                    for k in 0..<n { candidate[k] = x[k] + t * direction[k] }
+                    next = evaluate(candidate, count: count)
+                    if next.value <= value + 1e-4 * t * slope { break }
+                    t /= 2
+                }
+                guard next.value <= value else { break }         // no progress possible at this precision
+                let slot = (newest + 1) % memory
+                var sy = 0.0, ss = 0.0
+                for k in 0..<n {
+                    let (sk, yk) = (candidate[k] - x[k], next.gradient[k] - gradient[k])
+                    steps[slot * n + k] = sk
+                    changes[slot * n + k] = yk
+                    sy += sk * yk
+                    ss += sk * sk
+                }
+                if sy > 1e-12 * ss {                               // λ > 0 makes sᵀy ≥ λ‖s‖² in exact arithmetic
+                    rho[slot] = 1 / sy
+                    newest = slot
+                    stored = Swift.min(stored + 1, memory)
+                }
+                swap(&x, &candidate)
+                (value, gradient) = (next.value, next.gradient)
+            }
+            return x
+        }
+
+        /// `Σ_k a[offsetA + k] b[offsetB + k]` over `count` entries.
+        private func dot(_ a: [Double], _ offsetA: Int, _ b: [Double], _ offsetB: Int, _ count: Int) -> Double {
+            var sum = 0.0
+            for k in 0..<count { sum += a[offsetA + k] * b[offsetB + k] }
+            return sum
+        }
+    }
+}
