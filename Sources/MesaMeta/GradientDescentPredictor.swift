@@ -82,11 +82,7 @@ public struct GradientDescentPredictor: InContextPredictor {
             var w = [Double](repeating: 0, count: d), gradient = w
             for i in 1..<Swift.max(prompt.pointCount, 1) {
                 let j = i - 1
-                for r in 0..<d {
-                    let xr = prompt.inputs[j * d + r]
-                    moment[r] += xr * prompt.targets[j]
-                    for c in 0..<d { gram[r * d + c] += xr * prompt.inputs[j * d + c] }
-                }
+                prompt.accumulate(pair: j, gram: &gram, moment: &moment)
                 let scale = eta / Double(i)
                 for c in 0..<d { w[c] = 0 }
                 for _ in 0..<steps {

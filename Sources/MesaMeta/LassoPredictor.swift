@@ -70,11 +70,7 @@ public struct LassoPredictor: InContextPredictor {
         var result = [w]
         for i in 1..<Swift.max(prompt.pointCount, 1) {
             let j = i - 1
-            for r in 0..<d {
-                let xr = prompt.inputs[j * d + r]
-                moment[r] += xr * prompt.targets[j]
-                for c in 0..<d { gram[r * d + c] += xr * prompt.inputs[j * d + c] }
-            }
+            prompt.accumulate(pair: j, gram: &gram, moment: &moment)
             for r in 0..<d {
                 var sum = 0.0
                 for c in 0..<d { sum += gram[r * d + c] * w[c] }

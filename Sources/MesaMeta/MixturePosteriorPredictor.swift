@@ -157,11 +157,7 @@ public struct MixturePosteriorPredictor: InContextPredictor {
         var solved = [Double](repeating: 0, count: 2 * largestSupport)               // L⁻¹ X_Sᵀy, then L⁻¹ x_S
         for i in 1..<Swift.max(prompt.pointCount, 1) {
             let j = i - 1
-            for r in 0..<d {
-                let xr = prompt.inputs[j * d + r]
-                moment[r] += xr * prompt.targets[j]
-                for c in 0..<d { gram[r * d + c] += xr * prompt.inputs[j * d + c] }
-            }
+            prompt.accumulate(pair: j, gram: &gram, moment: &moment)
             targetEnergy += prompt.targets[j] * prompt.targets[j]
             // The hypotheses' loop is the whole cost: one fused pass per support factors
             // A = G_SS + (σ²/τ²)I row by row and solves both triangular systems alongside, in

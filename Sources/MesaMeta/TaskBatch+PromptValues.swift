@@ -37,6 +37,17 @@ struct PromptValues {
 
     /// The class index of target `point`.
     func label(_ point: Int) -> Int { Int(targets[point]) }
+
+    /// Adds pair `j` to the running sums of a growing prefix: `gram += x_j x_jᵀ` (`[d, d]`,
+    /// row-major) and `moment += y_j x_j`.
+    func accumulate(pair j: Int, gram: inout [Double], moment: inout [Double]) {
+        let d = dimension
+        for r in 0..<d {
+            let xr = inputs[j * d + r]
+            moment[r] += xr * targets[j]
+            for c in 0..<d { gram[r * d + c] += xr * inputs[j * d + c] }
+        }
+    }
 }
 
 extension TaskBatch {
