@@ -82,7 +82,10 @@ struct EvalCommand: ParsableCommand {
             }
             let plot = LinePlot(title: "\(distribution.name): \(probe.name)", xLabel: "in-context examples",
                                 yLabel: curves.first?.metric ?? "", series: curves.map { curve in
-                                    .init(name: curve.predictor, points: curve.points.map { (Double($0.examples), $0.mean) })
+                                    // Exact fits (≈ 1e-15) would stretch a log axis over 15 decades: floor at 1e-4.
+                                    .init(name: curve.predictor, points: curve.points.map {
+                                        (Double($0.examples), distribution.kind.isClassification ? $0.mean : max($0.mean, 1e-4))
+                                    })
                                 }, logarithmicY: !distribution.kind.isClassification)
             let file = "curves-\(Self.slug(probe.name)).svg"
             try plot.svg().write(to: directory.appendingPathComponent(file), atomically: true, encoding: .utf8)
