@@ -47,14 +47,48 @@ enum VectorMath {
         return total
     }
 
-    /// The largest of `count` elements (−∞ when empty; NaN when any is NaN).
+    /// The largest of `count` elements (−∞ when empty; NaN when any is NaN), sixteen lanes at a time.
     @inline(__always)
     static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
-        var result = -Float.infinity
-        for index in 0..<count {
-            let value = x[index]
-            if !(value <= result) { result = value }   // NaN wins: it fails every comparison
+        var lanes = SIMD16<Float>(repeating: -.infinity)
+        var sawNaN = SIMDMask<SIMD16<Int32>>(repeating: false)
+        var index = 0
+        while index + 16 <= count {
+            let value = UnsafeRawPointer(x + index).loadUnaligned(as: SIMD16<Float>.self)
+            lanes.replace(with: value, where: value .> lanes)
+            sawNaN .|= value .!= value
+            index += 16
         }
-        return result
+        var result = lanes.max()
+        var isNaN = any(sawNaN)
+        while index < count {
+            let value = x[index]
+            if value > result { result = value }
+            if value != value { isNaN = true }
+            index += 1
+        }
+        return isNaN ? .nan : result
+    }
+
+    /// Layer-normalises one row: `y = (x − μ) / √(σ² + ε) ⊙ γ + β` over `count` elements, with
+    /// `μ`, `σ²` the row's mean and biased variance. `y` may be `x` (in place). Returns `1/√(σ² + ε)`.
+    @inline(__always) @discardableResult
+    static func normalizeRow(
+        _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int,
+        gain: UnsafePointer<Float>, bias: UnsafePointer<Float>, epsilon: Float
+    ) -> Float {
+        let mean = sum(x, count: count) / Float(count)
+        var partial = SIMD8<Float>(repeating: 0)
+        var index = 0
+        while index + 8 <= count {
+            let centered = UnsafeRawPointer(x + index).loadUnaligned(as: SIMD8<Float>.self) - mean
+            partial += centered * centered
+            index += 8
+        }
+        var variance = partial.sum()
+        while index < count { let centered = x[index] - mean; variance += centered * centered; index += 1 }
+        let inverse = 1 / (variance / Float(count) + epsilon).squareRoot()
+        for j in 0..<count { y[j] = (x[j] - mean) * inverse * gain[j] + bias[j] }
+        return inverse
     }
 }

@@ -1,4 +1,4 @@
-import MesaCore
+@testable import MesaCore
 import Synchronization
 import XCTest
 
@@ -47,6 +47,22 @@ final class ParallelismTests: XCTestCase {
         let serial = (a.matmul(b).tanh() + a).softmax()
         Parallelism.threadCount = 2
         XCTAssertTrue(serial.isApproximatelyEqual(to: (a.matmul(b).tanh() + a).softmax(), tolerance: 1e-5))
+    }
+
+    func testForEachIndexVisitsEveryIndexOnceForAnyThreadCount() {
+        let saved = Parallelism.threadCount
+        defer { Parallelism.threadCount = saved }
+        for threads in [1, 2, 5] {
+            Parallelism.threadCount = threads
+            for count in [0, 1, 2, 3, 64, 1001] {
+                var visits = [Int](repeating: 0, count: count)
+                visits.withUnsafeMutableBufferPointer { buffer in
+                    let base = buffer.baseAddress
+                    Parallelism.forEachIndex(count) { base![$0] += 1 }
+                }
+                XCTAssertEqual(visits, [Int](repeating: 1, count: count), "\(threads) threads, count \(count)")
+            }
+        }
     }
 }
 

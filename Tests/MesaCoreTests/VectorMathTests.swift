@@ -25,4 +25,20 @@ final class VectorMathTests: XCTestCase {
         XCTAssertEqual(logits[0], 0, accuracy: 1e-6)
         XCTAssertEqual(logits[1], -88, accuracy: 1e-4)
     }
+
+    func testSoftmaxOfLongRowsWithNaNAndInfinityInEveryLanePosition() {
+        // Rows longer than one SIMD block, with the special value in the vector part and the tail.
+        for count in [15, 16, 17, 40, 101] {
+            for position in [0, count / 2, count - 1] {
+                var values = (0..<count).map { Float($0 % 7) - 3 }
+                values[position] = .nan
+                XCTAssertTrue(Tensor(values).softmax().scalars.allSatisfy(\.isNaN), "NaN at \(position) of \(count)")
+                values[position] = 50
+                let result = Tensor(values).softmax().scalars
+                XCTAssertEqual(result[position], 1, accuracy: 1e-6, "maximum at \(position) of \(count)")
+                XCTAssertEqual(result.reduce(0, +), 1, accuracy: 1e-5)
+            }
+        }
+    }
 }
+
