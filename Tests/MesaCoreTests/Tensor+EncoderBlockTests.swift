@@ -1,0 +1,112 @@
+import MesaCore
+import MesaTestSupport
+import XCTest
+
+/// The fused inference kernel against the same block composed from differentiable operations.
+final class TensorEncoderBlockTests: XCTestCase {
+    private func parameters(d: Int, heads: Int, f: Int, pre: Bool, activation: EncoderBlockParameters.FeedForwardActivation,
+                            biases: Bool = true, seed: UInt64) -> EncoderBlockParameters {
+        var generator = RandomGenerator(seed: seed)
+        func weight(_ shape: [Int]) -> Tensor { .randomUniform(shape, low: -0.5, high: 0.5, using: &generator) }
+        func bias(_ size: Int) -> Tensor? { biases ? .randomUniform([size], low: -0.5, high: 0.5, using: &generator) : nil }
+        func gain() -> Tensor { .randomUniform([d], low: 0.5, high: 1.5, using: &generator) }
+        return EncoderBlockParameters(
+            headCount: heads, queryWeight: weight([d, d]), queryBias: bias(d), keyWeight: weight([d, d]), keyBias: bias(d),
+            valueWeight: weight([d, d]), valueBias: bias(d), outputWeight: weight([d, d]), outputBias: bias(d),
+            feedForwardInWeight: weight([f, d]), feedForwardInBias: bias(f), feedForwardOutWeight: weight([d, f]), feedForwardOutBias: bias(d),
+            attentionNormGain: gain(), attentionNormBias: gain(), feedForwardNormGain: gain(), feedForwardNormBias: gain(),
+            epsilon: 1e-5, normalizesFirst: pre, activation: activation)
+    }
+
+    /// The block from differentiable operations (the path training takes).
+    private func composed(_ x: Tensor, _ p: EncoderBlockParameters, mask: Tensor?) -> Tensor {
+        func attention(_ x: Tensor) -> Tensor {
+            let q = Tensor.linear(x, weight: p.queryWeight, bias: p.queryBias)
+            let k = Tensor.linear(x, weight: p.keyWeight, bias: p.keyBias)
+            let v = Tensor.linear(x, weight: p.valueWeight, bias: p.valueBias)
+            let merged = Tensor.multiHeadAttention(query: q, key: k, value: v, headCount: p.headCount, mask: mask)
+            return Tensor.linear(merged, weight: p.outputWeight, bias: p.outputBias)
+        }
+        func feedForward(_ x: Tensor) -> Tensor {
+            var hidden = Tensor.linear(x, weight: p.feedForwardInWeight, bias: p.feedForwardInBias)
+            switch p.activation {
+            case .relu: hidden = hidden.relu()
+            case .gelu: hidden = hidden.gelu()
+            case .identity: break
+            }
+            return Tensor.linear(hidden, weight: p.feedForwardOutWeight, bias: p.feedForwardOutBias)
+        }
+        func norm1(_ x: Tensor) -> Tensor { x.layerNormalized(gain: p.attentionNormGain, bias: p.attentionNormBias, epsilon: p.epsilon) }
+        func norm2(_ x: Tensor) -> Tensor { x.layerNormalized(gain: p.feedForwardNormGain, bias: p.feedForwardNormBias, epsilon: p.epsilon) }
+        if p.normalizesFirst {
+            let mixed = x + attention(norm1(x))
+            return mixed + feedForward(norm2(mixed))
+        }
+        let mixed = norm1(x + attention(x))
+        return norm2(mixed + feedForward(mixed))
+    }
+
+    func testMatchesComposedOperationsOnRandomShapes() {
+        var generator = RandomGenerator(seed: 800)
+        for trial in 0..<24 {
+            let heads = [1, 2, 3, 4][trial % 4], headSize = [1, 4, 8][trial % 3]
+            let d = heads * headSize, f = [3, 16, 40][trial % 3]
+            let sequence = [1, 2, 5, 17][(trial / 2) % 4]
+            let batch = [[], [1], [2], [3, 2]][(trial / 3) % 4]
+            let p = parameters(d: d, heads: heads, f: f, pre: trial % 2 == 0, activation: [.relu, .gelu, .identity][trial % 3],
+                               biases: trial % 5 != 0, seed: 801 + UInt64(trial))
+            let x = Tensor.randomNormal(batch + [sequence, d], using: &generator)
+            let mask: Tensor? = trial % 4 == 1 ? Tensor.causalMask(size: sequence) : nil
+            let fused = Tensor.encoderBlockInference(x, parameters: p, mask: mask)
+            XCTAssertEqual(fused.shape, x.shape)
+            let expected = withoutGradients { composed(x, p, mask: mask) }
+            XCTAssertTrue(fused.isApproximatelyEqual(to: expected, tolerance: 2e-5),
+                          "trial \(trial): heads \(heads), d \(d), f \(f), shape \(x.shape): \(fused) vs \(expected)")
+        }
+    }
+
+    func testParametersReportTheirSizes() {
+        let p = parameters(d: 12, heads: 3, f: 20, pre: false, activation: .relu, seed: 830)
+        XCTAssertEqual(p.modelSize, 12)
+        XCTAssertEqual(p.feedForwardSize, 20)
+    }
+
+    func testFullyMaskedRowsAttendUniformlyAsTheComposedPathDoes() {
+        let p = parameters(d: 8, heads: 2, f: 8, pre: false, activation: .relu, seed: 840)
+        var generator = RandomGenerator(seed: 841)
+        let x = Tensor.randomNormal([2, 4, 8], using: &generator)
+        let mask = Tensor.ones([4, 4]).maskedFill(where: Tensor([[1, 1, 1, 1], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]), with: 0)
+        let fused = Tensor.encoderBlockInference(x, parameters: p, mask: mask)
+        XCTAssertTrue(fused.isApproximatelyEqual(to: withoutGradients { composed(x, p, mask: mask) }, tolerance: 2e-5))
+    }
+
+    func testResultRecordsNoGradientEvenWhileRecording() {
+        let p = parameters(d: 4, heads: 2, f: 4, pre: true, activation: .gelu, seed: 850)
+        let x = Tensor.ones([1, 3, 4]).requiringGradient()
+        XCTAssertFalse(Tensor.encoderBlockInference(x, parameters: p).requiresGradient)
+    }
+
+    func testEmptyBatch() {
+        let p = parameters(d: 4, heads: 2, f: 4, pre: false, activation: .relu, seed: 860)
+        XCTAssertEqual(Tensor.encoderBlockInference(Tensor.zeros([0, 3, 4]), parameters: p).shape, [0, 3, 4])
+    }
+
+    func testBadShapes() {
+        let p = parameters(d: 8, heads: 2, f: 8, pre: false, activation: .relu, seed: 870)
+        XCTAssertThrowsError(try withTensorErrors { Tensor.encoderBlockInference(Tensor.zeros([2, 3, 6]), parameters: p) }) {
+            XCTAssertTrue("\($0)".contains("[..., sequence, 8]"))
+        }
+        XCTAssertThrowsError(try withTensorErrors { Tensor.encoderBlockInference(Tensor.zeros([8]), parameters: p) })
+        XCTAssertThrowsError(try withTensorErrors {
+            Tensor.encoderBlockInference(Tensor.zeros([2, 3, 8]), parameters: p, mask: Tensor.ones([3, 4]))
+        }) { XCTAssertTrue("\($0)".contains("mask")) }
+        var odd = p
+        odd.headCount = 3
+        XCTAssertThrowsError(try withTensorErrors { Tensor.encoderBlockInference(Tensor.zeros([2, 3, 8]), parameters: odd) })
+        var wrong = p
+        wrong.feedForwardOutWeight = Tensor.zeros([8, 7])
+        XCTAssertThrowsError(try withTensorErrors { Tensor.encoderBlockInference(Tensor.zeros([2, 3, 8]), parameters: wrong) }) {
+            XCTAssertTrue("\($0)".contains("parameter shapes"))
+        }
+    }
+}
