@@ -1,5 +1,5 @@
 /// The weights of one Transformer encoder block, as read by the fused inference kernel
-/// ``Tensor/encoderBlockInference(_:parameters:mask:)``.
+/// ``Tensor/encoderBlocksInference(_:blocks:mask:)``.
 ///
 /// With `d = modelSize`, `h = headCount` and `f` the feed-forward width, the shapes are those of
 /// PyTorch's `nn.TransformerEncoderLayer` (and of MesaNN's `TransformerEncoderLayer`):

@@ -125,12 +125,13 @@ extension Tensor {
         guard needsWeights else {
             // Inference: each thread keeps one group's scores in a small scratch block.
             Parallelism.forEachRange(groups, minimumChunk: 1) { range in
-                let scratch = TensorStorage(uninitializedCount: queries * keys)
+                let scratch = TensorStorage(uninitializedCount: queries * keys + queries)
                 for group in range {
                     attendHead(query: q + layout.queryOffset(group), key: k + layout.keyOffset(group), value: v + layout.valueOffset(group),
                                output: o + layout.outputOffset(group), queryStride: ldk, keyStride: ldk, valueStride: ldv, outputStride: ldv,
                                queries: queries, keys: keys, headSize: d, valueSize: dv, scale: scale,
-                               mask: m.map { maskIsShared ? $0 : $0 + group * queries * keys }, scores: scratch.base)
+                               mask: m.map { maskIsShared ? $0 : $0 + group * queries * keys }, scores: scratch.base,
+                               rowScales: scratch.base + queries * keys)
                 }
             }
             return result
@@ -224,26 +225,43 @@ extension Tensor {
     }
 
     /// One head of attention on strided rows: `S = scale · Q Kᵀ (+ M)` into `scores`
-    /// `[queries, keys]`, softmax of each row in place (leaving the weights `P` there), then
-    /// `output = P V`.
+    /// `[queries, keys]`, softmax of each row, and `output = softmax(S) V`.
     ///
     /// `mask`, when given, is an additive `[queries, keys]` block (0 allowed, −10³⁰ blocked).
-    /// Single-threaded: callers split heads across threads.
+    /// With `rowScales` (room for `queries` floats) the rows are left unnormalised, `e^(S − max)`,
+    /// and the output rows are divided by their sums instead (`dv` rather than `keys` divisions
+    /// per row: inference); without it, `scores` ends holding the weights `P` (for a backward
+    /// pass). Single-threaded: callers split heads across threads.
     @inline(__always)
     static func attendHead(
         query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
         queryStride: Int, keyStride: Int, valueStride: Int, outputStride: Int,
         queries: Int, keys: Int, headSize: Int, valueSize: Int, scale: Float,
-        mask: UnsafePointer<Float>?, scores: UnsafeMutablePointer<Float>
+        mask: UnsafePointer<Float>?, scores: UnsafeMutablePointer<Float>, rowScales: UnsafeMutablePointer<Float>? = nil
     ) {
         BLAS.sgemm(transposeA: false, transposeB: true, m: queries, n: keys, k: headSize, alpha: scale,
                    a: query, lda: queryStride, b: key, ldb: keyStride, c: scores, ldc: keys, parallel: false)
         if let mask {
             for index in 0..<(queries * keys) { scores[index] += mask[index] }
         }
-        softmaxRows(scores, rows: queries, columns: keys)
+        if let rowScales {
+            for row in 0..<queries {
+                let r = scores + row * keys
+                var maximum = VectorMath.maximum(r, count: keys)
+                if maximum == -.infinity { maximum = 0 }
+                rowScales[row] = 1 / VectorMath.exponentiate(r, count: keys, shift: maximum)
+            }
+        } else {
+            softmaxRows(scores, rows: queries, columns: keys)
+        }
         BLAS.sgemm(transposeA: false, transposeB: false, m: queries, n: valueSize, k: keys,
                    a: scores, lda: keys, b: value, ldb: valueStride, c: output, ldc: outputStride, parallel: false)
+        if let rowScales {
+            for row in 0..<queries {
+                let o = output + row * outputStride, factor = rowScales[row]
+                for j in 0..<valueSize { o[j] *= factor }
+            }
+        }
     }
 
     /// In-place softmax of each row of a `[rows, columns]` block.

@@ -12,83 +12,107 @@ import Foundation
 //   hand-offs per block.
 
 extension Tensor {
-    /// One Transformer encoder block applied for inference, as a single fused kernel.
+    /// A stack of Transformer encoder blocks applied for inference, as a single fused kernel.
     ///
-    /// Shapes: `input` `[…, sequence, d]` → the same (rank 2 means one sequence). With `SA` the
-    /// multi-head self-attention `softmax(Q Kᵀ / √(d/h) + M) V` projected by `W_O`, and
-    /// `FF(x) = W₂ act(W₁ x + b₁) + b₂`:
+    /// Shapes: `input` `[…, sequence, d]` → the same (rank 2 means one sequence); every block has
+    /// model size `d`. Each block maps `x` as follows, with `SA` the multi-head self-attention
+    /// `softmax(Q Kᵀ / √(d/h) + M) V` projected by `W_O`, and `FF(x) = W₂ act(W₁ x + b₁) + b₂`:
     /// - post-normalisation: `x ← LN₁(x + SA(x))`, then `x ← LN₂(x + FF(x))`;
     /// - pre-normalisation (``EncoderBlockParameters/normalizesFirst``): `x ← x + SA(LN₁(x))`,
     ///   then `x ← x + FF(LN₂(x))`.
     ///
     /// `mask`, when given, holds 1 where a query may attend to a key and 0 where it may not; it
     /// has shape `[sequence, sequence]` (leading axes of size 1 allowed) and is shared by every
-    /// sequence and head. No dropout is applied.
+    /// sequence, head and block. No dropout is applied.
+    ///
+    /// With at least as many sequences as threads, each thread takes whole sequences through all
+    /// the blocks (a sequence's activations stay in cache and threads never wait for each
+    /// other); otherwise each block splits heads, then rows, across threads.
     ///
     /// The result never requires a gradient and records nothing, whatever ``GradientMode`` says:
     /// use it inside ``withoutGradients(_:)``. It equals the composition of ``linear(_:weight:bias:)``,
     /// ``multiHeadAttention(query:key:value:headCount:mask:)``, ``layerNormalized(gain:bias:epsilon:)``
     /// and the activation up to Float32 rounding.
-    public static func encoderBlockInference(_ input: Tensor, parameters p: EncoderBlockParameters, mask: Tensor? = nil) -> Tensor {
-        let d = p.modelSize, f = p.feedForwardSize, heads = p.headCount
-        func fits(_ tensor: Tensor?, _ shape: [Int]) -> Bool { tensor.map { $0.shape == shape } ?? true }
-        guard check(heads > 0 && d > 0 && f > 0 && d % heads == 0, .invalidArgument,
-                    "encoderBlockInference: model size \(d) must split into \(heads) heads, feed-forward size \(f) must be positive"),
-              check(fits(p.queryWeight, [d, d]) && fits(p.keyWeight, [d, d]) && fits(p.valueWeight, [d, d]) && fits(p.outputWeight, [d, d])
-                    && fits(p.queryBias, [d]) && fits(p.keyBias, [d]) && fits(p.valueBias, [d]) && fits(p.outputBias, [d])
-                    && fits(p.feedForwardInWeight, [f, d]) && fits(p.feedForwardInBias, [f])
-                    && fits(p.feedForwardOutWeight, [d, f]) && fits(p.feedForwardOutBias, [d])
-                    && fits(p.attentionNormGain, [d]) && fits(p.attentionNormBias, [d])
-                    && fits(p.feedForwardNormGain, [d]) && fits(p.feedForwardNormBias, [d]),
-                    .shapeMismatch, "encoderBlockInference: parameter shapes do not fit model size \(d) and feed-forward size \(f)"),
-              check(input.rank >= 2 && input.shape.last == d, .shapeMismatch,
-                    "encoderBlockInference: input of shape \(input.shape) is not [..., sequence, \(d)]")
+    public static func encoderBlocksInference(_ input: Tensor, blocks: [EncoderBlockParameters], mask: Tensor? = nil) -> Tensor {
+        guard check(input.rank >= 2, .shapeMismatch, "encoderBlocksInference: input of shape \(input.shape) is not [..., sequence, features]")
         else { return .placeholder }
+        let d = input.shape.last!
+        for (index, p) in blocks.enumerated() {
+            guard Self.checkBlock(p, index: index, modelSize: d) else { return .placeholder }
+        }
         let sequence = input.shape[input.rank - 2]
-        let result = Tensor(uninitializedShape: input.shape)
-        guard input.scalarCount > 0 else { return result }
-        let batch = input.scalarCount / (sequence * d)
         var additiveMask: TensorStorage?
         if let mask {
             guard check(mask.rank >= 2 && Array(mask.shape.suffix(2)) == [sequence, sequence] && mask.shape.dropLast(2).allSatisfy { $0 == 1 },
-                        .shapeMismatch, "encoderBlockInference: mask of shape \(mask.shape) is not [\(sequence), \(sequence)]")
+                        .shapeMismatch, "encoderBlocksInference: mask of shape \(mask.shape) is not [\(sequence), \(sequence)]")
             else { return .placeholder }
             // 0 where allowed, −10³⁰ where blocked, as the differentiable attention does.
             let storage = TensorStorage(uninitializedCount: sequence * sequence)
             for index in 0..<(sequence * sequence) { storage.base[index] = (mask.storage.base[index] - 1) * 1e30 }
             additiveMask = storage
         }
-        let block = EncoderBlockKernel(parameters: p, sequence: sequence, mask: additiveMask.map { UnsafePointer($0.base) })
-        let x = UnsafePointer(input.storage.base), y = result.storage.base
+        guard !blocks.isEmpty, input.scalarCount > 0 else { return input.detached() }
+        let kernels = blocks.map { EncoderBlockKernel(parameters: $0, sequence: sequence, mask: additiveMask.map { UnsafePointer($0.base) }) }
+        let batch = input.scalarCount / (sequence * d)
         let threads = Parallelism.threadCount
+        let result = Tensor(uninitializedShape: input.shape)
+        let x = UnsafePointer(input.storage.base), y = result.storage.base
         if batch >= threads {
-            // Whole sequences per thread: attention and the position-wise network back to back.
             Parallelism.forEachIndex(batch) { index in
-                block.sequence(x + index * sequence * d, output: y + index * sequence * d)
+                // Ping-pong between two sequence-sized buffers; the last block writes the result.
+                let between = TensorStorage(uninitializedCount: (kernels.count > 1 ? 2 : 0) * sequence * d)
+                var source = x + index * sequence * d
+                for (position, kernel) in kernels.enumerated() {
+                    let destination = position == kernels.count - 1
+                        ? y + index * sequence * d : between.base + (position % 2) * sequence * d
+                    kernel.sequence(source, output: destination)
+                    source = UnsafePointer(destination)
+                }
             }
-        } else {
-            // Few sequences: split each sequence's heads across threads, then its rows.
-            let groups = Swift.min(heads, threads)
-            let rows = batch * sequence
-            let queryKeyValue = TensorStorage(uninitializedCount: rows * 3 * d), attended = TensorStorage(uninitializedCount: rows * d)
+            return result
+        }
+        // Few sequences: each block splits its heads across threads, then its rows.
+        let rows = batch * sequence
+        let queryKeyValue = TensorStorage(uninitializedCount: rows * 3 * d), attended = TensorStorage(uninitializedCount: rows * d)
+        let between = TensorStorage(uninitializedCount: (kernels.count > 1 ? 2 : 0) * rows * d)
+        var source = x
+        for (position, kernel) in kernels.enumerated() {
+            let destination = position == kernels.count - 1 ? y : between.base + (position % 2) * rows * d
+            let heads = kernel.p.headCount, groups = Swift.min(heads, threads)
             Parallelism.forEachIndex(batch * groups) { index in
                 let (item, group) = index.quotientAndRemainder(dividingBy: groups)
                 let offset = item * sequence
-                block.attention(x + offset * d, heads: (heads * group / groups)..<(heads * (group + 1) / groups),
-                                queryKeyValue: queryKeyValue.base + offset * 3 * d, output: attended.base + offset * d)
+                kernel.attention(source + offset * d, heads: (heads * group / groups)..<(heads * (group + 1) / groups),
+                                 queryKeyValue: queryKeyValue.base + offset * 3 * d, output: attended.base + offset * d)
             }
             let chunks = Swift.max(threads, (rows + 127) / 128)
             Parallelism.forEachIndex(chunks) { chunk in
                 let start = rows * chunk / chunks, end = rows * (chunk + 1) / chunks
                 guard end > start else { return }
-                block.positionWise(attended: attended.base + start * d, input: x + start * d, output: y + start * d, rows: end - start)
+                kernel.positionWise(attended: attended.base + start * d, input: source + start * d, output: destination + start * d, rows: end - start)
             }
+            source = UnsafePointer(destination)
         }
         return result
     }
+
+    /// Reports a block whose shapes do not fit model size `d`.
+    private static func checkBlock(_ p: EncoderBlockParameters, index: Int, modelSize d: Int) -> Bool {
+        let f = p.feedForwardSize, heads = p.headCount
+        func fits(_ tensor: Tensor?, _ shape: [Int]) -> Bool { tensor.map { $0.shape == shape } ?? true }
+        return check(heads > 0 && d > 0 && f > 0 && d % heads == 0 && p.modelSize == d, .shapeMismatch,
+                     "encoderBlocksInference: block \(index) has model size \(p.modelSize) and \(heads) heads for inputs of \(d) features, feed-forward size \(f)")
+            && check(fits(p.queryWeight, [d, d]) && fits(p.keyWeight, [d, d]) && fits(p.valueWeight, [d, d]) && fits(p.outputWeight, [d, d])
+                     && fits(p.queryBias, [d]) && fits(p.keyBias, [d]) && fits(p.valueBias, [d]) && fits(p.outputBias, [d])
+                     && fits(p.feedForwardInWeight, [f, d]) && fits(p.feedForwardInBias, [f])
+                     && fits(p.feedForwardOutWeight, [d, f]) && fits(p.feedForwardOutBias, [d])
+                     && fits(p.attentionNormGain, [d]) && fits(p.attentionNormBias, [d])
+                     && fits(p.feedForwardNormGain, [d]) && fits(p.feedForwardNormBias, [d]),
+                     .shapeMismatch, "encoderBlocksInference: parameter shapes of block \(index) do not fit model size \(d) and feed-forward size \(f)")
+    }
 }
 
-/// The pieces of ``Tensor/encoderBlockInference(_:parameters:mask:)`` on raw row blocks.
+/// One block of ``Tensor/encoderBlocksInference(_:blocks:mask:)`` on raw row blocks.
 /// Every method is single-threaded and allocates its own scratch, so threads may run them on
 /// disjoint rows at once.
 struct EncoderBlockKernel {
@@ -119,11 +143,11 @@ struct EncoderBlockKernel {
     /// columns of `output` `[sequence, d]`. Pre-normalisation blocks normalise `x` first.
     func attention(_ x: UnsafePointer<Float>, heads: Range<Int>, queryKeyValue: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) {
         guard !heads.isEmpty else { return }
-        let scratch = TensorStorage(uninitializedCount: sequence * sequence + (p.normalizesFirst ? sequence * d : 0))
-        let scores = scratch.base
+        let scratch = TensorStorage(uninitializedCount: sequence * (sequence + 1) + (p.normalizesFirst ? sequence * d : 0))
+        let scores = scratch.base, rowScales = scratch.base + sequence * sequence
         var source = x
         if p.normalizesFirst {
-            let normalized = scratch.base + sequence * sequence
+            let normalized = scratch.base + sequence * (sequence + 1)
             let gain = p.attentionNormGain.storage.base, bias = p.attentionNormBias.storage.base
             for row in 0..<sequence {
                 VectorMath.normalizeRow(x + row * d, into: normalized + row * d, count: d, gain: gain, bias: bias, epsilon: p.epsilon)
@@ -142,7 +166,7 @@ struct EncoderBlockKernel {
             Tensor.attendHead(query: queryKeyValue + column, key: queryKeyValue + d + column, value: queryKeyValue + 2 * d + column,
                               output: output + column, queryStride: 3 * d, keyStride: 3 * d, valueStride: 3 * d, outputStride: d,
                               queries: sequence, keys: sequence, headSize: headSize, valueSize: headSize, scale: scale,
-                              mask: mask, scores: scores)
+                              mask: mask, scores: scores, rowScales: rowScales)
         }
     }
 

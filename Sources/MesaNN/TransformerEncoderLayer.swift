@@ -82,7 +82,7 @@ public final class TransformerEncoderLayer: Layer {
     /// `[batch, sequence, modelSize]` → the same.
     ///
     /// Inside ``MesaCore/withoutGradients(_:)`` (with dropout inactive) the block runs as one
-    /// fused inference kernel (``MesaCore/Tensor/encoderBlockInference(_:parameters:mask:)``),
+    /// fused inference kernel (``MesaCore/Tensor/encoderBlocksInference(_:blocks:mask:)``),
     /// which gives the same values up to Float32 rounding.
     public func callAsFunction(_ input: Tensor, mask: AttentionMask) -> Tensor {
         if let fused = inferenceForward(input, mask: mask) { return fused }

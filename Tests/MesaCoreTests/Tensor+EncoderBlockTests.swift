@@ -57,12 +57,35 @@ final class TensorEncoderBlockTests: XCTestCase {
                                biases: trial % 5 != 0, seed: 801 + UInt64(trial))
             let x = Tensor.randomNormal(batch + [sequence, d], using: &generator)
             let mask: Tensor? = trial % 4 == 1 ? Tensor.causalMask(size: sequence) : nil
-            let fused = Tensor.encoderBlockInference(x, parameters: p, mask: mask)
+            let fused = Tensor.encoderBlocksInference(x, blocks: [p], mask: mask)
             XCTAssertEqual(fused.shape, x.shape)
             let expected = withoutGradients { composed(x, p, mask: mask) }
             XCTAssertTrue(fused.isApproximatelyEqual(to: expected, tolerance: 2e-5),
                           "trial \(trial): heads \(heads), d \(d), f \(f), shape \(x.shape): \(fused) vs \(expected)")
         }
+    }
+
+    func testStackOfDifferentBlocksMatchesApplyingThemInTurn() {
+        var generator = RandomGenerator(seed: 820)
+        let blocks = [
+            parameters(d: 12, heads: 3, f: 20, pre: false, activation: .relu, seed: 821),
+            parameters(d: 12, heads: 2, f: 7, pre: true, activation: .gelu, biases: false, seed: 822),
+            parameters(d: 12, heads: 4, f: 30, pre: false, activation: .identity, seed: 823),
+        ]
+        // Batch 1 and 2 split each block across threads; batch 5 runs whole sequences through the stack.
+        for shape in [[1, 9, 12], [2, 9, 12], [5, 9, 12], [9, 12]] {
+            let x = Tensor.randomNormal(shape, using: &generator)
+            let mask = Tensor.causalMask(size: 9)
+            var expected = x
+            for block in blocks { expected = withoutGradients { composed(expected, block, mask: mask) } }
+            let fused = Tensor.encoderBlocksInference(x, blocks: blocks, mask: mask)
+            XCTAssertTrue(fused.isApproximatelyEqual(to: expected, tolerance: 5e-5), "\(shape)")
+        }
+        let x = Tensor.randomNormal([2, 3, 12], using: &generator)
+        XCTAssertEqual(Tensor.encoderBlocksInference(x, blocks: []).scalars, x.scalars, "no blocks: the input")
+        XCTAssertThrowsError(try withTensorErrors {
+            Tensor.encoderBlocksInference(x, blocks: [blocks[0], parameters(d: 8, heads: 2, f: 8, pre: false, activation: .relu, seed: 824)])
+        }) { XCTAssertTrue("\($0)".contains("block 1")) }
     }
 
     func testParametersReportTheirSizes() {
@@ -76,37 +99,37 @@ final class TensorEncoderBlockTests: XCTestCase {
         var generator = RandomGenerator(seed: 841)
         let x = Tensor.randomNormal([2, 4, 8], using: &generator)
         let mask = Tensor.ones([4, 4]).maskedFill(where: Tensor([[1, 1, 1, 1], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]), with: 0)
-        let fused = Tensor.encoderBlockInference(x, parameters: p, mask: mask)
+        let fused = Tensor.encoderBlocksInference(x, blocks: [p], mask: mask)
         XCTAssertTrue(fused.isApproximatelyEqual(to: withoutGradients { composed(x, p, mask: mask) }, tolerance: 2e-5))
     }
 
     func testResultRecordsNoGradientEvenWhileRecording() {
         let p = parameters(d: 4, heads: 2, f: 4, pre: true, activation: .gelu, seed: 850)
         let x = Tensor.ones([1, 3, 4]).requiringGradient()
-        XCTAssertFalse(Tensor.encoderBlockInference(x, parameters: p).requiresGradient)
+        XCTAssertFalse(Tensor.encoderBlocksInference(x, blocks: [p]).requiresGradient)
     }
 
     func testEmptyBatch() {
         let p = parameters(d: 4, heads: 2, f: 4, pre: false, activation: .relu, seed: 860)
-        XCTAssertEqual(Tensor.encoderBlockInference(Tensor.zeros([0, 3, 4]), parameters: p).shape, [0, 3, 4])
+        XCTAssertEqual(Tensor.encoderBlocksInference(Tensor.zeros([0, 3, 4]), blocks: [p]).shape, [0, 3, 4])
     }
 
     func testBadShapes() {
         let p = parameters(d: 8, heads: 2, f: 8, pre: false, activation: .relu, seed: 870)
-        XCTAssertThrowsError(try withTensorErrors { Tensor.encoderBlockInference(Tensor.zeros([2, 3, 6]), parameters: p) }) {
-            XCTAssertTrue("\($0)".contains("[..., sequence, 8]"))
+        XCTAssertThrowsError(try withTensorErrors { Tensor.encoderBlocksInference(Tensor.zeros([2, 3, 6]), blocks: [p]) }) {
+            XCTAssertTrue("\($0)".contains("block 0"))
         }
-        XCTAssertThrowsError(try withTensorErrors { Tensor.encoderBlockInference(Tensor.zeros([8]), parameters: p) })
+        XCTAssertThrowsError(try withTensorErrors { Tensor.encoderBlocksInference(Tensor.zeros([8]), blocks: [p]) })
         XCTAssertThrowsError(try withTensorErrors {
-            Tensor.encoderBlockInference(Tensor.zeros([2, 3, 8]), parameters: p, mask: Tensor.ones([3, 4]))
+            Tensor.encoderBlocksInference(Tensor.zeros([2, 3, 8]), blocks: [p], mask: Tensor.ones([3, 4]))
         }) { XCTAssertTrue("\($0)".contains("mask")) }
         var odd = p
         odd.headCount = 3
-        XCTAssertThrowsError(try withTensorErrors { Tensor.encoderBlockInference(Tensor.zeros([2, 3, 8]), parameters: odd) })
+        XCTAssertThrowsError(try withTensorErrors { Tensor.encoderBlocksInference(Tensor.zeros([2, 3, 8]), blocks: [odd]) })
         var wrong = p
         wrong.feedForwardOutWeight = Tensor.zeros([8, 7])
-        XCTAssertThrowsError(try withTensorErrors { Tensor.encoderBlockInference(Tensor.zeros([2, 3, 8]), parameters: wrong) }) {
-            XCTAssertTrue("\($0)".contains("parameter shapes"))
+        XCTAssertThrowsError(try withTensorErrors { Tensor.encoderBlocksInference(Tensor.zeros([2, 3, 8]), blocks: [wrong]) }) {
+            XCTAssertTrue("\($0)".contains("parameter shapes of block 0"))
         }
     }
 }
