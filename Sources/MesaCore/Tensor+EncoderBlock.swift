@@ -58,16 +58,15 @@ extension Tensor {
         let result = Tensor(uninitializedShape: input.shape)
         let x = UnsafePointer(input.storage.base), y = result.storage.base
         if batch >= threads {
-            Parallelism.forEachIndex(batch) { index in
-                // Ping-pong between two sequence-sized buffers; the last block writes the result.
-                let between = TensorStorage(uninitializedCount: (kernels.count > 1 ? 2 : 0) * sequence * d)
-                var source = x + index * sequence * d
-                for (position, kernel) in kernels.enumerated() {
-                    let destination = position == kernels.count - 1
-                        ? y + index * sequence * d : between.base + (position % 2) * sequence * d
-                    kernel.sequence(source, output: destination)
-                    source = UnsafePointer(destination)
+            // Block by block (a block's weights stay in cache across sequences), whole sequences per thread.
+            let between = TensorStorage(uninitializedCount: (kernels.count > 1 ? 2 : 0) * input.scalarCount)
+            var source = x
+            for (position, kernel) in kernels.enumerated() {
+                let destination = position == kernels.count - 1 ? y : between.base + (position % 2) * input.scalarCount
+                Parallelism.forEachIndex(batch) { index in
+                    kernel.sequence(source + index * sequence * d, output: destination + index * sequence * d)
                 }
+                source = UnsafePointer(destination)
             }
             return result
         }

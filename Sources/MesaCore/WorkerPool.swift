@@ -60,7 +60,13 @@ final class WorkerPool: @unchecked Sendable {
             work()
             // Wait for the chunks, and for every participating worker to have dropped its
             // reference to `body` (it must not outlive this call).
-            while unfinished.load(ordering: .acquiring) > 0 || activeWorkers.load(ordering: .acquiring) > 0 { spinPause() }
+            // After a few microseconds, yield the core at each check: on a busy machine the worker
+            // we wait for may be the thread the scheduler would run in our place.
+            var spins = 0
+            while unfinished.load(ordering: .acquiring) > 0 || activeWorkers.load(ordering: .acquiring) > 0 {
+                spins += 1
+                if spins < 4_000 { spinPause() } else { sched_yield() }
+            }
             job = nil
         }
         return true
