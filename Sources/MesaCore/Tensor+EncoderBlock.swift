@@ -7,9 +7,8 @@ import Foundation
 //   few dozen rows), so activations are not streamed through memory between operations;
 // - biases, residual sums, the activation and the layer normalisations are applied while a
 //   GEMM's output is still in cache, instead of in separate passes over fresh tensors;
-// - one sequence at a time per thread when there are enough sequences (no synchronisation
-//   inside the block at all); otherwise heads, then rows, are split across threads, two
-//   hand-offs per block.
+// - one sequence at a time per thread when there are enough sequences (one hand-off per
+//   block); otherwise heads, then rows, are split across threads, two hand-offs per block.
 
 extension Tensor {
     /// A stack of Transformer encoder blocks applied for inference, as a single fused kernel.
@@ -25,9 +24,9 @@ extension Tensor {
     /// has shape `[sequence, sequence]` (leading axes of size 1 allowed) and is shared by every
     /// sequence, head and block. No dropout is applied.
     ///
-    /// With at least as many sequences as threads, each thread takes whole sequences through all
-    /// the blocks (a sequence's activations stay in cache and threads never wait for each
-    /// other); otherwise each block splits heads, then rows, across threads.
+    /// Blocks run one after the other (a block's weights stay in cache across sequences). With at
+    /// least as many sequences as threads, each thread takes whole sequences through a block, so
+    /// threads meet once per block; otherwise each block splits heads, then rows, across threads.
     ///
     /// The result never requires a gradient and records nothing, whatever ``GradientMode`` says:
     /// use it inside ``withoutGradients(_:)``. It equals the composition of ``linear(_:weight:bias:)``,

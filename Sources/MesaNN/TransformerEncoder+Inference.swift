@@ -1,7 +1,7 @@
 import MesaCore
 
-// The inference fast path of TransformerEncoder: every layer in one fused kernel call, so
-// with enough sequences each thread carries whole sequences through the whole stack.
+// The inference fast path of TransformerEncoder: every layer in one fused kernel call, which
+// reuses its scratch buffers from block to block and needs no tensor between blocks.
 
 extension TransformerEncoder {
     /// The stack through the fused inference kernel (then the final norm), or `nil` when some
