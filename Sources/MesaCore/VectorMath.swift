@@ -59,7 +59,12 @@ enum VectorMath {
             sawNaN .|= value .!= value
             index += 16
         }
-        var result = lanes.max()
+        // Halve the lanes twice with vector selects, then four scalar comparisons.
+        var eight = lanes.lowHalf
+        eight.replace(with: lanes.highHalf, where: lanes.highHalf .> eight)
+        var four = eight.lowHalf
+        four.replace(with: eight.highHalf, where: eight.highHalf .> four)
+        var result = Swift.max(Swift.max(four[0], four[1]), Swift.max(four[2], four[3]))
         var isNaN = any(sawNaN)
         while index < count {
             let value = x[index]
