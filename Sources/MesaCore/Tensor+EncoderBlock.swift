@@ -59,11 +59,17 @@ extension Tensor {
         if batch >= threads {
             // Block by block (a block's weights stay in cache across sequences), whole sequences per thread.
             let between = TensorStorage(uninitializedCount: (kernels.count > 1 ? 2 : 0) * input.scalarCount)
+            // A few sequences per item (up to about 400 rows): the position-wise products then pack
+            // each weight once for several sequences (3–4 % less time at 101 tokens than one per
+            // item), while leaving at least four items per thread to balance the load.
+            let perItem = Swift.max(1, Swift.min(batch / (4 * threads), 400 / sequence))
             var source = x
             for (position, kernel) in kernels.enumerated() {
                 let destination = position == kernels.count - 1 ? y : between.base + (position % 2) * input.scalarCount
-                Parallelism.forEachIndex(batch) { index in
-                    kernel.sequence(source + index * sequence * d, output: destination + index * sequence * d)
+                let items = (batch + perItem - 1) / perItem
+                Parallelism.forEachIndex(items) { item in
+                    let first = item * perItem, count = Swift.min(perItem, batch - first)
+                    kernel.sequences(source + first * sequence * d, count: count, output: destination + first * sequence * d)
                 }
                 source = UnsafePointer(destination)
             }
@@ -127,12 +133,15 @@ struct EncoderBlockKernel {
         self.mask = mask
     }
 
-    /// The block on one sequence `[sequence, d]`, rows contiguous.
-    func sequence(_ x: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
-        let scratch = TensorStorage(uninitializedCount: sequence * 4 * d)
+    /// The block on `count` consecutive sequences `[count, sequence, d]`: attention one sequence
+    /// at a time, then the position-wise part on all their rows at once.
+    func sequences(_ x: UnsafePointer<Float>, count: Int, output: UnsafeMutablePointer<Float>) {
+        let scratch = TensorStorage(uninitializedCount: sequence * (3 + count) * d)
         let queryKeyValue = scratch.base, attended = scratch.base + sequence * 3 * d
-        attention(x, heads: 0..<p.headCount, queryKeyValue: queryKeyValue, output: attended)
-        positionWise(attended: attended, input: x, output: output, rows: sequence)
+        for index in 0..<count {
+            attention(x + index * sequence * d, heads: 0..<p.headCount, queryKeyValue: queryKeyValue, output: attended + index * sequence * d)
+        }
+        positionWise(attended: attended, input: x, output: output, rows: count * sequence)
     }
 
     /// Self-attention of one sequence for the heads in `heads`, before the output projection:

@@ -88,6 +88,24 @@ final class TensorEncoderBlockTests: XCTestCase {
         }) { XCTAssertTrue("\($0)".contains("block 1")) }
     }
 
+    func testManySequencesGroupedPerThreadForSeveralThreadCounts() {
+        // Enough sequences that each work item takes several, with a shorter last item.
+        var generator = RandomGenerator(seed: 825)
+        let p = parameters(d: 8, heads: 2, f: 12, pre: false, activation: .relu, seed: 826)
+        let saved = Parallelism.threadCount
+        defer { Parallelism.threadCount = saved }
+        for shape in [[17, 3, 8], [20, 5, 8], [3, 11, 5, 8]] {
+            let x = Tensor.randomNormal(shape, using: &generator)
+            let expected = withoutGradients { composed(x, p, mask: nil) }
+            for threads in [1, 2, 3] {
+                Parallelism.threadCount = threads
+                let fused = Tensor.encoderBlocksInference(x, blocks: [p, p])
+                let twice = withoutGradients { composed(expected, p, mask: nil) }
+                XCTAssertTrue(fused.isApproximatelyEqual(to: twice, tolerance: 5e-5), "\(shape), \(threads) threads")
+            }
+        }
+    }
+
     func testParametersReportTheirSizes() {
         let p = parameters(d: 12, heads: 3, f: 20, pre: false, activation: .relu, seed: 830)
         XCTAssertEqual(p.modelSize, 12)
