@@ -249,7 +249,7 @@ extension Tensor {
                 let r = scores + row * keys
                 var maximum = VectorMath.maximum(r, count: keys)
                 if maximum == -.infinity { maximum = 0 }
-                rowScales[row] = 1 / VectorMath.exponentiate(r, count: keys, shift: maximum)
+                rowScales[row] = 1 / VectorMath.exponentiate(r, count: keys, belowMaximum: maximum)
             }
         } else {
             softmaxRows(scores, rows: queries, columns: keys)
@@ -271,7 +271,7 @@ extension Tensor {
             let r = x + row * columns
             var maximum = VectorMath.maximum(r, count: columns)
             if maximum == -.infinity { maximum = 0 }
-            let inverse = 1 / VectorMath.exponentiate(r, count: columns, shift: maximum)
+            let inverse = 1 / VectorMath.exponentiate(r, count: columns, belowMaximum: maximum)
             for j in 0..<columns { r[j] *= inverse }
         }
     }

@@ -26,6 +26,36 @@ enum VectorMath {
         return x < -87.33 ? 0 : (x > 88.72 ? .infinity : (x != x ? x : result))
     }
 
+    /// `e^x` for `x ≤ 0` (or NaN, −∞), as in a softmax after subtracting the row's maximum:
+    /// ``exp(_:)`` without the selects for large and NaN inputs (NaN flows through the
+    /// arithmetic), about a fifth fewer instructions. Equal to ``exp(_:)`` on that domain.
+    @inline(__always)
+    static func expOfNonPositive(_ x: Float) -> Float {
+        let shifter: Float = 12_582_912   // 1.5 · 2²³
+        let v = x < -87.33 ? -87.33 : x
+        let t = v * 1.442695041 + shifter
+        let n = t - shifter
+        let r = v - n * 0.693145752 - n * 1.42860677e-6
+        var p: Float = 1.0 / 5040
+        p = p * r + 1.0 / 720
+        p = p * r + 1.0 / 120
+        p = p * r + 1.0 / 24
+        p = p * r + 1.0 / 6
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r + 1
+        let scale = Float(bitPattern: (t.bitPattern &- shifter.bitPattern &+ 127) &<< 23)
+        return x < -87.33 ? 0 : p * scale
+    }
+
+    /// Replaces `x[0..<count]` by `e^(x − maximum)`, where `maximum` is at least every element
+    /// (or NaN, or ±∞), and returns the sum of the results.
+    @inline(__always)
+    static func exponentiate(_ x: UnsafeMutablePointer<Float>, count: Int, belowMaximum maximum: Float) -> Float {
+        for index in 0..<count { x[index] = expOfNonPositive(x[index] - maximum) }
+        return sum(x, count: count)
+    }
+
     /// Replaces `x[0..<count]` by `e^(x − shift)` and returns the sum of the results.
     @inline(__always)
     static func exponentiate(_ x: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {

@@ -1,5 +1,5 @@
 import Foundation
-import MesaCore
+@testable import MesaCore
 import XCTest
 
 /// The vectorised `exp` behind softmax, checked through `softmax` against `Foundation.exp`.
@@ -39,6 +39,16 @@ final class VectorMathTests: XCTestCase {
                 XCTAssertEqual(result.reduce(0, +), 1, accuracy: 1e-5)
             }
         }
+    }
+
+    func testExpOfNonPositiveEqualsExpOnItsDomain() {
+        var values: [Float] = [0, -0.0, -1e-30, -0.5, -1, -10, -87, -87.32, -87.34, -100, -.infinity, -Float.greatestFiniteMagnitude]
+        var generator = RandomGenerator(seed: 900)
+        values += Tensor.randomUniform([500], low: -90, high: 0, using: &generator).scalars
+        for x in values {
+            XCTAssertEqual(VectorMath.expOfNonPositive(x).bitPattern, VectorMath.exp(x).bitPattern, "x = \(x)")
+        }
+        XCTAssertTrue(VectorMath.expOfNonPositive(.nan).isNaN)
     }
 }
 
