@@ -64,6 +64,22 @@ final class ParallelismTests: XCTestCase {
             }
         }
     }
+
+    func testCallerThatBlocksWaitingForASlowWorkerIsWokenEveryTime() {
+        // One slow chunk (milliseconds, far beyond the caller's spin) makes whichever thread
+        // finishes first wait; when that is the caller, it must be woken by the worker.
+        let saved = Parallelism.threadCount
+        defer { Parallelism.threadCount = saved }
+        Parallelism.threadCount = 2
+        let total = Atomic<Int>(0)
+        for round in 0..<40 {
+            Parallelism.forEachIndex(2) { index in
+                if index == round % 2 { usleep(2_000) }
+                total.add(1, ordering: .relaxed)
+            }
+        }
+        XCTAssertEqual(total.load(ordering: .relaxed), 80)
+    }
 }
 
 import Foundation

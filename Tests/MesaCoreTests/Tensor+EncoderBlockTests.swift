@@ -106,12 +106,6 @@ final class TensorEncoderBlockTests: XCTestCase {
         }
     }
 
-    func testParametersReportTheirSizes() {
-        let p = parameters(d: 12, heads: 3, f: 20, pre: false, activation: .relu, seed: 830)
-        XCTAssertEqual(p.modelSize, 12)
-        XCTAssertEqual(p.feedForwardSize, 20)
-    }
-
     func testFullyMaskedRowsAttendUniformlyAsTheComposedPathDoes() {
         let p = parameters(d: 8, heads: 2, f: 8, pre: false, activation: .relu, seed: 840)
         var generator = RandomGenerator(seed: 841)
