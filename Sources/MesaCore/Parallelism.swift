@@ -32,5 +32,13 @@ public enum Parallelism {
         }
         if !ran { body(0..<count) }
     }
-}
 
+    /// Runs `body(index)` for every index of `0..<count` on up to ``threadCount`` threads, handing
+    /// indices out one at a time (a thread slowed by other work on the machine simply takes
+    /// fewer); serially when one thread suffices or the pool is busy.
+    static func forEachIndex(_ count: Int, _ body: (Int) -> Void) {
+        let threads = Swift.min(threadCount, count)
+        if threads > 1, WorkerPool.shared.run(chunks: count, threads: threads, body) { return }
+        for index in 0..<count { body(index) }
+    }
+}

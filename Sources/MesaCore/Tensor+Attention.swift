@@ -106,34 +106,44 @@ extension Tensor {
     }
 
     /// One fused pass per (batch, head): scores, mask, softmax and the weighted sum of values,
-    /// keeping the weights `P` `[…, heads, queries, keys]` for the backward pass.
+    /// keeping the weights `P` `[…, heads, queries, keys]` for the backward pass when one will be
+    /// recorded (in inference each thread reuses one small scores block instead).
     static func fusedAttention(query: Tensor, key: Tensor, value: Tensor, layout: HeadLayout, batch: [Int], additiveMask: Tensor?) -> Tensor {
         let (queries, keys, d, dv) = (layout.queries, layout.keys, layout.headSize, layout.valueSize)
         let groups = batch.reduce(1, *) * layout.headCount
         let scale = 1 / Float(d).squareRoot()
         let groupShape = layout.headCount == 1 ? batch : batch + [layout.headCount]
-        // A mask shared by all groups is read in place; otherwise it is laid out per group.
+        // A mask shared by all groups is read in place (its leading axes of size 1 dropped first:
+        // broadcasting cannot lower a rank); otherwise it is laid out per group.
         let maskIsShared = additiveMask.map { $0.shape.dropLast(2).allSatisfy { $0 == 1 } } ?? true
-        let mask = additiveMask.map { maskIsShared ? $0.broadcast(to: [queries, keys]) : $0.broadcast(to: groupShape + [queries, keys]) }
-        let weights = Tensor(uninitializedShape: groupShape + [queries, keys])
+        let mask = additiveMask.map { maskIsShared ? $0.reshaped(to: Array($0.shape.suffix(2))).broadcast(to: [queries, keys]) : $0.broadcast(to: groupShape + [queries, keys]) }
         let result = Tensor(uninitializedShape: batch + [queries, layout.valueRowStride])
         let q = query.storage.base, k = key.storage.base, v = value.storage.base
-        let p = weights.storage.base, o = result.storage.base, m = mask?.storage.base
+        let o = result.storage.base, m = mask?.storage.base
         let ldk = layout.keyRowStride, ldv = layout.valueRowStride
+        let needsWeights = GradientMode.isRecording && [query, key, value].contains { $0.node != nil }
+        guard needsWeights else {
+            // Inference: each thread keeps one group's scores in a small scratch block.
+            Parallelism.forEachRange(groups, minimumChunk: 1) { range in
+                let scratch = TensorStorage(uninitializedCount: queries * keys + queries)
+                for group in range {
+                    attendHead(query: q + layout.queryOffset(group), key: k + layout.keyOffset(group), value: v + layout.valueOffset(group),
+                               output: o + layout.outputOffset(group), queryStride: ldk, keyStride: ldk, valueStride: ldv, outputStride: ldv,
+                               queries: queries, keys: keys, headSize: d, valueSize: dv, scale: scale,
+                               mask: m.map { maskIsShared ? $0 : $0 + group * queries * keys }, scores: scratch.base,
+                               rowScales: scratch.base + queries * keys)
+                }
+            }
+            return result
+        }
+        let weights = Tensor(uninitializedShape: groupShape + [queries, keys])
+        let p = weights.storage.base
         Parallelism.forEachRange(groups, minimumChunk: 1) { range in
             for group in range {
-                let scores = p + group * queries * keys
-                BLAS.sgemm(transposeA: false, transposeB: true, m: queries, n: keys, k: d, alpha: scale,
-                           a: q + layout.queryOffset(group), lda: ldk, b: k + layout.keyOffset(group), ldb: ldk,
-                           c: scores, ldc: keys, parallel: false)
-                if let m {
-                    let groupMask = maskIsShared ? m : m + group * queries * keys
-                    for index in 0..<(queries * keys) { scores[index] += groupMask[index] }
-                }
-                softmaxRows(scores, rows: queries, columns: keys)
-                BLAS.sgemm(transposeA: false, transposeB: false, m: queries, n: dv, k: keys,
-                           a: scores, lda: keys, b: v + layout.valueOffset(group), ldb: ldv,
-                           c: o + layout.outputOffset(group), ldc: ldv, parallel: false)
+                attendHead(query: q + layout.queryOffset(group), key: k + layout.keyOffset(group), value: v + layout.valueOffset(group),
+                           output: o + layout.outputOffset(group), queryStride: ldk, keyStride: ldk, valueStride: ldv, outputStride: ldv,
+                           queries: queries, keys: keys, headSize: d, valueSize: dv, scale: scale,
+                           mask: m.map { maskIsShared ? $0 : $0 + group * queries * keys }, scores: p + group * queries * keys)
             }
         }
         // The three pullbacks share ∂S: the first to run computes the fused gradients, the
@@ -214,6 +224,46 @@ extension Tensor {
         return (queryGradient, keyGradient, valueGradient)
     }
 
+    /// One head of attention on strided rows: `S = scale · Q Kᵀ (+ M)` into `scores`
+    /// `[queries, keys]`, softmax of each row, and `output = softmax(S) V`.
+    ///
+    /// `mask`, when given, is an additive `[queries, keys]` block (0 allowed, −10³⁰ blocked).
+    /// With `rowScales` (room for `queries` floats) the rows are left unnormalised, `e^(S − max)`,
+    /// and the output rows are divided by their sums instead (`dv` rather than `keys` divisions
+    /// per row: inference); without it, `scores` ends holding the weights `P` (for a backward
+    /// pass). Single-threaded: callers split heads across threads.
+    @inline(__always)
+    static func attendHead(
+        query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        queryStride: Int, keyStride: Int, valueStride: Int, outputStride: Int,
+        queries: Int, keys: Int, headSize: Int, valueSize: Int, scale: Float,
+        mask: UnsafePointer<Float>?, scores: UnsafeMutablePointer<Float>, rowScales: UnsafeMutablePointer<Float>? = nil
+    ) {
+        BLAS.sgemm(transposeA: false, transposeB: true, m: queries, n: keys, k: headSize, alpha: scale,
+                   a: query, lda: queryStride, b: key, ldb: keyStride, c: scores, ldc: keys, parallel: false)
+        if let mask {
+            for index in 0..<(queries * keys) { scores[index] += mask[index] }
+        }
+        if let rowScales {
+            for row in 0..<queries {
+                let r = scores + row * keys
+                var maximum = VectorMath.maximum(r, count: keys)
+                if maximum == -.infinity { maximum = 0 }
+                rowScales[row] = 1 / VectorMath.exponentiate(r, count: keys, belowMaximum: maximum)
+            }
+        } else {
+            softmaxRows(scores, rows: queries, columns: keys)
+        }
+        BLAS.sgemm(transposeA: false, transposeB: false, m: queries, n: valueSize, k: keys,
+                   a: scores, lda: keys, b: value, ldb: valueStride, c: output, ldc: outputStride, parallel: false)
+        if let rowScales {
+            for row in 0..<queries {
+                let o = output + row * outputStride, factor = rowScales[row]
+                for j in 0..<valueSize { o[j] *= factor }
+            }
+        }
+    }
+
     /// In-place softmax of each row of a `[rows, columns]` block.
     @inline(__always)
     static func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
@@ -221,7 +271,7 @@ extension Tensor {
             let r = x + row * columns
             var maximum = VectorMath.maximum(r, count: columns)
             if maximum == -.infinity { maximum = 0 }
-            let inverse = 1 / VectorMath.exponentiate(r, count: columns, shift: maximum)
+            let inverse = 1 / VectorMath.exponentiate(r, count: columns, belowMaximum: maximum)
             for j in 0..<columns { r[j] *= inverse }
         }
     }

@@ -26,6 +26,36 @@ enum VectorMath {
         return x < -87.33 ? 0 : (x > 88.72 ? .infinity : (x != x ? x : result))
     }
 
+    /// `e^x` for `x ≤ 0` (or NaN, −∞), as in a softmax after subtracting the row's maximum:
+    /// ``exp(_:)`` without the selects for large and NaN inputs (NaN flows through the
+    /// arithmetic), about a fifth fewer instructions. Equal to ``exp(_:)`` on that domain.
+    @inline(__always)
+    static func expOfNonPositive(_ x: Float) -> Float {
+        let shifter: Float = 12_582_912   // 1.5 · 2²³
+        let v = x < -87.33 ? -87.33 : x
+        let t = v * 1.442695041 + shifter
+        let n = t - shifter
+        let r = v - n * 0.693145752 - n * 1.42860677e-6
+        var p: Float = 1.0 / 5040
+        p = p * r + 1.0 / 720
+        p = p * r + 1.0 / 120
+        p = p * r + 1.0 / 24
+        p = p * r + 1.0 / 6
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r + 1
+        let scale = Float(bitPattern: (t.bitPattern &- shifter.bitPattern &+ 127) &<< 23)
+        return x < -87.33 ? 0 : p * scale
+    }
+
+    /// Replaces `x[0..<count]` by `e^(x − maximum)`, where `maximum` is at least every element
+    /// (or NaN, or ±∞), and returns the sum of the results.
+    @inline(__always)
+    static func exponentiate(_ x: UnsafeMutablePointer<Float>, count: Int, belowMaximum maximum: Float) -> Float {
+        for index in 0..<count { x[index] = expOfNonPositive(x[index] - maximum) }
+        return sum(x, count: count)
+    }
+
     /// Replaces `x[0..<count]` by `e^(x − shift)` and returns the sum of the results.
     @inline(__always)
     static func exponentiate(_ x: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
@@ -47,14 +77,53 @@ enum VectorMath {
         return total
     }
 
-    /// The largest of `count` elements (−∞ when empty; NaN when any is NaN).
+    /// The largest of `count` elements (−∞ when empty; NaN when any is NaN), sixteen lanes at a time.
     @inline(__always)
     static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
-        var result = -Float.infinity
-        for index in 0..<count {
-            let value = x[index]
-            if !(value <= result) { result = value }   // NaN wins: it fails every comparison
+        var lanes = SIMD16<Float>(repeating: -.infinity)
+        var sawNaN = SIMDMask<SIMD16<Int32>>(repeating: false)
+        var index = 0
+        while index + 16 <= count {
+            let value = UnsafeRawPointer(x + index).loadUnaligned(as: SIMD16<Float>.self)
+            lanes.replace(with: value, where: value .> lanes)
+            sawNaN .|= value .!= value
+            index += 16
         }
-        return result
+        // Halve the lanes twice with vector selects, then four scalar comparisons.
+        var eight = lanes.lowHalf
+        eight.replace(with: lanes.highHalf, where: lanes.highHalf .> eight)
+        var four = eight.lowHalf
+        four.replace(with: eight.highHalf, where: eight.highHalf .> four)
+        var result = Swift.max(Swift.max(four[0], four[1]), Swift.max(four[2], four[3]))
+        var isNaN = any(sawNaN)
+        while index < count {
+            let value = x[index]
+            if value > result { result = value }
+            if value != value { isNaN = true }
+            index += 1
+        }
+        return isNaN ? .nan : result
+    }
+
+    /// Layer-normalises one row: `y = (x − μ) / √(σ² + ε) ⊙ γ + β` over `count` elements, with
+    /// `μ`, `σ²` the row's mean and biased variance. `y` may be `x` (in place). Returns `1/√(σ² + ε)`.
+    @inline(__always) @discardableResult
+    static func normalizeRow(
+        _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int,
+        gain: UnsafePointer<Float>, bias: UnsafePointer<Float>, epsilon: Float
+    ) -> Float {
+        let mean = sum(x, count: count) / Float(count)
+        var partial = SIMD8<Float>(repeating: 0)
+        var index = 0
+        while index + 8 <= count {
+            let centered = UnsafeRawPointer(x + index).loadUnaligned(as: SIMD8<Float>.self) - mean
+            partial += centered * centered
+            index += 8
+        }
+        var variance = partial.sum()
+        while index < count { let centered = x[index] - mean; variance += centered * centered; index += 1 }
+        let inverse = 1 / (variance / Float(count) + epsilon).squareRoot()
+        for j in 0..<count { y[j] = (x[j] - mean) * inverse * gain[j] + bias[j] }
+        return inverse
     }
 }

@@ -22,6 +22,8 @@ final class WorkerPool: @unchecked Sendable {
     private let activeWorkers = Atomic<Int>(0)
     private let sleeping: [SleepFlag]
     private let wakeUps: [DispatchSemaphore]
+    private let callerSleeping = Atomic<Bool>(false)
+    private let callerWakeUp = DispatchSemaphore(value: 0)
     // Written by the caller before `generation` is published, read by workers after they see it.
     private var job: ((Int) -> Void)?
     private var chunkCount = 0
@@ -60,10 +62,32 @@ final class WorkerPool: @unchecked Sendable {
             work()
             // Wait for the chunks, and for every participating worker to have dropped its
             // reference to `body` (it must not outlive this call).
-            while unfinished.load(ordering: .acquiring) > 0 || activeWorkers.load(ordering: .acquiring) > 0 { spinPause() }
+            waitForWorkers()
             job = nil
         }
         return true
+    }
+
+    /// Waits until every chunk is done and every participating worker has left the job: spins
+    /// briefly, then blocks on `callerWakeUp`, which the last worker to leave signals. Blocking
+    /// (rather than spinning on) matters on a loaded machine, where the worker we wait for may
+    /// need the very core we would spin on; a woken thread is also scheduled promptly, unlike
+    /// one that yields.
+    private func waitForWorkers() {
+        func done() -> Bool { unfinished.load(ordering: .acquiring) == 0 && activeWorkers.load(ordering: .sequentiallyConsistent) == 0 }
+        var spins = 0
+        while !done() {
+            spins += 1
+            if spins < 20_000 { spinPause(); continue }
+            // The same store-then-recheck hand-off as the workers' sleep (see `workerLoop`).
+            callerSleeping.store(true, ordering: .sequentiallyConsistent)
+            if done() {
+                if !callerSleeping.exchange(false, ordering: .sequentiallyConsistent) { callerWakeUp.wait() }
+            } else {
+                callerWakeUp.wait()
+            }
+            return
+        }
     }
 
     /// Takes chunks until none are left. Not inlined, so its reference to the job is released
@@ -98,7 +122,11 @@ final class WorkerPool: @unchecked Sendable {
             seen = generation.load(ordering: .acquiring)
             if index < participants {
                 work()
-                activeWorkers.subtract(1, ordering: .releasing)
+                // The last worker out wakes the caller if it went to sleep waiting.
+                if activeWorkers.subtract(1, ordering: .sequentiallyConsistent).newValue == 0,
+                   callerSleeping.exchange(false, ordering: .sequentiallyConsistent) {
+                    callerWakeUp.signal()
+                }
             }
         }
     }

@@ -46,7 +46,12 @@ public final class TransformerEncoder: Layer {
 
     /// Applies every layer with self-attention restricted by `mask`, then the final norm.
     /// `[batch, sequence, modelSize]` → the same.
+    ///
+    /// Inside ``MesaCore/withoutGradients(_:)`` (with dropout inactive) the layers run as one
+    /// fused inference kernel (``MesaCore/Tensor/encoderBlocksInference(_:blocks:mask:)``),
+    /// which gives the same values up to Float32 rounding.
     public func callAsFunction(_ input: Tensor, mask: AttentionMask) -> Tensor {
+        if let fused = inferenceForward(input, mask: mask) { return fused }
         var x = input
         for layer in layers { x = layer(x, mask: mask) }
         return finalNorm.map { $0(x) } ?? x

@@ -80,7 +80,12 @@ public final class TransformerEncoderLayer: Layer {
 
     /// Applies the block with self-attention restricted by `mask`.
     /// `[batch, sequence, modelSize]` → the same.
+    ///
+    /// Inside ``MesaCore/withoutGradients(_:)`` (with dropout inactive) the block runs as one
+    /// fused inference kernel (``MesaCore/Tensor/encoderBlocksInference(_:blocks:mask:)``),
+    /// which gives the same values up to Float32 rounding.
     public func callAsFunction(_ input: Tensor, mask: AttentionMask) -> Tensor {
+        if let fused = inferenceForward(input, mask: mask) { return fused }
         switch placement {
         case .post:
             let x = attentionNorm(input + selfAttention(input, mask: mask))

@@ -1,4 +1,4 @@
-import MesaCore
+@testable import MesaCore
 import Synchronization
 import XCTest
 
@@ -47,6 +47,38 @@ final class ParallelismTests: XCTestCase {
         let serial = (a.matmul(b).tanh() + a).softmax()
         Parallelism.threadCount = 2
         XCTAssertTrue(serial.isApproximatelyEqual(to: (a.matmul(b).tanh() + a).softmax(), tolerance: 1e-5))
+    }
+
+    func testForEachIndexVisitsEveryIndexOnceForAnyThreadCount() {
+        let saved = Parallelism.threadCount
+        defer { Parallelism.threadCount = saved }
+        for threads in [1, 2, 5] {
+            Parallelism.threadCount = threads
+            for count in [0, 1, 2, 3, 64, 1001] {
+                var visits = [Int](repeating: 0, count: count)
+                visits.withUnsafeMutableBufferPointer { buffer in
+                    let base = buffer.baseAddress
+                    Parallelism.forEachIndex(count) { base![$0] += 1 }
+                }
+                XCTAssertEqual(visits, [Int](repeating: 1, count: count), "\(threads) threads, count \(count)")
+            }
+        }
+    }
+
+    func testCallerThatBlocksWaitingForASlowWorkerIsWokenEveryTime() {
+        // One slow chunk (milliseconds, far beyond the caller's spin) makes whichever thread
+        // finishes first wait; when that is the caller, it must be woken by the worker.
+        let saved = Parallelism.threadCount
+        defer { Parallelism.threadCount = saved }
+        Parallelism.threadCount = 2
+        let total = Atomic<Int>(0)
+        for round in 0..<40 {
+            Parallelism.forEachIndex(2) { index in
+                if index == round % 2 { usleep(2_000) }
+                total.add(1, ordering: .relaxed)
+            }
+        }
+        XCTAssertEqual(total.load(ordering: .relaxed), 80)
     }
 }
 

@@ -99,6 +99,26 @@ final class TensorAttentionTests: XCTestCase {
 
     var generator = RandomGenerator(seed: 114)
 
+    func testInferenceForwardEqualsTheForwardThatKeepsWeights() {
+        // Inputs that need no gradient take the scratch-block path; leaves keep the weights.
+        let inputs = GradientCheck.randomInputs([[3, 7, 8], [3, 9, 8], [3, 9, 12]], seed: 115)
+        let perGroupMask = Tensor.randomBernoulli([3, 4, 7, 9], probability: 0.7, using: &generator)
+        let causal = Tensor.causalMask(size: 9).slice(alongAxis: 0, from: 2, to: 9)   // [7, 9]
+        for mask in [nil, causal, causal.reshaped(to: [1, 1, 7, 9]), perGroupMask] {
+            let inference = Tensor.multiHeadAttention(query: inputs[0], key: inputs[1], value: inputs[2], headCount: 4, mask: mask)
+            let leaves = inputs.map { $0.requiringGradient() }
+            let recorded = Tensor.multiHeadAttention(query: leaves[0], key: leaves[1], value: leaves[2], headCount: 4, mask: mask)
+            XCTAssertTrue(recorded.requiresGradient)
+            XCTAssertTrue(inference.isApproximatelyEqual(to: recorded.detached(), tolerance: 1e-6))
+            let insideWithoutGradients = withoutGradients {
+                Tensor.multiHeadAttention(query: leaves[0], key: leaves[1], value: leaves[2], headCount: 4, mask: mask)
+            }
+            XCTAssertFalse(insideWithoutGradients.requiresGradient)
+            XCTAssertTrue(insideWithoutGradients.isApproximatelyEqual(to: inference, tolerance: 0))
+        }
+    }
+
+
     func testBadShapes() {
         XCTAssertThrowsError(try withTensorErrors {
             Tensor.scaledDotProductAttention(query: Tensor.zeros([2, 3]), key: Tensor.zeros([2, 4]), value: Tensor.zeros([2, 4]))

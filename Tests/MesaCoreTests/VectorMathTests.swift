@@ -1,5 +1,5 @@
 import Foundation
-import MesaCore
+@testable import MesaCore
 import XCTest
 
 /// The vectorised `exp` behind softmax, checked through `softmax` against `Foundation.exp`.
@@ -25,4 +25,30 @@ final class VectorMathTests: XCTestCase {
         XCTAssertEqual(logits[0], 0, accuracy: 1e-6)
         XCTAssertEqual(logits[1], -88, accuracy: 1e-4)
     }
+
+    func testSoftmaxOfLongRowsWithNaNAndInfinityInEveryLanePosition() {
+        // Rows longer than one SIMD block, with the special value in the vector part and the tail.
+        for count in [15, 16, 17, 40, 101] {
+            for position in [0, count / 2, count - 1] {
+                var values = (0..<count).map { Float($0 % 7) - 3 }
+                values[position] = .nan
+                XCTAssertTrue(Tensor(values).softmax().scalars.allSatisfy(\.isNaN), "NaN at \(position) of \(count)")
+                values[position] = 50
+                let result = Tensor(values).softmax().scalars
+                XCTAssertEqual(result[position], 1, accuracy: 1e-6, "maximum at \(position) of \(count)")
+                XCTAssertEqual(result.reduce(0, +), 1, accuracy: 1e-5)
+            }
+        }
+    }
+
+    func testExpOfNonPositiveEqualsExpOnItsDomain() {
+        var values: [Float] = [0, -0.0, -1e-30, -0.5, -1, -10, -87, -87.32, -87.34, -100, -.infinity, -Float.greatestFiniteMagnitude]
+        var generator = RandomGenerator(seed: 900)
+        values += Tensor.randomUniform([500], low: -90, high: 0, using: &generator).scalars
+        for x in values {
+            XCTAssertEqual(VectorMath.expOfNonPositive(x).bitPattern, VectorMath.exp(x).bitPattern, "x = \(x)")
+        }
+        XCTAssertTrue(VectorMath.expOfNonPositive(.nan).isNaN)
+    }
 }
+
