@@ -129,10 +129,10 @@ struct EvalCommand: ParsableCommand {
         let columns = Array(Set([0, 1, 2, count / 4, count / 2, (3 * count) / 4, count - 1].filter { $0 < count })).sorted()
         let width = max(12, (curves.map(\.predictor.count).max() ?? 0) + 2)
         var text = title + "\n" + "examples".padding(toLength: width, withPad: " ", startingAt: 0)
-            + columns.map { String(format: "%9d", $0) }.joined() + "\n"
+            + columns.map { String(format: " %9d", $0) }.joined() + "\n"
         for curve in curves {
             text += curve.predictor.padding(toLength: width, withPad: " ", startingAt: 0)
-                + columns.map { String(format: "%9.4f", curve.points[$0].mean) }.joined() + "\n"
+                + columns.map { String(format: " %9.4g", curve.points[$0].mean) }.joined() + "\n"
         }
         return text
     }
