@@ -8,21 +8,7 @@ enum VectorMath {
     /// written into the exponent bits. Inputs below −87.3 give 0; above 88.7, +∞; NaN stays NaN.
     @inline(__always)
     static func exp(_ x: Float) -> Float {
-        let shifter: Float = 12_582_912   // 1.5 · 2²³
-        let v = x < -87.33 ? -87.33 : (x > 88.72 ? 88.72 : x)
-        let t = v * 1.442695041 + shifter
-        let n = t - shifter
-        let r = v - n * 0.693145752 - n * 1.42860677e-6
-        var p: Float = 1.0 / 5040
-        p = p * r + 1.0 / 720
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r + 1
-        let scale = Float(bitPattern: (t.bitPattern &- shifter.bitPattern &+ 127) &<< 23)
-        let result = p * scale
+        let result = clampedExp(x < -87.33 ? -87.33 : (x > 88.72 ? 88.72 : x))
         return x < -87.33 ? 0 : (x > 88.72 ? .infinity : (x != x ? x : result))
     }
 
@@ -31,8 +17,14 @@ enum VectorMath {
     /// arithmetic), about a fifth fewer instructions. Equal to ``exp(_:)`` on that domain.
     @inline(__always)
     static func expOfNonPositive(_ x: Float) -> Float {
+        let result = clampedExp(x < -87.33 ? -87.33 : x)
+        return x < -87.33 ? 0 : result
+    }
+
+    /// The shared core of ``exp(_:)``: `e^v` for `v` already clamped to `[−87.33, 88.72]`.
+    @inline(__always)
+    private static func clampedExp(_ v: Float) -> Float {
         let shifter: Float = 12_582_912   // 1.5 · 2²³
-        let v = x < -87.33 ? -87.33 : x
         let t = v * 1.442695041 + shifter
         let n = t - shifter
         let r = v - n * 0.693145752 - n * 1.42860677e-6
@@ -45,7 +37,7 @@ enum VectorMath {
         p = p * r + 1
         p = p * r + 1
         let scale = Float(bitPattern: (t.bitPattern &- shifter.bitPattern &+ 127) &<< 23)
-        return x < -87.33 ? 0 : p * scale
+        return p * scale
     }
 
     /// Replaces `x[0..<count]` by `e^(x − maximum)`, where `maximum` is at least every element
