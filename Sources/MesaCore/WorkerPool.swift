@@ -69,7 +69,9 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// Waits until every chunk is done and every participating worker has left the job: spins
-    /// briefly, then blocks on `callerWakeUp`, which the last worker to leave signals. Blocking
+    /// (200,000 relaxed loads, about 0.1–0.2 ms: longer than the halves of the products that are
+    /// split, so an idle machine never pays a semaphore wake-up of tens of microseconds on a
+    /// small product), then blocks on `callerWakeUp`, which the last worker to leave signals. Blocking
     /// (rather than spinning on) matters on a loaded machine, where the worker we wait for may
     /// need the very core we would spin on; a woken thread is also scheduled promptly, unlike
     /// one that yields.
@@ -78,7 +80,7 @@ final class WorkerPool: @unchecked Sendable {
         var spins = 0
         while !done() {
             spins += 1
-            if spins < 20_000 { spinPause(); continue }
+            if spins < 200_000 { spinPause(); continue }
             // The same store-then-recheck hand-off as the workers' sleep (see `workerLoop`).
             callerSleeping.store(true, ordering: .sequentiallyConsistent)
             if done() {
