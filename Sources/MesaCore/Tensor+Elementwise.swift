@@ -255,16 +255,17 @@ extension Tensor {
         }
     }
 
-    /// GELU, exact form `x · Φ(x) = ½x(1 + erf(x/√2))` (Hendrycks & Gimpel 2016), as PyTorch's default.
+    /// GELU, exact form `x · Φ(x) = ½x(1 + erf(x/√2))` (Hendrycks & Gimpel 2016), as PyTorch's default,
+    /// with `erf` to within 1.5e-7 absolute (``VectorMath/erf(_:)``, a vectorisable polynomial).
     public func gelu() -> Tensor {
-        let y = map { 0.5 * $0 * (1 + Foundation.erf($0 * 0.70710678)) }
+        let y = map { 0.5 * $0 * (1 + VectorMath.erf($0 * 0.70710678)) }
         return Self.record(y, "gelu", input: self) { $0 * self.geluDerivative() }
     }
 
     /// `d gelu / dx = Φ(x) + x φ(x)`; its own derivative is `φ(x)(2 − x²)`.
     func geluDerivative() -> Tensor {
         let y = map { x in
-            0.5 * (1 + Foundation.erf(x * 0.70710678)) + x * 0.39894228 * Foundation.exp(-0.5 * x * x)
+            0.5 * (1 + VectorMath.erf(x * 0.70710678)) + x * 0.39894228 * VectorMath.expOfNonPositive(-0.5 * x * x)
         }
         return Self.record(y, "geluDerivative", input: self) { g in
             g * (self * self * -0.5).exp() * 0.39894228 * (2 - self * self)

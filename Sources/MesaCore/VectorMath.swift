@@ -21,6 +21,32 @@ enum VectorMath {
         return x < -87.33 ? 0 : result
     }
 
+    /// `erf(x)` without calls, for GELU's hot loops: for |x| ≥ 0.5 Abramowitz & Stegun 7.1.26,
+    /// `1 − (a₁t + a₂t² + a₃t³ + a₄t⁴ + a₅t⁵)·e^{−x²}` with `t = 1/(1 + p|x|)`, odd-extended
+    /// (absolute error below 1.5e-7); below 0.5 its Maclaurin series. NaN stays NaN.
+    @inline(__always)
+    static func erf(_ x: Float) -> Float {
+        let a = x < 0 ? -x : x
+        let t = 1 / (1 + 0.3275911 * a)
+        var p: Float = 1.061405429
+        p = p * t - 1.453152027
+        p = p * t + 1.421413741
+        p = p * t - 0.284496736
+        p = p * t + 0.254829592
+        let tail = 1 - p * t * expOfNonPositive(-a * a)
+        // Near 0, `1 − (≈1)` cancels in Float: use the Maclaurin series there (|x| < 0.5, six
+        // terms, truncation below 2e-8).
+        let x2 = x * x
+        var q: Float = -1.0 / 1320
+        q = q * x2 + 1.0 / 216
+        q = q * x2 - 1.0 / 42
+        q = q * x2 + 1.0 / 10
+        q = q * x2 - 1.0 / 3
+        q = q * x2 + 1
+        let series = 1.1283791671 * x * q
+        return a < 0.5 ? series : (x < 0 ? -tail : tail)
+    }
+
     /// The shared core of ``exp(_:)``: `e^v` for `v` already clamped to `[−87.33, 88.72]`.
     @inline(__always)
     private static func clampedExp(_ v: Float) -> Float {

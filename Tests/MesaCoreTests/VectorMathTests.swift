@@ -50,5 +50,17 @@ final class VectorMathTests: XCTestCase {
         }
         XCTAssertTrue(VectorMath.expOfNonPositive(.nan).isNaN)
     }
-}
 
+    /// The polynomial erf behind GELU against libm's, absolute tolerance 3e-7 (A&S 7.1.26's bound
+    /// of 1.5e-7 plus Float rounding), with its limits and NaN.
+    func testErfMatchesLibmWithinItsBound() {
+        var generator = RandomGenerator(seed: 901)
+        let values = Tensor.randomUniform([4000], low: -6, high: 6, using: &generator).scalars + [0, -0.0, 1e-8, -3, 9, -9]
+        for x in values {
+            XCTAssertEqual(VectorMath.erf(x), Foundation.erf(x), accuracy: 3e-7, "x = \(x)")
+        }
+        XCTAssertEqual(VectorMath.erf(.infinity), 1)
+        XCTAssertEqual(VectorMath.erf(-.infinity), -1)
+        XCTAssertTrue(VectorMath.erf(.nan).isNaN)
+    }
+}
