@@ -1,18 +1,12 @@
 import MesaCore
 @testable import MesaMeta
+import MesaTestSupport
 import XCTest
 
 /// Properties every baseline must have: causality, shapes, the prior guess at i = 0, and
 /// throwing initialisers for bad hyperparameters.
-final class InContextPredictorTests: XCTestCase {
-    /// These tensors are tiny: splitting them across threads gains nothing and, on a busy
-    /// machine, makes every operation wait for a descheduled worker.
-    private var savedThreadCount = 1
-    override func setUp() {
-        savedThreadCount = Parallelism.threadCount
-        Parallelism.threadCount = 1
-    }
-    override func tearDown() { Parallelism.threadCount = savedThreadCount }
+/// Tiny tensors: single-threaded (see ``SingleThreadedTestCase``).
+final class InContextPredictorTests: SingleThreadedTestCase {
 
     static let (tasks, points, dimension, classCount) = (2, 6, 3, 3)
 

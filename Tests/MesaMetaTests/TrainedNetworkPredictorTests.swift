@@ -1,16 +1,10 @@
 import MesaCore
 @testable import MesaMeta
+import MesaTestSupport
 import XCTest
 
-final class TrainedNetworkPredictorTests: XCTestCase {
-    /// These tensors are tiny: splitting them across threads gains nothing and, on a busy
-    /// machine, makes every operation wait for a descheduled worker.
-    private var savedThreadCount = 1
-    override func setUp() {
-        savedThreadCount = Parallelism.threadCount
-        Parallelism.threadCount = 1
-    }
-    override func tearDown() { Parallelism.threadCount = savedThreadCount }
+/// Tiny tensors: single-threaded (see ``SingleThreadedTestCase``).
+final class TrainedNetworkPredictorTests: SingleThreadedTestCase {
 
     /// Noise-free lines `y = a x` in one dimension (slopes 2, −1, 0.5, 3; x uniform in [−2, 2]):
     /// the network fitted to the first points predicts the next target far better than the
