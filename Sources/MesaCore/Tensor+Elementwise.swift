@@ -11,20 +11,30 @@ extension Tensor {
 
     /// Applies `body` to every element. The result records no gradient (use the
     /// differentiable operations for anything that must be trained through).
-    @inlinable
     public func map(_ body: (Float) -> Float) -> Tensor {
+        withoutActuallyEscaping(body) { applying(ClosureUnaryKernel($0)) }
+    }
+
+    /// Applies `kernel` to every element (specialised per kernel, so the loop vectorises).
+    @inline(__always)
+    func applying<Kernel: UnaryKernel>(_ kernel: Kernel) -> Tensor {
         let result = Tensor(uninitializedShape: shape)
         let source = storage.base, destination = result.storage.base
         Parallelism.forEachRange(scalarCount, minimumChunk: Tensor.parallelChunk) { range in
-            for index in range { destination[index] = body(source[index]) }
+            for index in range { destination[index] = kernel(source[index]) }
         }
         return result
     }
 
     /// Combines `a` and `b` elementwise with broadcasting; reports a shape error naming
     /// `operation` and both shapes when they are incompatible.
-    @inline(__always)
     static func zip(_ a: Tensor, _ b: Tensor, _ operation: String, _ body: (Float, Float) -> Float) -> Tensor {
+        withoutActuallyEscaping(body) { zip(a, b, operation, kernel: ClosureBinaryKernel($0)) }
+    }
+
+    /// ``zip(_:_:_:_:)`` specialised for `kernel`, so its loops vectorise.
+    @inline(__always)
+    static func zip<Kernel: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ operation: String, kernel body: Kernel) -> Tensor {
         if a.shape == b.shape {
             let result = Tensor(uninitializedShape: a.shape)
             let x = a.storage.base, y = b.storage.base, z = result.storage.base
@@ -112,47 +122,47 @@ extension Tensor {
 extension Tensor {
     /// Elementwise sum with broadcasting.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        let result = zip(a, b, "+") { $0 + $1 }
+        let result = zip(a, b, "+", kernel: Binary.Add())
         let (sa, sb) = (a.shape, b.shape)
         return record(result, "add", inputs: [a, b], pullbacks: [{ $0.sumToShape(sa) }, { $0.sumToShape(sb) }])
     }
 
     /// Elementwise difference with broadcasting.
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        let result = zip(a, b, "-") { $0 - $1 }
+        let result = zip(a, b, "-", kernel: Binary.Subtract())
         let (sa, sb) = (a.shape, b.shape)
         return record(result, "subtract", inputs: [a, b], pullbacks: [{ $0.sumToShape(sa) }, { (-$0).sumToShape(sb) }])
     }
 
     /// Elementwise product with broadcasting.
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        let result = zip(a, b, "*") { $0 * $1 }
+        let result = zip(a, b, "*", kernel: Binary.Multiply())
         return record(result, "multiply", inputs: [a, b],
                       pullbacks: [{ ($0 * b).sumToShape(a.shape) }, { ($0 * a).sumToShape(b.shape) }])
     }
 
     /// Elementwise quotient with broadcasting.
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        let result = zip(a, b, "/") { $0 / $1 }
+        let result = zip(a, b, "/", kernel: Binary.Divide())
         return record(result, "divide", inputs: [a, b],
                       pullbacks: [{ ($0 / b).sumToShape(a.shape) }, { (-$0 * a / (b * b)).sumToShape(b.shape) }])
     }
 
     /// Elementwise negation.
     public static prefix func - (a: Tensor) -> Tensor {
-        record(a.map { -$0 }, "negate", input: a) { -$0 }
+        record(a.applying(Unary.Negate()), "negate", input: a) { -$0 }
     }
 
     /// `a + scalar`.
-    public static func + (a: Tensor, b: Float) -> Tensor { record(a.map { $0 + b }, "addScalar", input: a) { $0 } }
+    public static func + (a: Tensor, b: Float) -> Tensor { record(a.applying(Unary.AddScalar(scalar: b)), "addScalar", input: a) { $0 } }
     /// `scalar + a`.
     public static func + (a: Float, b: Tensor) -> Tensor { b + a }
     /// `a - scalar`.
     public static func - (a: Tensor, b: Float) -> Tensor { a + (-b) }
     /// `scalar - a`.
-    public static func - (a: Float, b: Tensor) -> Tensor { record(b.map { a - $0 }, "scalarSubtract", input: b) { -$0 } }
+    public static func - (a: Float, b: Tensor) -> Tensor { record(b.applying(Unary.SubtractFromScalar(scalar: a)), "scalarSubtract", input: b) { -$0 } }
     /// `a × scalar`.
-    public static func * (a: Tensor, b: Float) -> Tensor { record(a.map { $0 * b }, "scale", input: a) { $0 * b } }
+    public static func * (a: Tensor, b: Float) -> Tensor { record(a.applying(Unary.Scale(scalar: b)), "scale", input: a) { $0 * b } }
     /// `scalar × a`.
     public static func * (a: Float, b: Tensor) -> Tensor { b * a }
     /// `a ÷ scalar`.
@@ -175,7 +185,7 @@ extension Tensor {
 extension Tensor {
     /// `eˣ`.
     public func exp() -> Tensor {
-        let y = map { Foundation.exp($0) }
+        let y = applying(Unary.Exp())
         return Self.record(y, "exp", input: self) { $0 * y.detachedUnlessRecording(self.exp) }
     }
 
@@ -186,13 +196,13 @@ extension Tensor {
 
     /// `√x`.
     public func sqrt() -> Tensor {
-        let y = map { $0.squareRoot() }
+        let y = applying(Unary.SquareRoot())
         return Self.record(y, "sqrt", input: self) { $0 * 0.5 / y.detachedUnlessRecording(self.sqrt) }
     }
 
     /// `1 / √x`.
     public func rsqrt() -> Tensor {
-        let y = map { 1 / $0.squareRoot() }
+        let y = applying(Unary.ReciprocalSquareRoot())
         return Self.record(y, "rsqrt", input: self) { g in
             let r = y.detachedUnlessRecording(self.rsqrt)
             return g * -0.5 * r * r * r
@@ -230,7 +240,7 @@ extension Tensor {
 
     /// Logistic sigmoid `1 / (1 + e⁻ˣ)`; derivative `σ(1 − σ)`.
     public func sigmoid() -> Tensor {
-        let y = map { 1 / (1 + Foundation.exp(-$0)) }
+        let y = applying(Unary.Sigmoid())
         return Self.record(y, "sigmoid", input: self) { g in
             let s = y.detachedUnlessRecording(self.sigmoid)
             return g * s * (1 - s)
@@ -239,14 +249,14 @@ extension Tensor {
 
     /// `max(x, 0)`; derivative the step function (0 at 0).
     public func relu() -> Tensor {
-        Self.record(map { $0 > 0 ? $0 : 0 }, "relu", input: self) { g in
+        Self.record(applying(Unary.ReLU()), "relu", input: self) { g in
             // g ⊙ step(x): one fused pass unless the backward pass is itself recorded.
-            GradientMode.isRecording ? g * self.positiveMask() : Self.zip(g, self.detached(), "relu") { $1 > 0 ? $0 : 0 }
+            GradientMode.isRecording ? g * self.positiveMask() : Self.zip(g, self.detached(), "relu", kernel: Binary.PassWherePositive())
         }
     }
 
     /// 1 where `x > 0`, else 0 (constant).
-    func positiveMask() -> Tensor { detached().map { $0 > 0 ? 1 : 0 } }
+    func positiveMask() -> Tensor { detached().applying(Unary.PositiveMask()) }
 
     /// The Gaussian error function.
     public func erf() -> Tensor {
@@ -258,15 +268,13 @@ extension Tensor {
     /// GELU, exact form `x · Φ(x) = ½x(1 + erf(x/√2))` (Hendrycks & Gimpel 2016), as PyTorch's default,
     /// with `erf` to within 1.5e-7 absolute (``VectorMath/erf(_:)``, a vectorisable polynomial).
     public func gelu() -> Tensor {
-        let y = map { 0.5 * $0 * (1 + VectorMath.erf($0 * 0.70710678)) }
+        let y = applying(Unary.GELU())
         return Self.record(y, "gelu", input: self) { $0 * self.geluDerivative() }
     }
 
     /// `d gelu / dx = Φ(x) + x φ(x)`; its own derivative is `φ(x)(2 − x²)`.
     func geluDerivative() -> Tensor {
-        let y = map { x in
-            0.5 * (1 + VectorMath.erf(x * 0.70710678)) + x * 0.39894228 * VectorMath.expOfNonPositive(-0.5 * x * x)
-        }
+        let y = applying(Unary.GELUDerivative())
         return Self.record(y, "geluDerivative", input: self) { g in
             g * (self * self * -0.5).exp() * 0.39894228 * (2 - self * self)
         }
@@ -310,7 +318,7 @@ extension Tensor {
     /// Elementwise minimum with broadcasting; the gradient goes to the smaller input (to `a` on ties).
     public static func minimum(_ a: Tensor, _ b: Tensor) -> Tensor {
         let mask = a.isLessThanOrEqual(to: b)
-        let result = zip(a, b, "minimum") { Swift.min($0, $1) }
+        let result = zip(a, b, "minimum", kernel: Binary.Minimum())
         return record(result, "minimum", inputs: [a, b],
                       pullbacks: [{ ($0 * mask).sumToShape(a.shape) }, { ($0 * (1 - mask)).sumToShape(b.shape) }])
     }
@@ -318,7 +326,7 @@ extension Tensor {
     /// Elementwise maximum with broadcasting; the gradient goes to the larger input (to `a` on ties).
     public static func maximum(_ a: Tensor, _ b: Tensor) -> Tensor {
         let mask = a.isGreaterThanOrEqual(to: b)
-        let result = zip(a, b, "maximum") { Swift.max($0, $1) }
+        let result = zip(a, b, "maximum", kernel: Binary.Maximum())
         return record(result, "maximum", inputs: [a, b],
                       pullbacks: [{ ($0 * mask).sumToShape(a.shape) }, { ($0 * (1 - mask)).sumToShape(b.shape) }])
     }
@@ -333,15 +341,15 @@ extension Tensor {
     }
 
     /// Mask (1 or 0) of `self < other`, broadcasting. Masks carry no gradient.
-    public func isLessThan(_ other: Tensor) -> Tensor { Self.zip(self, other, "<") { $0 < $1 ? 1 : 0 } }
+    public func isLessThan(_ other: Tensor) -> Tensor { Self.zip(self, other, "<", kernel: Binary.IsLessThan()) }
     /// Mask of `self ≤ other`.
-    public func isLessThanOrEqual(to other: Tensor) -> Tensor { Self.zip(self, other, "<=") { $0 <= $1 ? 1 : 0 } }
+    public func isLessThanOrEqual(to other: Tensor) -> Tensor { Self.zip(self, other, "<=", kernel: Binary.IsLessThanOrEqual()) }
     /// Mask of `self > other`.
-    public func isGreaterThan(_ other: Tensor) -> Tensor { Self.zip(self, other, ">") { $0 > $1 ? 1 : 0 } }
+    public func isGreaterThan(_ other: Tensor) -> Tensor { Self.zip(self, other, ">", kernel: Binary.IsGreaterThan()) }
     /// Mask of `self ≥ other`.
-    public func isGreaterThanOrEqual(to other: Tensor) -> Tensor { Self.zip(self, other, ">=") { $0 >= $1 ? 1 : 0 } }
+    public func isGreaterThanOrEqual(to other: Tensor) -> Tensor { Self.zip(self, other, ">=", kernel: Binary.IsGreaterThanOrEqual()) }
     /// Mask of `self == other`.
-    public func isEqual(to other: Tensor) -> Tensor { Self.zip(self, other, "==") { $0 == $1 ? 1 : 0 } }
+    public func isEqual(to other: Tensor) -> Tensor { Self.zip(self, other, "==", kernel: Binary.IsEqual()) }
     /// Mask of elements that are NaN.
     public var isNaNMask: Tensor { map { $0.isNaN ? 1 : 0 } }
 
