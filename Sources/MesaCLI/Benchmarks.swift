@@ -46,8 +46,8 @@ extension Benchmarks {
 
         /// `[batch, sequence, inputSize]` → `[batch]`.
         func callAsFunction(_ input: Tensor) -> Tensor {
-            let hidden = encoder(embedding(input) + positions.value)                 // [batch, sequence, d]
-            let last = hidden.slice(alongAxis: 1, from: -1).squeezed(at: 1)           // [batch, d]
+            // Only the last position feeds the head: in inference the final layer computes that row alone.
+            let last = encoder(embedding(input) + positions.value, lastPositions: 1).squeezed(at: 1)   // [batch, d]
             return head(last).squeezed(at: 1)                                         // [batch]
         }
     }

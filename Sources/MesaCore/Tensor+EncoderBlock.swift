@@ -24,6 +24,12 @@ extension Tensor {
     /// has shape `[sequence, sequence]` (leading axes of size 1 allowed) and is shared by every
     /// sequence, head and block. No dropout is applied.
     ///
+    /// `lastRows`, when given (1 ≤ `lastRows` ≤ sequence), asks only for the last `lastRows`
+    /// positions of every sequence, as a head that reads the last token does: the result has
+    /// shape `[…, lastRows, d]`, and the final block projects queries, attends and runs its
+    /// position-wise part for those rows alone (keys and values still come from every row).
+    /// The values equal the matching rows of the full result.
+    ///
     /// Blocks run one after the other (a block's weights stay in cache across sequences). With at
     /// least as many sequences as threads, each thread takes whole sequences through a block, so
     /// threads meet once per block; otherwise each block splits heads, then rows, across threads.
@@ -32,7 +38,8 @@ extension Tensor {
     /// use it inside ``withoutGradients(_:)``. It equals the composition of ``linear(_:weight:bias:)``,
     /// ``multiHeadAttention(query:key:value:headCount:mask:)``, ``layerNormalized(gain:bias:epsilon:)``
     /// and the activation up to Float32 rounding.
-    public static func encoderBlocksInference(_ input: Tensor, blocks: [EncoderBlockParameters], mask: Tensor? = nil) -> Tensor {
+    public static func encoderBlocksInference(_ input: Tensor, blocks: [EncoderBlockParameters], mask: Tensor? = nil,
+                                              lastRows: Int? = nil) -> Tensor {
         guard check(input.rank >= 2, .shapeMismatch, "encoderBlocksInference: input of shape \(input.shape) is not [..., sequence, features]")
         else { return .placeholder }
         let d = input.shape.last!
@@ -40,6 +47,10 @@ extension Tensor {
             guard Self.checkBlock(p, index: index, modelSize: d) else { return .placeholder }
         }
         let sequence = input.shape[input.rank - 2]
+        let kept = lastRows ?? sequence
+        guard check(kept >= 1 && kept <= sequence, .invalidArgument,
+                    "encoderBlocksInference: lastRows \(kept) is not in 1...\(sequence) (the sequence length of input \(input.shape))")
+        else { return .placeholder }
         var additiveMask: TensorStorage?
         if let mask {
             guard check(mask.rank >= 2 && Array(mask.shape.suffix(2)) == [sequence, sequence] && mask.shape.dropLast(2).allSatisfy { $0 == 1 },
@@ -50,12 +61,15 @@ extension Tensor {
             for index in 0..<(sequence * sequence) { storage.base[index] = (mask.storage.base[index] - 1) * 1e30 }
             additiveMask = storage
         }
-        guard !blocks.isEmpty, input.scalarCount > 0 else { return input.detached() }
+        guard !blocks.isEmpty, input.scalarCount > 0 else {
+            return kept == sequence ? input.detached() : input.detached().slice(alongAxis: input.rank - 2, from: sequence - kept)
+        }
         let kernels = blocks.map { EncoderBlockKernel(parameters: $0, sequence: sequence, mask: additiveMask.map { UnsafePointer($0.base) }) }
         let batch = input.scalarCount / (sequence * d)
         let threads = Parallelism.threadCount
-        let result = Tensor(uninitializedShape: input.shape)
+        let result = Tensor(uninitializedShape: Array(input.shape.dropLast(2)) + [kept, d])
         let x = UnsafePointer(input.storage.base), y = result.storage.base
+        let keptRows = (sequence - kept)..<sequence
         if batch >= threads {
             // Block by block (a block's weights stay in cache across sequences), whole sequences per thread.
             let between = TensorStorage(uninitializedCount: (kernels.count > 1 ? 2 : 0) * input.scalarCount)
@@ -65,11 +79,14 @@ extension Tensor {
             let perItem = Swift.max(1, Swift.min(batch / (4 * threads), 400 / sequence))
             var source = x
             for (position, kernel) in kernels.enumerated() {
-                let destination = position == kernels.count - 1 ? y : between.base + (position % 2) * input.scalarCount
+                let isLast = position == kernels.count - 1
+                let destination = isLast ? y : between.base + (position % 2) * input.scalarCount
+                let rows = isLast ? keptRows : 0..<sequence
                 let items = (batch + perItem - 1) / perItem
                 Parallelism.forEachIndex(items) { item in
                     let first = item * perItem, count = Swift.min(perItem, batch - first)
-                    kernel.sequences(source + first * sequence * d, count: count, output: destination + first * sequence * d)
+                    kernel.sequences(source + first * sequence * d, count: count, queryRows: rows,
+                                     output: destination + first * rows.count * d)
                 }
                 source = UnsafePointer(destination)
             }
@@ -81,20 +98,26 @@ extension Tensor {
         let between = TensorStorage(uninitializedCount: (kernels.count > 1 ? 2 : 0) * rows * d)
         var source = x
         for (position, kernel) in kernels.enumerated() {
-            let destination = position == kernels.count - 1 ? y : between.base + (position % 2) * rows * d
+            let isLast = position == kernels.count - 1
+            let destination = isLast ? y : between.base + (position % 2) * rows * d
+            let queryRows = isLast ? keptRows : 0..<sequence, outputRows = batch * queryRows.count
             let heads = kernel.p.headCount, groups = Swift.min(heads, threads)
             Parallelism.forEachIndex(batch * groups) { index in
                 let (item, group) = index.quotientAndRemainder(dividingBy: groups)
-                let offset = item * sequence
-                kernel.attention(source + offset * d, heads: (heads * group / groups)..<(heads * (group + 1) / groups),
-                                 queryKeyValue: queryKeyValue.base + offset * 3 * d, output: attended.base + offset * d)
+                kernel.attention(source + item * sequence * d, heads: (heads * group / groups)..<(heads * (group + 1) / groups),
+                                 queryRows: queryRows, queryKeyValue: queryKeyValue.base + item * sequence * 3 * d,
+                                 output: attended.base + item * queryRows.count * d)
             }
-            let chunks = Swift.max(threads, (rows + 127) / 128)
+            // The position-wise part reads the block's input at the kept rows: gather them when pruned.
+            let residual = kernel.keptRows(source, batch: batch, queryRows: queryRows)
+            let input = residual.map { UnsafePointer($0.base) } ?? source
+            let chunks = Swift.min(Swift.max(threads, (outputRows + 127) / 128), outputRows)
             Parallelism.forEachIndex(chunks) { chunk in
-                let start = rows * chunk / chunks, end = rows * (chunk + 1) / chunks
+                let start = outputRows * chunk / chunks, end = outputRows * (chunk + 1) / chunks
                 guard end > start else { return }
-                kernel.positionWise(attended: attended.base + start * d, input: source + start * d, output: destination + start * d, rows: end - start)
+                kernel.positionWise(attended: attended.base + start * d, input: input + start * d, output: destination + start * d, rows: end - start)
             }
+            withExtendedLifetime(residual) {}
             source = UnsafePointer(destination)
         }
         return result
@@ -133,22 +156,42 @@ struct EncoderBlockKernel {
         self.mask = mask
     }
 
-    /// The block on `count` consecutive sequences `[count, sequence, d]`: attention one sequence
-    /// at a time, then the position-wise part on all their rows at once.
-    func sequences(_ x: UnsafePointer<Float>, count: Int, output: UnsafeMutablePointer<Float>) {
-        let scratch = TensorStorage(uninitializedCount: sequence * (3 + count) * d)
+    /// The block on `count` consecutive sequences `[count, sequence, d]`, for the rows
+    /// `queryRows` of each (all of them but in the last block of a pruned stack): attention one
+    /// sequence at a time, then the position-wise part on all their kept rows at once. Writes
+    /// `[count, queryRows.count, d]`.
+    func sequences(_ x: UnsafePointer<Float>, count: Int, queryRows: Range<Int>, output: UnsafeMutablePointer<Float>) {
+        let kept = queryRows.count
+        let scratch = TensorStorage(uninitializedCount: (sequence * 3 + count * kept) * d)
         let queryKeyValue = scratch.base, attended = scratch.base + sequence * 3 * d
         for index in 0..<count {
-            attention(x + index * sequence * d, heads: 0..<p.headCount, queryKeyValue: queryKeyValue, output: attended + index * sequence * d)
+            attention(x + index * sequence * d, heads: 0..<p.headCount, queryRows: queryRows, queryKeyValue: queryKeyValue,
+                      output: attended + index * kept * d)
         }
-        positionWise(attended: attended, input: x, output: output, rows: count * sequence)
+        let residual = keptRows(x, batch: count, queryRows: queryRows)
+        positionWise(attended: attended, input: residual.map { UnsafePointer($0.base) } ?? x, output: output, rows: count * kept)
+        withExtendedLifetime(residual) {}
+    }
+
+    /// The rows `queryRows` of each of `batch` sequences at `x`, gathered contiguously
+    /// `[batch, queryRows.count, d]`; `nil` when that is every row (use `x` itself).
+    func keptRows(_ x: UnsafePointer<Float>, batch: Int, queryRows: Range<Int>) -> TensorStorage? {
+        guard queryRows.count < sequence else { return nil }
+        let kept = queryRows.count
+        let gathered = TensorStorage(uninitializedCount: batch * kept * d)
+        for item in 0..<batch {
+            (gathered.base + item * kept * d).update(from: x + (item * sequence + queryRows.lowerBound) * d, count: kept * d)
+        }
+        return gathered
     }
 
     /// Self-attention of one sequence for the heads in `heads`, before the output projection:
-    /// projects those heads' queries, keys and values into `queryKeyValue` `[sequence, 3d]`
-    /// (query, key, value side by side) and writes their attended values into the heads'
-    /// columns of `output` `[sequence, d]`. Pre-normalisation blocks normalise `x` first.
-    func attention(_ x: UnsafePointer<Float>, heads: Range<Int>, queryKeyValue: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) {
+    /// projects those heads' keys and values for every row, and their queries for the rows
+    /// `queryRows`, into `queryKeyValue` `[sequence, 3d]` (query, key, value side by side), and
+    /// writes the attended values of the query rows into the heads' columns of `output`
+    /// `[queryRows.count, d]`. Pre-normalisation blocks normalise `x` first.
+    func attention(_ x: UnsafePointer<Float>, heads: Range<Int>, queryRows: Range<Int>,
+                   queryKeyValue: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) {
         guard !heads.isEmpty else { return }
         let scratch = TensorStorage(uninitializedCount: sequence * (sequence + 1) + (p.normalizesFirst ? sequence * d : 0))
         let scores = scratch.base, rowScales = scratch.base + sequence * sequence
@@ -163,17 +206,19 @@ struct EncoderBlockKernel {
         }
         let columns = heads.lowerBound * headSize, width = heads.count * headSize
         for (index, (weight, bias)) in [(p.queryWeight, p.queryBias), (p.keyWeight, p.keyBias), (p.valueWeight, p.valueBias)].enumerated() {
-            Self.project(source, lda: d, rows: sequence, inputSize: d, weight: weight.storage.base + columns * d,
+            let rows = index == 0 ? queryRows : 0..<sequence
+            Self.project(source + rows.lowerBound * d, lda: d, rows: rows.count, inputSize: d, weight: weight.storage.base + columns * d,
                          bias: bias.map { UnsafePointer($0.storage.base + columns) }, outputSize: width,
-                         into: queryKeyValue + index * d + columns, ldc: 3 * d)
+                         into: queryKeyValue + rows.lowerBound * 3 * d + index * d + columns, ldc: 3 * d)
         }
         let scale = 1 / Float(headSize).squareRoot()
         for head in heads {
             let column = head * headSize
-            Tensor.attendHead(query: queryKeyValue + column, key: queryKeyValue + d + column, value: queryKeyValue + 2 * d + column,
+            Tensor.attendHead(query: queryKeyValue + queryRows.lowerBound * 3 * d + column, key: queryKeyValue + d + column,
+                              value: queryKeyValue + 2 * d + column,
                               output: output + column, queryStride: 3 * d, keyStride: 3 * d, valueStride: 3 * d, outputStride: d,
-                              queries: sequence, keys: sequence, headSize: headSize, valueSize: headSize, scale: scale,
-                              mask: mask, scores: scores, rowScales: rowScales)
+                              queries: queryRows.count, keys: sequence, headSize: headSize, valueSize: headSize, scale: scale,
+                              mask: mask.map { $0 + queryRows.lowerBound * sequence }, scores: scores, rowScales: rowScales)
         }
     }
 
@@ -225,7 +270,7 @@ struct EncoderBlockKernel {
             if let bias { for j in 0..<f { h[j] += bias[j] } }
             switch p.activation {
             case .relu: for j in 0..<f { h[j] = h[j] > 0 ? h[j] : 0 }
-            case .gelu: for j in 0..<f { h[j] = 0.5 * h[j] * (1 + Foundation.erf(h[j] * 0.70710678)) }
+            case .gelu: let gelu = Unary.GELU(); for j in 0..<f { h[j] = gelu(h[j]) }
             case .identity: break
             }
         }

@@ -6,7 +6,7 @@ import MesaCore
 extension TransformerEncoder {
     /// The stack through the fused inference kernel (then the final norm), or `nil` when some
     /// layer must take the differentiable path (see `TransformerEncoderLayer.inferenceForward`).
-    func inferenceForward(_ input: Tensor, mask: AttentionMask) -> Tensor? {
+    func inferenceForward(_ input: Tensor, mask: AttentionMask, lastRows: Int? = nil) -> Tensor? {
         guard let first = layers.first, input.rank >= 2, input.shape.last == first.modelSize,
               case .supported(let maskTensor) = TransformerEncoderLayer.fusedMask(mask, for: input)
         else { return nil }
@@ -15,7 +15,7 @@ extension TransformerEncoder {
             guard let parameters = layer.inferenceParameters, parameters.modelSize == first.modelSize else { return nil }
             blocks.append(parameters)
         }
-        let encoded = Tensor.encoderBlocksInference(input, blocks: blocks, mask: maskTensor)
+        let encoded = Tensor.encoderBlocksInference(input, blocks: blocks, mask: maskTensor, lastRows: lastRows)
         return finalNorm.map { $0(encoded) } ?? encoded
     }
 }

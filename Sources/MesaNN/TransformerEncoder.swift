@@ -57,6 +57,22 @@ public final class TransformerEncoder: Layer {
         return finalNorm.map { $0(x) } ?? x
     }
 
+    /// The encoder's output at the last `count` positions of every sequence only, as a head that
+    /// reads the last token needs: `[batch, sequence, modelSize]` → `[batch, count, modelSize]`,
+    /// equal to the last `count` rows of ``callAsFunction(_:mask:)``'s result.
+    ///
+    /// In inference the final layer then computes queries, attention and its feed-forward part
+    /// for those rows alone (keys and values still cover every row), a quarter of a layer's work
+    /// when `count` is 1; with gradients recorded it slices the full output.
+    public func callAsFunction(_ input: Tensor, mask: AttentionMask = .none, lastPositions count: Int) -> Tensor {
+        let sequence = input.rank >= 2 ? input.shape[input.rank - 2] : 0
+        precondition(count >= 1 && count <= sequence,
+                     "TransformerEncoder: lastPositions \(count) is not in 1...\(sequence) for input of shape \(input.shape)")
+        if let fused = inferenceForward(input, mask: mask, lastRows: count) { return fused }
+        let output = self(input, mask: mask)
+        return output.slice(alongAxis: output.rank - 2, from: sequence - count)
+    }
+
     /// Applies the encoder without a mask. `[batch, sequence, modelSize]` → the same.
     public func callAsFunction(_ input: Tensor) -> Tensor {
         self(input, mask: .none)

@@ -88,6 +88,39 @@ final class TensorEncoderBlockTests: XCTestCase {
         }) { XCTAssertTrue("\($0)".contains("block 1")) }
     }
 
+    func testLastRowsEqualTheLastRowsOfTheFullResult() {
+        // Pruning the final block to the rows a head reads must not change those rows, on both
+        // the split-block path (few sequences) and the whole-sequence path (many), with and
+        // without a mask, pre- and post-normalisation (tolerance: Float32 rounding, 1e-5).
+        var generator = RandomGenerator(seed: 830)
+        let blocks = [
+            parameters(d: 12, heads: 3, f: 20, pre: false, activation: .relu, seed: 831),
+            parameters(d: 12, heads: 2, f: 16, pre: true, activation: .gelu, seed: 832),
+        ]
+        let saved = Parallelism.threadCount
+        defer { Parallelism.threadCount = saved }
+        for (trial, shape) in [[1, 9, 12], [2, 9, 12], [7, 9, 12], [9, 12], [3, 2, 9, 12]].enumerated() {
+            let x = Tensor.randomNormal(shape, using: &generator)
+            let mask: Tensor? = trial % 2 == 0 ? Tensor.causalMask(size: 9) : nil
+            let full = Tensor.encoderBlocksInference(x, blocks: blocks, mask: mask)
+            for kept in [1, 4, 9] {
+                for threads in [1, 2] {
+                    Parallelism.threadCount = threads
+                    let pruned = Tensor.encoderBlocksInference(x, blocks: blocks, mask: mask, lastRows: kept)
+                    let expected = full.slice(alongAxis: x.rank - 2, from: 9 - kept)
+                    XCTAssertEqual(pruned.shape, expected.shape)
+                    XCTAssertTrue(pruned.isApproximatelyEqual(to: expected, tolerance: 1e-5), "\(shape), last \(kept), \(threads) threads")
+                }
+            }
+        }
+        let x = Tensor.randomNormal([2, 9, 12], using: &generator)
+        for bad in [0, 10] {
+            XCTAssertThrowsError(try withTensorErrors { Tensor.encoderBlocksInference(x, blocks: blocks, lastRows: bad) }) {
+                XCTAssertTrue("\($0)".contains("lastRows \(bad)"), "\($0)")
+            }
+        }
+    }
+
     func testManySequencesGroupedPerThreadForSeveralThreadCounts() {
         // Enough sequences that each work item takes several, with a shorter last item.
         var generator = RandomGenerator(seed: 825)
