@@ -7,10 +7,27 @@ final class MesaCommandTests: XCTestCase {
         try MesaProcess.run(arguments)
     }
 
+    func testInContextDemoMetaTrainsThenComparesWithLeastSquares() throws {
+        // A few steps only (the default is 3,000): the run, the evaluation and the table appear;
+        // a second demo in the same folder replaces the first.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-icl-demo-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for _ in 0..<2 {
+            let result = try run(["demo", "--steps", "20", "--output", directory.path])
+            XCTAssertEqual(result.status, 0, result.error)
+            XCTAssertTrue(result.output.contains("finished at step 20"), result.output)
+            XCTAssertTrue(result.output.contains("least squares") && result.output.contains("transformer (step 20)"), result.output)
+        }
+        let csv = try String(contentsOf: directory.appendingPathComponent("eval/curves.csv"), encoding: .utf8).split(separator: "\n")
+        // 4 predictors (the Transformer, least squares, averaging, 3-NN) × 12 points, in distribution only.
+        XCTAssertEqual(csv.count - 1, 4 * 12)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("eval/curves-in-distribution.svg").path))
+    }
+
     func testDemoTrainsWritesMetricsAndPlot() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-demo-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try run(["demo", "--steps", "200", "--points", "60", "--output", directory.path])
+        let result = try run(["demo", "--spirals", "--steps", "200", "--points", "60", "--output", directory.path])
         XCTAssertEqual(result.status, 0, result.error)
         XCTAssertTrue(result.output.contains("loss"), result.output)
         let lines = try String(contentsOf: directory.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
