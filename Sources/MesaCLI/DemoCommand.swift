@@ -16,7 +16,7 @@ struct DemoCommand: ParsableCommand {
     )
 
     @Flag(help: "Train an MLP on the two-spirals problem instead (full-batch Adam).") var spirals = false
-    @Option(help: "Training steps (default: 3000 meta-training steps; 1500 with --spirals).") var steps: Int?
+    @Option(help: "Training steps (default: the demo preset's 6000 meta-training steps; 1500 with --spirals).") var steps: Int?
     @Option(help: "Points per spiral (--spirals).") var points = 200
     @Option(help: "Hidden units per layer, two hidden layers (--spirals).") var hidden = 64
     @Option(help: "Adam learning rate (--spirals).") var learningRate: Float = 0.01

@@ -8,7 +8,7 @@ final class MesaCommandTests: XCTestCase {
     }
 
     func testInContextDemoMetaTrainsThenComparesWithLeastSquares() throws {
-        // A few steps only (the default is 3,000): the run, the evaluation and the table appear;
+        // A few steps only (the default is 6,000): the run, the evaluation and the table appear;
         // a second demo in the same folder replaces the first.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-icl-demo-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
