@@ -29,6 +29,7 @@ struct DemoCommand: ParsableCommand {
         guard points > 1, hidden > 0 else { throw ValidationError("--points must be at least 2 and --hidden must be positive") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
         guard threads > 0 else { throw ValidationError("--threads must be positive") }
+        guard !output.isEmpty else { throw ValidationError("--output must name a folder") }
     }
 
     func run() throws {
@@ -39,18 +40,33 @@ struct DemoCommand: ParsableCommand {
     /// `mesa train --preset demo`, then `mesa eval` of that run without the probes.
     func runInContext() throws {
         print("mesa demo: meta-training a Transformer to learn linear functions in context (the `demo` preset; --spirals for the MLP demo)")
-        // A fresh run each time: remove what an earlier demo wrote (and nothing else).
-        for file in ["config.json", "checkpoint.safetensors", "metrics.jsonl", "eval"] {
-            try? FileManager.default.removeItem(atPath: "\(output)/\(file)")
-        }
-        var arguments = ["--preset", "demo", "--output", output, "--seed", String(seed), "--threads", String(threads)]
+        try removeEarlierDemoRun()
+        var arguments = ["--preset", "demo", "--output=\(output)", "--seed", String(seed), "--threads", String(threads)]
         if let steps { arguments += ["--steps", String(steps)] }
         let train = try TrainCommand.parse(arguments)
         try train.run()
-        let evaluate = try EvalCommand.parse(["--run", output, "--no-probes", "--threads", String(threads)])
+        let evaluate = try EvalCommand.parse(["--run=\(output)", "--no-probes", "--threads", String(threads)])
         try evaluate.run()
         print("Each row: the error on a new task after that many examples in the prompt. The Transformer's weights never change")
         print("between tasks: it learned, across the meta-training tasks, how to fit a line from the examples it is shown.")
+    }
+
+    /// A fresh demo each time: removes what an earlier demo run wrote in the output folder (its
+    /// configuration, checkpoint, metrics and evaluation), and only when the folder's
+    /// `config.json` names the `demo` preset; any other run there is an error, never deleted.
+    func removeEarlierDemoRun() throws {
+        let folder = URL(fileURLWithPath: output)
+        let configuration = folder.appendingPathComponent("config.json")
+        guard FileManager.default.fileExists(atPath: configuration.path) else { return }
+        guard let data = FileManager.default.contents(atPath: configuration.path),
+              let saved = try? MetaTrainingConfiguration(json: data, source: configuration.path), saved.name == "demo"
+        else {
+            throw ValidationErrorMessage("\(output) holds a run that is not a demo run; choose another --output (the demo replaces only its own runs)")
+        }
+        for file in ["config.json", "checkpoint.safetensors", "metrics.jsonl", "eval"] {
+            let url = folder.appendingPathComponent(file)
+            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+        }
     }
 
     /// The two-spirals MLP demo.

@@ -48,7 +48,7 @@ extension Tensor {
         }
         let sequence = input.shape[input.rank - 2]
         let kept = lastRows ?? sequence
-        guard check(kept >= 1 && kept <= sequence, .invalidArgument,
+        guard lastRows == nil || check(kept >= 1 && kept <= sequence, .invalidArgument,
                     "encoderBlocksInference: lastRows \(kept) is not in 1...\(sequence) (the sequence length of input \(input.shape))")
         else { return .placeholder }
         var additiveMask: TensorStorage?

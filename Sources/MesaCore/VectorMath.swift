@@ -5,11 +5,14 @@
 enum VectorMath {
     /// `e^x` without calls: `x = n·ln2 + r` with |r| ≤ ln2/2 (n rounded by the 1.5·2²³ shifter
     /// trick), `e^r` by its degree-7 Taylor polynomial (relative error < 2e-8 there), and `2ⁿ`
-    /// written into the exponent bits. Inputs below −87.3 give 0; above 88.7, +∞; NaN stays NaN.
+    /// written into the exponent bits. Above 88, `2ⁿ⁻¹` is written and the result doubled, so
+    /// that it stays finite up to Float's largest value (`e^88.72283`). Inputs below −87.33 give 0; above 88.72284, +∞;
+    /// NaN stays NaN.
     @inline(__always)
     static func exp(_ x: Float) -> Float {
-        let result = clampedExp(x < -87.33 ? -87.33 : (x > 88.72 ? 88.72 : x))
-        return x < -87.33 ? 0 : (x > 88.72 ? .infinity : (x != x ? x : result))
+        let large = x > 88
+        let result = clampedExp(x < -87.33 ? -87.33 : (x > 88.72284 ? 88.72284 : x), halvingScale: large) * (large ? 2 : 1)
+        return x < -87.33 ? 0 : (x > 88.72284 ? .infinity : (x != x ? x : result))
     }
 
     /// `e^x` for `x ≤ 0` (or NaN, −∞), as in a softmax after subtracting the row's maximum:
@@ -48,8 +51,10 @@ enum VectorMath {
     }
 
     /// The shared core of ``exp(_:)``: `e^v` for `v` already clamped to `[−87.33, 88.72]`.
+    /// With `halvingScale`, returns `e^v / 2` (for `v` near the top of the range, where `2ⁿ` itself
+    /// would overflow the exponent field).
     @inline(__always)
-    private static func clampedExp(_ v: Float) -> Float {
+    private static func clampedExp(_ v: Float, halvingScale: Bool = false) -> Float {
         let shifter: Float = 12_582_912   // 1.5 · 2²³
         let t = v * 1.442695041 + shifter
         let n = t - shifter
@@ -62,7 +67,7 @@ enum VectorMath {
         p = p * r + 0.5
         p = p * r + 1
         p = p * r + 1
-        let scale = Float(bitPattern: (t.bitPattern &- shifter.bitPattern &+ 127) &<< 23)
+        let scale = Float(bitPattern: (t.bitPattern &- shifter.bitPattern &+ (halvingScale ? 126 : 127)) &<< 23)
         return p * scale
     }
 

@@ -22,6 +22,17 @@ final class MesaCommandTests: XCTestCase {
         // 4 predictors (the Transformer, least squares, averaging, 3-NN) × 12 points, in distribution only.
         XCTAssertEqual(csv.count - 1, 4 * 12)
         XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("eval/curves-in-distribution.svg").path))
+
+        // Another run's folder is never replaced: a clear error, and the run is left as it was.
+        let other = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-not-demo-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: other) }
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        let foreign = #"{"name": "mine", "task": {"family": "linear", "inputDimension": 2}}"#
+        try foreign.write(to: other.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        let refused = try run(["demo", "--steps", "5", "--output", other.path])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.error.contains("not a demo run"), refused.error)
+        XCTAssertEqual(try String(contentsOf: other.appendingPathComponent("config.json"), encoding: .utf8), foreign)
     }
 
     func testDemoTrainsWritesMetricsAndPlot() throws {

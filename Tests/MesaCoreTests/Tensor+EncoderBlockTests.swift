@@ -157,6 +157,7 @@ final class TensorEncoderBlockTests: XCTestCase {
     func testEmptyBatch() {
         let p = parameters(d: 4, heads: 2, f: 4, pre: false, activation: .relu, seed: 860)
         XCTAssertEqual(Tensor.encoderBlocksInference(Tensor.zeros([0, 3, 4]), blocks: [p]).shape, [0, 3, 4])
+        XCTAssertEqual(Tensor.encoderBlocksInference(Tensor.zeros([2, 0, 4]), blocks: [p]).shape, [2, 0, 4], "empty sequences")
     }
 
     func testBadShapes() {

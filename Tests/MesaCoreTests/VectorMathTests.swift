@@ -41,6 +41,18 @@ final class VectorMathTests: XCTestCase {
         }
     }
 
+    func testExpNearFloatOverflowStaysFiniteAsLibmDoes() {
+        // Up to ln(Float.greatestFiniteMagnitude) ≈ 88.7228 the result is finite and within 1e-6
+        // relative of Foundation.exp (Float32); beyond it, +∞.
+        for x: Float in [80, 87.9, 88, 88.01, 88.2, 88.38, 88.5, 88.6, 88.7, 88.72] {
+            let exact = Foundation.exp(Double(x))
+            XCTAssertTrue(VectorMath.exp(x).isFinite, "x = \(x)")
+            XCTAssertEqual(Double(VectorMath.exp(x)), exact, accuracy: 1e-6 * exact, "x = \(x)")
+        }
+        for x: Float in [88.73, 89, 100, .infinity] { XCTAssertEqual(VectorMath.exp(x), .infinity, "x = \(x)") }
+        XCTAssertEqual(Tensor([88.5]).exp().scalars[0], Float(Foundation.exp(88.5)), accuracy: 1e-6 * Float(Foundation.exp(88.5)))
+    }
+
     func testExpOfNonPositiveEqualsExpOnItsDomain() {
         var values: [Float] = [0, -0.0, -1e-30, -0.5, -1, -10, -87, -87.32, -87.34, -100, -.infinity, -Float.greatestFiniteMagnitude]
         var generator = RandomGenerator(seed: 900)
