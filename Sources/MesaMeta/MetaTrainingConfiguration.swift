@@ -82,6 +82,8 @@ public struct MetaTrainingConfiguration: Codable, Equatable, Sendable {
             }
         }
         _ = try task.makeDistribution()
+        // The evaluation's baselines must exist for this task: found now, not after training.
+        for name in evaluation.baselines { _ = try BaselineFactory.make(name, for: task) }
     }
 }
 

@@ -28,6 +28,9 @@ final class MetaTrainingConfigurationTests: XCTestCase {
             (#"{"task": {"family": "linear", "inputDimension": 4}, "training": {"batchSize": "many"}}"#, "batchSize"),
             (#"{"task": {"family": "linear", "inputDimension": 4}, "training": {"pointCount": 50}}"#, "maximumPointCount (40) is below training.pointCount (50)"),
             (#"{"task": {"family": "linear", "inputDimension": 4}, "training": {"optimizer": "sgd"}}"#, "optimizer must be"),
+            // A baseline that cannot serve the task is caught before training, not at evaluation.
+            (#"{"task": {"family": "fourier", "inputDimension": 1}, "evaluation": {"baselines": ["gp"]}}"#, "baseline 'gp' needs a gaussianProcess task"),
+            (#"{"task": {"family": "linear", "inputDimension": 4}, "evaluation": {"baselines": ["oracle"]}}"#, "unknown baseline 'oracle'"),
         ]
         for (json, expected) in cases {
             XCTAssertThrowsError(try decode(json), json) { error in
