@@ -269,7 +269,7 @@ struct EncoderBlockKernel {
             let h = hidden + row * f
             if let bias { for j in 0..<f { h[j] += bias[j] } }
             switch p.activation {
-            case .relu: for j in 0..<f { h[j] = h[j] > 0 ? h[j] : 0 }
+            case .relu: let relu = Unary.ReLU(); for j in 0..<f { h[j] = relu(h[j]) }
             case .gelu: let gelu = Unary.GELU(); for j in 0..<f { h[j] = gelu(h[j]) }
             case .identity: break
             }
