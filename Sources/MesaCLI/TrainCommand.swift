@@ -43,6 +43,7 @@ struct TrainCommand: ParsableCommand {
             if let steps { configuration.training.steps = steps }
             if let seed { configuration.training.seed = seed }
             try configuration.validate()
+            try configuration.validateBaselines()
             if printConfig {
                 print(String(decoding: try configuration.jsonData(), as: UTF8.self))
                 return

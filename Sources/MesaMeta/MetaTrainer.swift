@@ -57,6 +57,7 @@ public final class MetaTrainer {
     /// so that a finished run is never overwritten by accident: resume it or choose another folder).
     public convenience init(configuration: MetaTrainingConfiguration, directory: URL) throws {
         try configuration.validate()
+        try configuration.validateBaselines()
         let checkpoint = directory.appendingPathComponent("checkpoint.safetensors")
         guard !FileManager.default.fileExists(atPath: checkpoint.path) else {
             throw InContextError.invalidCheckpoint("\(directory.path) already holds a run (checkpoint.safetensors): resume it with --resume, or choose another --output")

@@ -82,7 +82,13 @@ public struct MetaTrainingConfiguration: Codable, Equatable, Sendable {
             }
         }
         _ = try task.makeDistribution()
-        // The evaluation's baselines must exist for this task: found now, not after training.
+    }
+
+    /// Checks that every evaluation baseline exists and can serve this task, by building it.
+    /// Called before a new run starts, so that a bad name is found before training rather than at
+    /// evaluation; not part of ``validate()``, so a saved run whose baselines no longer apply
+    /// still loads (and can be evaluated with other baselines).
+    public func validateBaselines() throws {
         for name in evaluation.baselines { _ = try BaselineFactory.make(name, for: task) }
     }
 }

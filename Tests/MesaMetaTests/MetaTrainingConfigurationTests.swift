@@ -28,14 +28,32 @@ final class MetaTrainingConfigurationTests: XCTestCase {
             (#"{"task": {"family": "linear", "inputDimension": 4}, "training": {"batchSize": "many"}}"#, "batchSize"),
             (#"{"task": {"family": "linear", "inputDimension": 4}, "training": {"pointCount": 50}}"#, "maximumPointCount (40) is below training.pointCount (50)"),
             (#"{"task": {"family": "linear", "inputDimension": 4}, "training": {"optimizer": "sgd"}}"#, "optimizer must be"),
-            // A baseline that cannot serve the task is caught before training, not at evaluation.
-            (#"{"task": {"family": "fourier", "inputDimension": 1}, "evaluation": {"baselines": ["gp"]}}"#, "baseline 'gp' needs a gaussianProcess task"),
-            (#"{"task": {"family": "linear", "inputDimension": 4}, "evaluation": {"baselines": ["oracle"]}}"#, "unknown baseline 'oracle'"),
         ]
         for (json, expected) in cases {
             XCTAssertThrowsError(try decode(json), json) { error in
                 XCTAssertTrue("\(error)".contains(expected), "\(json): \(error)")
             }
+        }
+    }
+
+    func testBaselinesThatCannotServeTheTaskAreFoundBeforeTraining() throws {
+        // Caught by validateBaselines() (which a new run calls) rather than at evaluation; the
+        // configuration itself still decodes, so a saved run with such a baseline still loads.
+        let cases: [(String, String)] = [
+            (#"{"task": {"family": "fourier", "inputDimension": 1}, "evaluation": {"baselines": ["gp"]}}"#, "baseline 'gp' needs a gaussianProcess task"),
+            (#"{"task": {"family": "linear", "inputDimension": 4}, "evaluation": {"baselines": ["oracle"]}}"#, "unknown baseline 'oracle'"),
+        ]
+        for (json, expected) in cases {
+            let configuration = try decode(json)
+            XCTAssertThrowsError(try configuration.validateBaselines(), json) { error in
+                XCTAssertTrue("\(error)".contains(expected), "\(json): \(error)")
+            }
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-baselines-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            XCTAssertThrowsError(try MetaTrainer(configuration: configuration, directory: folder)) { error in
+                XCTAssertTrue("\(error)".contains(expected), "\(json): \(error)")
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path), "nothing is written for a refused run")
         }
     }
 
