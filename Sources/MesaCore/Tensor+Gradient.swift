@@ -23,6 +23,20 @@ extension Tensor {
         Tensor(shape: shape, storage: storage)
     }
 
+    /// The number of autodiff graph nodes reachable from this tensor (itself and leaves
+    /// included): the graph a backward pass from it would sweep, and what it keeps alive.
+    /// Zero for a tensor that requires no gradient. For memory checks (first-order MAML keeps
+    /// no inner graph; see `MAMLTests`).
+    public var recordedGraphSize: Int {
+        guard let node else { return 0 }
+        var seen: Set<ObjectIdentifier> = [ObjectIdentifier(node)]
+        var stack = [node]
+        while let current = stack.popLast() {
+            for case let input? in current.inputs where seen.insert(ObjectIdentifier(input)).inserted { stack.append(input) }
+        }
+        return seen.count
+    }
+
     /// The gradient accumulated into this leaf by ``backward(createGraph:)``, if any.
     public var gradient: Tensor? { node?.gradient }
 

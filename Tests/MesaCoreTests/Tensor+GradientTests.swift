@@ -106,3 +106,14 @@ final class TensorGradientTests: XCTestCase {
         XCTAssertThrowsError(try withTensorErrors { _ = gradients(of: Tensor([1, 2]).requiringGradient(), withRespectTo: []) })
     }
 }
+
+final class RecordedGraphSizeTests: XCTestCase {
+    func testCountsTheNodesBehindATensorAndDropsToZeroWithoutGradients() {
+        let x = Tensor(shape: [3], scalars: [1, 2, 3]).requiringGradient()
+        XCTAssertEqual(x.recordedGraphSize, 1)
+        let y = (x * x).sum()   // leaf, product, sum
+        XCTAssertEqual(y.recordedGraphSize, 3)
+        XCTAssertEqual(y.detached().recordedGraphSize, 0)
+        XCTAssertEqual(withoutGradients { (x * x).sum() }.recordedGraphSize, 0)
+    }
+}

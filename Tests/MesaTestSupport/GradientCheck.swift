@@ -9,8 +9,12 @@ import XCTest
 /// with the analytic one at the stated `tolerance` (absolute + relative to magnitude).
 public enum GradientCheck {
     /// The largest error between analytic and central-difference gradients of `function` at `inputs`.
+    ///
+    /// `differentiatesInside`: evaluate the perturbed function with gradients recorded, for
+    /// functions that take gradients themselves (MAML's inner loop); otherwise in no-gradient mode.
     public static func maximumError(
-        of function: ([Tensor]) -> Tensor, at inputs: [Tensor], epsilon: Float = 1e-2, seed: UInt64 = 99
+        of function: ([Tensor]) -> Tensor, at inputs: [Tensor], epsilon: Float = 1e-2, seed: UInt64 = 99,
+        differentiatesInside: Bool = false
     ) -> Float {
         var generator = RandomGenerator(seed: seed)
         let probe = function(inputs.map { $0.detached() })
@@ -25,7 +29,7 @@ public enum GradientCheck {
                 func evaluate(_ delta: Float) -> Double {
                     var values = inputs.map { $0.detached() }
                     values[index].withUnsafeMutableBufferPointer { $0[element] += delta }
-                    return Double(withoutGradients { loss(values) }.scalar)
+                    return Double(differentiatesInside ? loss(values).scalar : withoutGradients { loss(values) }.scalar)
                 }
                 let numeric = Float((evaluate(epsilon) - evaluate(-epsilon)) / Double(2 * epsilon))
                 let exact = analytic[index].scalars[element]
@@ -38,9 +42,9 @@ public enum GradientCheck {
     /// Asserts that `function`'s gradients match central differences within `tolerance`.
     public static func assertMatches(
         _ function: ([Tensor]) -> Tensor, at inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Float = 1e-2,
-        _ message: String = "", file: StaticString = #filePath, line: UInt = #line
+        differentiatesInside: Bool = false, _ message: String = "", file: StaticString = #filePath, line: UInt = #line
     ) {
-        let error = maximumError(of: function, at: inputs, epsilon: epsilon)
+        let error = maximumError(of: function, at: inputs, epsilon: epsilon, differentiatesInside: differentiatesInside)
         XCTAssertLessThan(error, tolerance, "gradient check failed \(message): max error \(error)", file: file, line: line)
     }
 
