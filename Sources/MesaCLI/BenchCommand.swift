@@ -8,7 +8,7 @@ import Mesa
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time a reference workload (matmul, encoder-train, encoder-train-large, encoder-infer, icl-linear-train)."
+        abstract: "Time a reference workload (matmul, encoder-train, encoder-train-large, encoder-infer, icl-linear-train, maml-sine)."
     )
 
     @Argument(help: "The workload: \(BenchmarkWorkload.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -33,6 +33,7 @@ struct BenchCommand: ParsableCommand {
         case .encoderTrainLarge: Benchmarks.encoderTrain(large: true, quick: quick, emit: emit)
         case .encoderInfer: Benchmarks.encoderInfer(quick: quick, emit: emit)
         case .inContextLinearTrain: Benchmarks.inContextLinearTrain(quick: quick, emit: emit)
+        case .mamlSine: Benchmarks.mamlSine(quick: quick, emit: emit)
         }
     }
 }
@@ -44,6 +45,7 @@ enum BenchmarkWorkload: String, CaseIterable, ExpressibleByArgument {
     case encoderTrainLarge = "encoder-train-large"
     case encoderInfer = "encoder-infer"
     case inContextLinearTrain = "icl-linear-train"
+    case mamlSine = "maml-sine"
 }
 
 /// One measured variant: milliseconds per unit of work.

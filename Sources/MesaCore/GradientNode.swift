@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A node of the reverse-mode autodiff graph: the tensor an operation produced, the nodes of
 /// its inputs, and one pullback per input mapping the output's gradient to that input's.
 ///
@@ -21,6 +23,21 @@ final class GradientNode: @unchecked Sendable {
     var isReleased = false
     /// The accumulated gradient of a leaf after ``Tensor/backward(createGraph:)``.
     var gradient: Tensor?
+    /// The last sweep that visited this node (see ``nextSweepStamp()``).
+    var sweepStamp: UInt64 = 0
+    /// The last sweep for which this node leads to a target.
+    var neededStamp: UInt64 = 0
+    /// The last sweep for which this node is a target.
+    var targetStamp: UInt64 = 0
+    /// The gradient flowing into this node during a sweep, consumed when the sweep reaches it.
+    var pendingGradient: Tensor?
+
+    private static let sweepCounter = Atomic<UInt64>(0)
+
+    /// A stamp no earlier sweep used (so marks left by earlier sweeps never match).
+    static func nextSweepStamp() -> UInt64 {
+        sweepCounter.add(1, ordering: .relaxed).newValue
+    }
 
     init(operation: String, shape: [Int], inputs: [GradientNode?], pullbacks: [(Tensor) -> Tensor]) {
         self.operation = operation

@@ -60,19 +60,27 @@ extension Tensor {
     }
 
     /// Runs the reverse sweep from `root`. `targets == nil` means every leaf.
+    ///
+    /// Bookkeeping lives in the nodes (``GradientNode/sweepStamp`` and friends, keyed by a
+    /// stamp unique to this sweep) rather than in hash tables: small graphs such as MAML's
+    /// inner loops are swept thousands of times per second, and hashing dominated them.
     static func sweep(
-        root: GradientNode, seed: Tensor, targets: Set<ObjectIdentifier>?, createGraph: Bool, retainGraph: Bool,
+        root: GradientNode, seed: Tensor, targets: [GradientNode]?, createGraph: Bool, retainGraph: Bool,
         deliver: (GradientNode, Tensor) -> Void
     ) {
+        let stamp = GradientNode.nextSweepStamp()
+        if let targets { for target in targets { target.targetStamp = stamp } }
+        func isTarget(_ node: GradientNode) -> Bool { targets == nil ? node.isLeaf : node.targetStamp == stamp }
+
         // Post-order depth-first search gives a topological order (inputs before outputs).
         var order: [GradientNode] = []
-        var needed: Set<ObjectIdentifier> = []
-        var visited: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
+        root.sweepStamp = stamp
         var stack: [(GradientNode, Int)] = [(root, 0)]
         while let (current, next) = stack.last {
             if next < current.inputs.count {
                 stack[stack.count - 1].1 = next + 1
-                if let input = current.inputs[next], visited.insert(ObjectIdentifier(input)).inserted {
+                if let input = current.inputs[next], input.sweepStamp != stamp {
+                    input.sweepStamp = stamp
                     stack.append((input, 0))
                 }
                 continue
@@ -82,32 +90,29 @@ extension Tensor {
                 raise(TensorError(.gradient, "backward: the graph through '\(current.operation)' (shape \(current.shape)) was already released by an earlier backward pass; pass createGraph: true or retainGraph: true to the first one"))
                 return
             }
-            let id = ObjectIdentifier(current)
-            let isTarget = targets.map { $0.contains(id) } ?? current.isLeaf
-            if isTarget || current.inputs.contains(where: { $0.map { needed.contains(ObjectIdentifier($0)) } ?? false }) {
-                needed.insert(id)
+            if isTarget(current) || current.inputs.contains(where: { $0?.neededStamp == stamp }) {
+                current.neededStamp = stamp
             }
             order.append(current)
         }
 
-        var gradientsByNode: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
+        root.pendingGradient = seed
         GradientMode.$isRecording.withValue(createGraph) {
             for current in order.reversed() {
-                let id = ObjectIdentifier(current)
-                guard let gradient = gradientsByNode.removeValue(forKey: id) else {
+                guard let gradient = current.pendingGradient else {
                     if !retainGraph { current.release() }
                     continue
                 }
-                if targets.map({ $0.contains(id) }) ?? current.isLeaf { deliver(current, gradient) }
+                current.pendingGradient = nil
+                if isTarget(current) { deliver(current, gradient) }
                 for (index, input) in current.inputs.enumerated() {
-                    guard let input, needed.contains(ObjectIdentifier(input)) else { continue }
+                    guard let input, input.neededStamp == stamp else { continue }
                     var contribution = current.pullbacks[index](gradient)
                     if !createGraph { contribution.node = nil }
-                    let key = ObjectIdentifier(input)
-                    if let existing = gradientsByNode[key] {
-                        gradientsByNode[key] = existing + contribution
+                    if let existing = input.pendingGradient {
+                        input.pendingGradient = existing + contribution
                     } else {
-                        gradientsByNode[key] = contribution
+                        input.pendingGradient = contribution
                     }
                 }
                 if !retainGraph { current.release() }
@@ -133,7 +138,7 @@ public func gradients(
     guard check(output.scalarCount == 1, .gradient, "gradients(of:): the output must be a scalar, got shape \(output.shape)")
     else { return zeros }
     guard let root = output.node else { return zeros }
-    let targets = Set(inputs.compactMap { $0.node.map(ObjectIdentifier.init) })
+    let targets = inputs.compactMap(\.node)
     var found: [ObjectIdentifier: Tensor] = [:]
     Tensor.sweep(root: root, seed: Tensor(repeating: 1, shape: output.shape), targets: targets,
                  createGraph: createGraph, retainGraph: retainGraph ?? createGraph) { node, gradient in
