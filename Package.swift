@@ -19,18 +19,23 @@ let package = Package(
             path: "Sources/CBLAS",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "MesaCore",
             dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]
         ),
         .target(name: "MesaNN", dependencies: ["MesaCore"]),
         .target(name: "MesaOptim", dependencies: ["MesaCore", "MesaNN"]),
-        .target(name: "MesaMeta", dependencies: ["MesaCore", "MesaNN", "MesaOptim"]),
+        .target(name: "MesaMeta", dependencies: ["MesaCore", "MesaNN", "MesaOptim", "CZlib"]),
         .target(name: "Mesa", dependencies: ["MesaCore", "MesaNN", "MesaOptim", "MesaMeta"]),
         .executableTarget(
             name: "MesaCLI",
             dependencies: ["Mesa", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            resources: [.copy("Presets")]
+            resources: [.copy("Presets"), .copy("MetaLearningPresets")]
         ),
         .target(name: "MesaTestSupport", dependencies: ["MesaCore"], path: "Tests/MesaTestSupport"),
         .testTarget(name: "MesaCoreTests", dependencies: ["MesaCore", "MesaTestSupport"]),

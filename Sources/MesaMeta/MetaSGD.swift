@@ -27,6 +27,18 @@ public struct MetaSGD<Model: Layer>: @unchecked Sendable {
         self.order = order
     }
 
+    /// Creates the meta-learner with existing step-size parameters (one per model parameter,
+    /// same shapes), e.g. restored from a checkpoint.
+    public init(model: Model, learningRates: [Parameter], loss: MetaLoss, innerSteps: Int = 1, order: DerivativeOrder = .second) {
+        precondition(learningRates.map(\.shape) == model.parameters.map(\.shape),
+                     "MetaSGD: step-size shapes \(learningRates.map(\.shape)) differ from the parameters' \(model.parameters.map(\.shape))")
+        self.model = model
+        self.learningRates = learningRates
+        self.loss = loss
+        self.innerSteps = innerSteps
+        self.order = order
+    }
+
     /// `θ` followed by `α`.
     public var metaParameters: [Parameter] { model.parameters + learningRates }
 

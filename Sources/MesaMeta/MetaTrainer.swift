@@ -78,12 +78,7 @@ public final class MetaTrainer {
             throw InContextError.invalidCheckpoint("no checkpoint.safetensors in \(directory.path): nothing to resume")
         }
         let checkpoint = try SafeTensors(contentsOf: url)
-        func field(_ key: String) throws -> String {
-            guard let value = checkpoint.metadata[key] else {
-                throw InContextError.invalidCheckpoint("\(url.path) lacks the metadata field '\(key)' of a Mesa training checkpoint")
-            }
-            return value
-        }
+        func field(_ key: String) throws -> String { try RunFolder.field(key, of: checkpoint, url: url) }
         let configuration = try MetaTrainingConfiguration(json: Data(try field("mesa.configuration").utf8), source: "\(url.path) metadata")
         guard let step = Int(try field("mesa.step")), let seconds = Double(try field("mesa.trainingSeconds")) else {
             throw InContextError.invalidCheckpoint("\(url.path): malformed step or training time in the metadata")
@@ -91,17 +86,9 @@ public final class MetaTrainer {
         try self.init(configuration: configuration, directory: directory, step: step, trainingSeconds: seconds)
         try learner.restore(from: checkpoint, strict: false)
         generator = try JSONDecoder().decode(RandomGenerator.self, from: Data(try field("mesa.generator").utf8))
-        var state = try JSONDecoder().decode(OptimizerState.self, from: Data(try field("mesa.optimizer").utf8))
-        for index in state.parameters.indices {
-            for name in state.parameters[index].buffers.keys {
-                guard let tensor = checkpoint["optimizer.\(index).\(name)"] else {
-                    throw InContextError.invalidCheckpoint("\(url.path) lacks the optimizer tensor 'optimizer.\(index).\(name)'")
-                }
-                state.parameters[index].buffers[name] = tensor.scalars
-            }
-        }
+        let state = try RunFolder.optimizerState(from: checkpoint, url: url)
         try optimizer.load(state)
-        try truncateMetrics(afterStep: step)
+        try RunFolder.truncateMetrics(at: metricsURL, afterStep: step)
     }
 
     private init(configuration: MetaTrainingConfiguration, directory: URL, step: Int, trainingSeconds: Double) throws {
@@ -163,22 +150,14 @@ public final class MetaTrainer {
     /// Writes the checkpoint (weights, optimizer state, sampling state, configuration) atomically.
     public func saveCheckpoint() throws {
         var checkpoint = try learner.checkpoint(metadata: [:])
-        var state = optimizer.state
-        for index in state.parameters.indices {
-            for (name, buffer) in state.parameters[index].buffers {
-                checkpoint["optimizer.\(index).\(name)"] = Tensor(shape: state.parameters[index].shape, scalars: buffer)
-                state.parameters[index].buffers[name] = []
-            }
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        let optimizerJSON = try RunFolder.store(optimizer.state, in: &checkpoint)
         checkpoint.metadata = [
             "mesa.format": "training-checkpoint-1",
             "mesa.step": String(step),
             "mesa.trainingSeconds": String(trainingSeconds),
-            "mesa.configuration": String(decoding: try encoder.encode(configuration), as: UTF8.self),
-            "mesa.generator": String(decoding: try encoder.encode(generator), as: UTF8.self),
-            "mesa.optimizer": String(decoding: try encoder.encode(state), as: UTF8.self),
+            "mesa.configuration": try RunFolder.json(configuration),
+            "mesa.generator": try RunFolder.json(generator),
+            "mesa.optimizer": optimizerJSON,
             "architecture": "\(type(of: learner)) \(configuration.learner.architecture) d\(configuration.learner.modelSize) L\(configuration.learner.layerCount)",
         ]
         try checkpoint.write(to: checkpointURL)
@@ -193,10 +172,7 @@ public final class MetaTrainer {
         let metrics = try FileHandle(forWritingTo: metricsURL)
         defer { try? metrics.close() }
         try metrics.seekToEnd()
-        func log(_ fields: [String: Double]) {
-            let line = "{" + fields.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value.isFinite ? String($0.value) : "null")" }.joined(separator: ", ") + "}\n"
-            metrics.write(Data(line.utf8))
-        }
+        func log(_ fields: [String: Double]) { RunFolder.appendMetrics(fields, to: metrics) }
         var sessionStart = Date()
         while step < end {
             let loss = try trainStep()
@@ -221,20 +197,6 @@ public final class MetaTrainer {
             }
             if outOfTime { break }
         }
-    }
-
-    /// Drops metric lines written after `step` by a session that was interrupted before its next checkpoint.
-    private func truncateMetrics(afterStep step: Int) throws {
-        guard let text = try? String(contentsOf: metricsURL, encoding: .utf8) else {
-            try Data().write(to: metricsURL, options: .atomic)
-            return
-        }
-        let kept = text.split(separator: "\n").filter { line in
-            guard let range = line.range(of: "\"step\": "), let value = Double(line[range.upperBound...].prefix { "0123456789.e+-".contains($0) })
-            else { return true }
-            return Int(value) <= step
-        }
-        try (kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).write(to: metricsURL, atomically: true, encoding: .utf8)
     }
 }
 
