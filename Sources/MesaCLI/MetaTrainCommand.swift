@@ -153,7 +153,7 @@ struct MetaPresetsCommand: ParsableCommand {
         for name in MetaLearningPresets.names {
             let c = try MetaLearningPresets.load(preset: name, file: nil)
             let task = c.isClassification ? "\(c.ways)-way \(c.shots)-shot \(c.source.rawValue)" : "sinusoid K=\(c.supportCount)"
-            print("\(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(c.algorithm.rawValue) on \(task); \(c.iterations) iterations")
+            print("\(name.padding(toLength: max(28, name.count + 1), withPad: " ", startingAt: 0))\(c.algorithm.rawValue) on \(task); \(c.iterations) iterations")
         }
     }
 }
