@@ -1,4 +1,4 @@
-/// The heap buffer behind a ``Tensor``: a 64-byte aligned block of `Float`s.
+/// The heap buffer behind a ``Tensor``: a block of `Float`s (64-byte aligned from 64 KiB up, 16-byte below).
 ///
 /// Tensors share a storage until one of them is mutated (copy-on-write, see
 /// ``Tensor/withUnsafeMutableBufferPointer(_:)``). The class is `@unchecked Sendable`

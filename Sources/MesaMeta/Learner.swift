@@ -22,11 +22,14 @@ public struct Learner<Model: Layer>: @unchecked Sendable {
     public let model: Model
     /// The current (fast) weights, in ``Module/namedParameters`` order.
     public var weights: [Tensor]
+    /// The model's parameters, found once (the traversal reflects over the module tree).
+    let parameters: [Parameter]
 
     /// A learner at the model's current parameters (the leaves, so meta-gradients reach them).
     public init(_ model: Model) {
         self.model = model
-        self.weights = model.parameters.map(\.value)
+        self.parameters = model.parameters
+        self.weights = parameters.map(\.value)
     }
 
     /// A learner with given weights (shapes as the model's parameters).
@@ -34,6 +37,7 @@ public struct Learner<Model: Layer>: @unchecked Sendable {
         precondition(weights.count == model.parameters.count,
                      "Learner: \(weights.count) weights for a model with \(model.parameters.count) parameters")
         self.model = model
+        self.parameters = model.parameters
         self.weights = weights
     }
 
@@ -42,7 +46,16 @@ public struct Learner<Model: Layer>: @unchecked Sendable {
 
     /// The model's output with the learner's weights.
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        model(substituting: weights) { model(input) }
+        Self.substituting(weights, into: parameters) { model(input) }
+    }
+
+    /// Runs `body` with `parameters` holding `values`, then restores them (the functional call
+    /// of ``Module/callAsFunction(substituting:_:)`` without re-traversing the module).
+    static func substituting<Result>(_ values: [Tensor], into parameters: [Parameter], _ body: () -> Result) -> Result {
+        let saved = parameters.map(\.value)
+        for (parameter, value) in zip(parameters, values) { parameter.value = value }
+        defer { for (parameter, value) in zip(parameters, saved) { parameter.value = value } }
+        return body()
     }
 
     /// Takes `steps` gradient steps on `examples`' loss.
@@ -58,11 +71,11 @@ public struct Learner<Model: Layer>: @unchecked Sendable {
         on examples: ExampleSet, loss: MetaLoss, learningRate: Float, steps: Int = 1, order: DerivativeOrder = .second,
         learningRates: [Tensor]? = nil, adapting: [Int]? = nil
     ) {
-        let model = self.model
+        let model = self.model, parameters = self.parameters
         for _ in 0..<steps {
             weights = Self.step(weights, indices: adapting ?? Array(weights.indices), order: order,
                                 learningRate: learningRate, learningRates: learningRates) { current in
-                loss(model(substituting: current) { model(examples.inputs) }, examples.targets)
+                loss(Self.substituting(current, into: parameters) { model(examples.inputs) }, examples.targets)
             }
         }
     }
