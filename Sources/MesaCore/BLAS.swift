@@ -10,6 +10,11 @@ public enum BLAS {
     private static let configured: Void = {
         #if !canImport(Accelerate)
         openblas_set_num_threads(1)
+        // OpenBLAS started its own worker threads when it was loaded. Left alone, one of them
+        // could spin on sched_yield for the whole process (seen in about half the processes on
+        // a 2-core machine: a profile showed it taking a core, and Mesa's 2-thread products
+        // ran 9× slower). Single-threaded from here on, OpenBLAS never needs them again.
+        _ = blas_thread_shutdown_()
         #endif
     }()
 
