@@ -30,12 +30,12 @@ let package = Package(
         ),
         .target(name: "MesaNN", dependencies: ["MesaCore"]),
         .target(name: "MesaOptim", dependencies: ["MesaCore", "MesaNN"]),
-        .target(name: "MesaMeta", dependencies: ["MesaCore", "MesaNN", "MesaOptim", "CZlib"]),
+        .target(name: "MesaMeta", dependencies: ["MesaCore", "MesaNN", "MesaOptim", "CZlib"], resources: [.copy("Models")]),
         .target(name: "Mesa", dependencies: ["MesaCore", "MesaNN", "MesaOptim", "MesaMeta"]),
         .executableTarget(
             name: "MesaCLI",
             dependencies: ["Mesa", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            resources: [.copy("Presets"), .copy("MetaLearningPresets")]
+            resources: [.copy("Presets"), .copy("MetaLearningPresets"), .copy("Data")]
         ),
         .target(name: "MesaTestSupport", dependencies: ["MesaCore"], path: "Tests/MesaTestSupport"),
         .testTarget(name: "MesaCoreTests", dependencies: ["MesaCore", "MesaTestSupport"]),

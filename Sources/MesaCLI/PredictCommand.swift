@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import Mesa
+
+/// `mesa predict`: classifies or regresses the rows of a table with the shipped pre-trained
+/// in-context model, in one forward pass (no training), optionally beside classic baselines.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Predict a table's targets with the shipped in-context model: labelled rows in, predictions with probabilities out, no training.",
+        discussion: """
+        With --train and --test: the labelled rows are --train, the rows to predict --test; the predictions go to --output. \
+        With --train alone: a seeded 50/50 split (stratified by class) is predicted and scored. With neither: the bundled \
+        wine table (scikit-learn's, 178 rows, 3 classes) is split and scored beside logistic regression and k-NN.
+        """
+    )
+
+    @Option(help: "The labelled rows (CSV with a header).") var train: String?
+    @Option(help: "The rows to predict (CSV with the training columns; the target column may be absent).") var test: String?
+    @Option(help: "The target column (default: the last column).") var target: String?
+    @Option(help: "classification, regression or auto (numeric targets with more than 10 values are regression).") var task = "auto"
+    @Option(help: "Where to write the predictions (CSV).") var output = "runs/predict/predictions.csv"
+    @Flag(help: "Print the baselines' scores beside Mesa's (logistic regression and k-NN; ridge and k-NN for regression).") var compare = false
+    @Option(help: "Ensemble members (feature orders, class labellings, preprocessing variants).") var ensemble = 4
+    @Option(help: "A model checkpoint of `mesa pretrain` instead of the shipped one.") var model: String?
+    @Option(help: "Columns to read as categorical (comma-separated names).") var categorical: String?
+    @Option(help: "Columns to read as numeric (comma-separated names).") var numeric: String?
+    @Option(help: "Columns to drop (comma-separated names).") var ignore: String?
+    @Flag(help: "Allow more than 10 classes (members see the classes grouped into 10).") var manyClasses = false
+    @Flag(help: "Allow more than 100 features (each member sees a random 100).") var subsampleFeatures = false
+    @Option(help: "The training fraction of the split when no --test is given.") var holdout = 0.5
+    @Option(help: "The seed of the split and of the ensemble.") var seed: UInt64 = 0
+    @Option(help: "Threads for tensor kernels.") var threads = 2
+
+    func validate() throws {
+        guard ["auto", "classification", "regression"].contains(task) else { throw ValidationError("--task must be auto, classification or regression") }
+        guard ensemble >= 1 else { throw ValidationError("--ensemble must be ≥ 1") }
+        guard holdout > 0 && holdout < 1 else { throw ValidationError("--holdout must be between 0 and 1") }
+        if test != nil && train == nil { throw ValidationError("--test needs --train (the labelled rows)") }
+    }
+
+    func run() throws {
+        Parallelism.threadCount = threads
+        let start = Date()
+        let trainURL = train.map { URL(fileURLWithPath: $0) }
+            ?? (Bundle.module.resourceURL ?? Bundle.module.bundleURL).appendingPathComponent("Data/wine.csv")
+        let trainSource = train ?? "bundled wine.csv"
+        var labelled = try TabularTable(CSVTable(contentsOf: trainURL), target: target, source: trainSource)
+        var unlabelled: TabularTable
+        var scored = true
+        let kind: TabularTaskKind = task == "auto" ? TabularEvaluation.detectKind(labelled) : (task == "regression" ? .regression : .classification)
+        if let test {
+            let table = try CSVTable(contentsOf: URL(fileURLWithPath: test))
+            unlabelled = try TabularTable(table, target: labelled.targetName, requireTarget: false, source: test)
+            scored = table.header.contains(labelled.targetName) && !unlabelled.targets.contains(where: TabularTable.isMissing)
+            if !scored { unlabelled.targets = Array(repeating: "", count: unlabelled.count) }
+        } else {
+            let (trainRows, testRows) = TabularEvaluation.split(labelled, kind: kind, fraction: holdout, seed: seed)
+            unlabelled = labelled.selecting(testRows)
+            labelled = labelled.selecting(trainRows)
+        }
+        var options = TabularPredictionOptions()
+        options.ensembleSize = ensemble
+        options.seed = seed
+        options.manyClasses = manyClasses
+        options.subsampleFeatures = subsampleFeatures
+        options.ignoredColumns = Set(Self.names(ignore))
+        for name in Self.names(categorical) { options.columnKinds[name] = .categorical }
+        for name in Self.names(numeric) { options.columnKinds[name] = .numeric }
+        let extra = Set(unlabelled.featureNames).subtracting(labelled.featureNames).subtracting(options.ignoredColumns)
+        if !extra.isEmpty { print("note: ignoring test columns absent from the training table: \(extra.sorted().joined(separator: ", "))") }
+        let modelURL = model.map { URL(fileURLWithPath: $0) }
+        print("mesa predict: \(trainSource): \(labelled.count) labelled rows, \(unlabelled.count) to predict, \(labelled.featureNames.count) features; \(kind.rawValue) of '\(labelled.targetName)'")
+
+        let outputURL = URL(fileURLWithPath: output)
+        try FileManager.default.createDirectory(at: outputURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if kind == .classification {
+            let classifier = try InContextClassifier(modelURL: modelURL, options: options)
+            if scored && compare {
+                let results = try TabularEvaluation.classification(train: labelled, test: unlabelled, classifier: classifier)
+                Self.printTable(results, classification: true)
+            }
+            try classifier.fit(labelled)
+            let probabilities = try classifier.predictProbabilities(unlabelled)
+            var csv = "prediction," + classifier.classNames.map { Self.quoted("p_" + $0) }.joined(separator: ",") + "\n"
+            for p in probabilities {
+                let best = p.indices.max { p[$0] < p[$1] } ?? 0
+                csv += Self.quoted(classifier.classNames[best]) + "," + p.map { String(format: "%.6f", $0) }.joined(separator: ",") + "\n"
+            }
+            try csv.write(to: outputURL, atomically: true, encoding: .utf8)
+            if scored && !compare {
+                let index = Dictionary(uniqueKeysWithValues: classifier.classNames.enumerated().map { ($1, $0) })
+                let labels = unlabelled.targets.map { index[$0.trimmingCharacters(in: .whitespaces)] ?? -1 }
+                print(String(format: "accuracy %.4f on the %d held-out rows", TabularMetrics.accuracy(probabilities, labels: labels), labels.count))
+            }
+            print("model: \(classifier.mode); \(classifier.metadata["architecture"] ?? "")")
+        } else {
+            let regressor = try InContextRegressor(modelURL: modelURL, options: options)
+            if scored && compare {
+                Self.printTable(try TabularEvaluation.regression(train: labelled, test: unlabelled, regressor: regressor), classification: false)
+            }
+            try regressor.fit(labelled)
+            let predictions = try regressor.predict(unlabelled)
+            var csv = "mean," + InContextRegressor.quantileLevels.map { String(format: "q%02d", Int(($0 * 100).rounded())) }.joined(separator: ",") + "\n"
+            for p in predictions { csv += ([p.mean] + p.quantiles).map { String(format: "%.6g", $0) }.joined(separator: ",") + "\n" }
+            try csv.write(to: outputURL, atomically: true, encoding: .utf8)
+            if scored && !compare {
+                let truth = unlabelled.targets.map { Double($0.trimmingCharacters(in: .whitespaces)) ?? .nan }
+                print(String(format: "R² %.4f on the %d held-out rows", TabularMetrics.rSquared(predictions.map(\.mean), targets: truth), truth.count))
+            }
+            print("model: \(regressor.mode); \(regressor.metadata["architecture"] ?? "")")
+        }
+        print(String(format: "wrote %@ (%.2f s in all, model load included)", outputURL.path, Date().timeIntervalSince(start)))
+    }
+
+    static func names(_ list: String?) -> [String] {
+        (list ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    static func quoted(_ field: String) -> String {
+        field.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+    }
+
+    static func printTable(_ results: [TabularScores], classification: Bool) {
+        if classification {
+            print("method                 accuracy   log loss    ROC AUC   seconds")
+            for r in results {
+                print(r.method.padding(toLength: 20, withPad: " ", startingAt: 0)
+                      + String(format: " %10.4f %10.4f %10@ %9.3f", r.accuracy ?? .nan, r.logLoss ?? .nan,
+                               r.rocAUC.map { String(format: "%.4f", $0) } ?? "–", r.seconds))
+            }
+        } else {
+            print("method                       R²       RMSE   seconds")
+            for r in results {
+                print(r.method.padding(toLength: 20, withPad: " ", startingAt: 0)
+                      + String(format: " %10.4f %10.4g %9.3f", r.rSquared ?? .nan, r.rootMeanSquaredError ?? .nan, r.seconds))
+            }
+        }
+    }
+}

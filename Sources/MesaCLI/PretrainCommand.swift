@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Mesa
+
+/// `mesa pretrain`: pre-trains the tabular in-context model on its synthetic prior, resumable.
+struct PretrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pretrain",
+        abstract: "Pre-train the tabular in-context model (mesa predict's) on synthetic tables from its prior.",
+        discussion: "Without --config, the defaults for --kind. A run folder holds config.json, checkpoint.safetensors and metrics.jsonl; --resume continues it exactly, so a long run can be done in pieces (--time-limit)."
+    )
+
+    @Option(help: "A JSON configuration file (the format --print-config shows).") var config: String?
+    @Option(help: "classification or regression (when no --config is given).") var kind = "classification"
+    @Option(help: "The run folder (default: runs/<name>).") var output: String?
+    @Flag(help: "Continue the run in --output from its last checkpoint.") var resume = false
+    @Option(help: "Override steps.") var steps: Int?
+    @Option(help: "Stop (after checkpointing) once this many minutes have passed.") var timeLimit: Double?
+    @Flag(help: "Print the resolved configuration and exit.") var printConfig = false
+    @Option(help: "Write the run's model (no optimizer state) to this file and exit: the form shipped in Sources/MesaMeta/Models.") var export: String?
+    @Option(help: "Threads for tensor kernels.") var threads = 2
+
+    func validate() throws {
+        guard ["classification", "regression"].contains(kind) else { throw ValidationError("--kind must be classification or regression") }
+        if resume && output == nil { throw ValidationError("--resume needs --output FOLDER") }
+        if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
+    }
+
+    func run() throws {
+        Parallelism.threadCount = threads
+        if let export {
+            guard let output else { throw ValidationErrorMessage("--export needs --output FOLDER (the run to export)") }
+            try TabularModelFile.export(from: URL(fileURLWithPath: output).appendingPathComponent("checkpoint.safetensors"),
+                                        to: URL(fileURLWithPath: export))
+            print("mesa pretrain: exported \(output) to \(export)")
+            return
+        }
+        let trainer: TabularPretrainer
+        if resume, let output {
+            trainer = try TabularPretrainer(resumingFrom: URL(fileURLWithPath: output))
+            print("mesa pretrain: resuming \(output) at step \(trainer.step) of \(trainer.configuration.steps)")
+        } else {
+            var configuration: TabularPretrainingConfiguration
+            if let config {
+                guard let data = FileManager.default.contents(atPath: config) else { throw ValidationErrorMessage("cannot read '\(config)'") }
+                configuration = try TabularPretrainingConfiguration(json: data, source: config)
+            } else {
+                configuration = TabularPretrainingConfiguration()
+                if kind == "regression" {
+                    configuration.name = "tabular-regressor"
+                    configuration.model = TabularModelConfiguration(kind: .regression)
+                    configuration.prior = TabularPrior(kind: .regression)
+                }
+            }
+            if let steps { configuration.steps = steps }
+            if printConfig {
+                print(String(decoding: try configuration.jsonData(), as: UTF8.self))
+                return
+            }
+            trainer = try TabularPretrainer(configuration: configuration, directory: URL(fileURLWithPath: output ?? "runs/\(configuration.name)"))
+        }
+        let c = trainer.configuration
+        print("mesa pretrain: \(c.name): \(c.model.kind.rawValue) TabularTransformer d\(c.model.modelSize) L\(c.model.layerCount), \(trainer.model.parameterCount) parameters; \(c.steps) steps of \(c.batchSize) synthetic tables (\(c.minimumRows)–\(c.maximumRows) rows) → \(trainer.directory.path)")
+        var progress = ProgressBar(total: c.steps, label: "pretrain", initial: trainer.step)
+        let deadline = timeLimit.map { Date().addingTimeInterval($0 * 60) }
+        try trainer.run(deadline: deadline) { step, loss, evaluation in
+            progress.update(completed: step, metrics: ["loss": loss])
+            if let evaluation { progress.note("step \(step): held-out prior loss \(String(format: "%.4f", evaluation))") }
+        }
+        let done = trainer.step >= c.steps
+        print(String(format: "%@ at step %d (%.1f min of training in all); checkpoint %@", done ? "finished" : "stopped",
+                     trainer.step, trainer.trainingSeconds / 60, trainer.checkpointURL.path))
+        if !done { print("continue with: mesa pretrain --resume --output \(trainer.directory.path)") }
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import MesaCore
+import MesaNN
+
+/// How the tabular predictors treat a request: ensemble size, limits and the options that lift them.
+public struct TabularPredictionOptions: Sendable {
+    /// Ensemble members: each sees its own feature order, class labelling (classification) and
+    /// preprocessing variant (plain robust scaling, or a signed log squashing of it), and, for
+    /// large tables, its own subsample of the labelled rows.
+    public var ensembleSize = 4
+    /// The most labelled rows in one context; larger tables go through a subsample ensemble.
+    public var maximumContextRows = 1000
+    /// Allow more features than the model reads: each member gets a random subset.
+    public var subsampleFeatures = false
+    /// Allow more classes than the model's 10: each member groups the classes into at most 10
+    /// by a random code, and the members' group probabilities are combined per class.
+    public var manyClasses = false
+    /// Columns to read as numeric or categorical, by name (overriding detection).
+    public var columnKinds: [String: TabularPreprocessor.ColumnKind] = [:]
+    /// Columns to drop.
+    public var ignoredColumns: Set<String> = []
+    /// The seed of the ensemble's permutations and subsamples.
+    public var seed: UInt64 = 0
+
+    /// The defaults.
+    public init() {}
+}
+
+/// Shared machinery of ``InContextClassifier`` and ``InContextRegressor``: one member's view of
+/// the training and test rows, and the forward pass.
+struct TabularEnsembleMember {
+    let featureOrder: [Int]
+    let squashes: Bool
+    let contextRows: [Int]
+
+    /// The model input for this member: context rows then test rows, features permuted (and
+    /// squashed), padded.
+    func input(train: [Float], test: [Float], width: Int, testCount: Int, model: TabularTransformer) -> Tensor {
+        let used = featureOrder.count
+        var rows: [Float] = []
+        rows.reserveCapacity((contextRows.count + testCount) * used)
+        func append(_ source: [Float], _ row: Int) {
+            for j in featureOrder {
+                let value = source[row * width + j]
+                rows.append(squashes ? (value < 0 ? -log1p(-value) : log1p(value)) : value)
+            }
+        }
+        for row in contextRows { append(train, row) }
+        for row in 0..<testCount { append(test, row) }
+        let count = contextRows.count + testCount
+        return Tensor(shape: [1, count, model.configuration.maximumFeatures],
+                      scalars: model.paddedFeatures(rows, rows: count, featureCount: used))
+    }
+
+    /// Draws the members: feature orders (subsets when `featureLimit` is below `width`),
+    /// preprocessing variants, and context rows (all, or `maximumRows` stratified by `strata`).
+    static func draw(count: Int, width: Int, featureLimit: Int, trainCount: Int, maximumRows: Int, strata: [Int],
+                     using generator: inout RandomGenerator) -> [TabularEnsembleMember] {
+        (0..<count).map { index in
+            var order = Array(0..<width)
+            if index > 0 || width > featureLimit {
+                for i in order.indices.reversed() where i > 0 { order.swapAt(i, generator.nextIndex(below: i + 1)) }
+            }
+            let features = Array(order.prefix(featureLimit))
+            var rows = Array(0..<trainCount)
+            if trainCount > maximumRows {
+                // Stratified: shuffle within each stratum, then take each stratum's share.
+                let groups = Dictionary(grouping: rows, by: { strata[$0] })
+                rows = []
+                for key in groups.keys.sorted() {
+                    var members = groups[key]!
+                    for i in members.indices.reversed() where i > 0 { members.swapAt(i, generator.nextIndex(below: i + 1)) }
+                    let share = Swift.max(1, Int((Double(members.count) * Double(maximumRows) / Double(trainCount)).rounded()))
+                    rows += members.prefix(share)
+                }
+                rows = Array(rows.prefix(maximumRows)).sorted()
+            }
+            return TabularEnsembleMember(featureOrder: features, squashes: index % 2 == 1, contextRows: rows)
+        }
+    }
+}
+
+/// Classifies the rows of a table in one forward pass of a pre-trained tabular in-context
+/// model: no training, no tuning.
+///
+/// ```swift
+/// let model = try InContextClassifier()                 // the shipped checkpoint
+/// try model.fit(trainTable)                               // stores the labelled rows
+/// let probabilities = try model.predictProbabilities(testTable)   // [rows][classes]
+/// let labels = try model.predict(testTable)
+/// ```
+public final class InContextClassifier {
+    /// The pre-trained model.
+    public let model: TabularTransformer
+    /// The checkpoint's metadata (recipe, configuration, training time).
+    public let metadata: [String: String]
+    /// Ensemble, limits and column options.
+    public var options: TabularPredictionOptions
+    /// The class labels, sorted, in the order of the probability columns.
+    public private(set) var classNames: [String] = []
+    /// How the last prediction used the model (context size, ensemble), for the user.
+    public private(set) var mode = ""
+    var train: TabularTable?
+    var labels: [Int] = []
+
+    /// Loads `modelURL`, or the shipped classifier.
+    public init(modelURL: URL? = nil, options: TabularPredictionOptions = TabularPredictionOptions()) throws {
+        (model, metadata) = try TabularModelFile.load(modelURL, kind: .classification)
+        self.options = options
+    }
+
+    /// Stores the labelled rows (a table whose targets are class labels, any strings).
+    public func fit(_ table: TabularTable) throws {
+        let table = Self.dropping(options.ignoredColumns, from: table)
+        guard table.count > 0 else { throw TabularError.invalidTable("the training table has a header but no rows") }
+        if let missing = table.targets.firstIndex(where: TabularTable.isMissing) {
+            throw TabularError.invalidTable("training row \(missing + 1) has no value in the target column '\(table.targetName)'; every training row needs a label")
+        }
+        let names = table.targets.map { $0.trimmingCharacters(in: .whitespaces) }
+        classNames = Array(Set(names)).sorted()
+        guard classNames.count >= 2 else {
+            throw TabularError.invalidTable("the target column '\(table.targetName)' has a single class ('\(classNames.first ?? "")'); classification needs at least two")
+        }
+        if classNames.count > model.configuration.maximumClasses && !options.manyClasses {
+            throw TabularError.unsupported("the target has \(classNames.count) classes; the model handles \(model.configuration.maximumClasses) in one pass. Pass --many-classes (options.manyClasses) to combine members that each see the classes grouped into \(model.configuration.maximumClasses)")
+        }
+        let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
+        labels = names.map { index[$0]! }
+        _ = try TabularPreprocessor(fitting: table, kinds: options.columnKinds)   // column errors surface at fit time
+        train = table
+    }
+
+    /// The class probabilities of every row of `table`: `[rows][classNames.count]`.
+    public func predictProbabilities(_ table: TabularTable) throws -> [[Float]] {
+        guard let train else { throw TabularError.invalidTable("call fit(_:) with a labelled table before predicting") }
+        let test = Self.dropping(options.ignoredColumns, from: table)
+        guard test.count > 0 else { return [] }
+        let preprocessor = try TabularPreprocessor(fitting: train, test: test, kinds: options.columnKinds)
+        let width = preprocessor.featureCount, limit = model.configuration.maximumFeatures
+        if width > limit && !options.subsampleFeatures {
+            throw TabularError.unsupported("the table has \(width) features after encoding (missing-value indicators included); the model reads \(limit). Pass --subsample-features (options.subsampleFeatures) to give each ensemble member a random \(limit) of them")
+        }
+        let trainFeatures = try preprocessor.transform(train), testFeatures = try preprocessor.transform(test)
+        let classCount = classNames.count, modelClasses = model.configuration.maximumClasses
+        var generator = RandomGenerator(seed: options.seed)
+        let members = TabularEnsembleMember.draw(count: max(1, options.ensembleSize), width: width, featureLimit: min(width, limit),
+                                                 trainCount: train.count, maximumRows: options.maximumContextRows, strata: labels,
+                                                 using: &generator)
+        var logScores = [Double](repeating: 0, count: test.count * classCount)
+        var averaged = [Double](repeating: 0, count: test.count * classCount)
+        for member in members {
+            // Class code: class c → group[c] in 0..<groups (a permutation when classes fit).
+            let groups = min(classCount, modelClasses)
+            var code = Array(0..<classCount).map { $0 % groups }
+            for i in code.indices.reversed() where i > 0 { code.swapAt(i, generator.nextIndex(below: i + 1)) }
+            let input = member.input(train: trainFeatures, test: testFeatures, width: width, testCount: test.count, model: model)
+            let contextTargets = member.contextRows.map { Float(code[labels[$0]]) }
+            let logits = withoutGradients {
+                model.logits(features: input, trainTargets: contextTargets, trainCount: member.contextRows.count)
+            }.scalars
+            for row in 0..<test.count {
+                let slice = (0..<groups).map { Double(logits[row * modelClasses + $0]) }
+                let largest = slice.max()!, total = slice.map { exp($0 - largest) }.reduce(0, +)
+                for c in 0..<classCount {
+                    let logProbability = slice[code[c]] - largest - log(total)
+                    if groups == classCount {
+                        averaged[row * classCount + c] += exp(logProbability) / Double(members.count)
+                    } else {
+                        logScores[row * classCount + c] += logProbability
+                    }
+                }
+            }
+        }
+        mode = "\(members.count)-member ensemble, \(members[0].contextRows.count) labelled rows in context"
+            + (train.count > options.maximumContextRows ? " (stratified subsamples of \(train.count))" : "")
+            + (width > limit ? ", \(limit) of \(width) features per member" : "")
+            + (classCount > modelClasses ? ", \(classCount) classes grouped into \(modelClasses) per member" : "")
+        return (0..<test.count).map { row in
+            if classCount <= modelClasses { return (0..<classCount).map { Float(averaged[row * classCount + $0]) } }
+            let scores = (0..<classCount).map { logScores[row * classCount + $0] }
+            let largest = scores.max()!, total = scores.map { exp($0 - largest) }.reduce(0, +)
+            return scores.map { Float(exp($0 - largest) / total) }
+        }
+    }
+
+    /// The most probable class of every row.
+    public func predict(_ table: TabularTable) throws -> [String] {
+        try predictProbabilities(table).map { p in classNames[p.indices.max { p[$0] < p[$1] } ?? 0] }
+    }
+
+    static func dropping(_ columns: Set<String>, from table: TabularTable) -> TabularTable {
+        guard !columns.isEmpty else { return table }
+        let keep = table.featureNames.indices.filter { !columns.contains(table.featureNames[$0]) }
+        return TabularTable(featureNames: keep.map { table.featureNames[$0] }, rows: table.rows.map { row in keep.map { row[$0] } },
+                            targetName: table.targetName, targets: table.targets)
+    }
+}

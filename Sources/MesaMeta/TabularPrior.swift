@@ -1,0 +1,243 @@
+import Foundation
+import MesaCore
+
+/// Classification or regression, for the tabular model and its prior.
+public enum TabularTaskKind: String, Codable, Sendable {
+    /// Class labels.
+    case classification
+    /// Numeric targets.
+    case regression
+}
+
+/// One synthetic dataset of the prior, already encoded the way ``TabularPreprocessor`` encodes
+/// users' tables.
+public struct TabularSample: Sendable {
+    /// The features, row-major `[rowCount, featureCount]` (training rows first).
+    public var features: [Float]
+    /// Class indices (classification) or targets standardised on the training rows (regression).
+    public var targets: [Float]
+    /// The number of rows.
+    public var rowCount: Int
+    /// The number of leading rows whose targets the model sees.
+    public var trainCount: Int
+    /// The number of encoded features (indicators included).
+    public var featureCount: Int
+    /// The number of classes (classification; 0 for regression).
+    public var classCount: Int
+}
+
+/// The prior over tables that the tabular in-context model is pre-trained on (in the spirit of
+/// Müller et al. 2022's prior-data fitted networks and TabPFN's structural-causal-model prior,
+/// Hollmann et al. 2023), generated on the fly; no real table is ever used.
+///
+/// One dataset:
+/// 1. A random MLP as a structural causal model: causes `z ~ N(0, I)` (or uniform), then 1–4
+///    layers `h ← act(W h + b) + ε` with `W ~ N(0, g²/fan-in)`, activations drawn from tanh,
+///    ReLU, sine, absolute value and identity, and Gaussian noise `ε` of a log-uniform scale.
+/// 2. The target is one node of the graph, the features are other nodes (a few replaced by pure
+///    noise: irrelevant features); for regression, with probability ``gaussianProcessProbability``
+///    the target is instead a Gaussian-process function of the features (RBF kernel, random
+///    length-scale) plus noise.
+/// 3. Classification: the target is cut at random quantiles into 2–10 classes, randomly
+///    relabelled. Regression: it is standardised on the training rows.
+/// 4. Categorical features: some features are discretised into 2–10 levels with shuffled codes.
+///    Missing values: in some datasets, cells go missing completely at random.
+/// 5. Encoding exactly as ``TabularPreprocessor``: robust scaling on the training rows and
+///    clipping, categorical codes by training frequency over `[−1, 1]`, missing as 0 with an
+///    indicator feature.
+public struct TabularPrior: Sendable, Codable, Equatable {
+    /// Classification or regression.
+    public var kind = TabularTaskKind.classification
+    /// The most encoded features a dataset may have (the model's input width).
+    public var maximumFeatures = 100
+    /// Raw features per dataset are drawn log-uniformly from this range (capped so indicators fit).
+    public var featureRange = 1...40
+    /// The most classes.
+    public var maximumClasses = 10
+    /// The probability that a dataset has categorical features.
+    public var categoricalProbability = 0.3
+    /// The probability that a dataset has missing values.
+    public var missingProbability = 0.25
+    /// Regression: the probability of a Gaussian-process target.
+    public var gaussianProcessProbability = 0.3
+
+    /// The defaults for `kind`.
+    public init(kind: TabularTaskKind = .classification) {
+        self.kind = kind
+    }
+
+    /// Draws one dataset of `rowCount` rows whose first `trainCount` are training rows.
+    public func sample(rowCount: Int, trainCount: Int, using generator: inout RandomGenerator) -> TabularSample {
+        precondition(rowCount > trainCount && trainCount >= 1, "TabularPrior: need 1 ≤ trainCount < rowCount")
+        let n = rowCount
+        let lowF = Double(featureRange.lowerBound), highF = Double(featureRange.upperBound)
+        var f = Int(exp(log(lowF) + generator.nextDouble() * (log(highF + 1) - log(lowF))).rounded(.down))
+        f = Swift.max(1, Swift.min(f, featureRange.upperBound))
+        let hasMissing = generator.nextDouble() < missingProbability
+        if hasMissing { f = Swift.min(f, maximumFeatures / 2) }
+
+        // 1–2. The causal MLP; every node's values over the n rows.
+        var nodes = causalGraph(rows: n, using: &generator)
+        let targetIndex = nodes.count - 1 - generator.nextIndex(below: Swift.max(1, nodes.count / 2))
+        var target = nodes.remove(at: targetIndex)
+        var featureColumns: [[Double]] = (0..<f).map { _ in
+            if generator.nextDouble() < 0.15 || nodes.isEmpty { return (0..<n).map { _ in Double(generator.nextNormal()) } }
+            return nodes[generator.nextIndex(below: nodes.count)]
+        }
+        if kind == .regression && generator.nextDouble() < gaussianProcessProbability {
+            target = gaussianProcessTarget(featureColumns, using: &generator)
+        }
+
+        // 3. Targets.
+        var targets: [Float]
+        var classCount = 0
+        switch kind {
+        case .classification:
+            classCount = 2 + generator.nextIndex(below: maximumClasses - 1)
+            let sorted = target.sorted()
+            let cuts = (0..<(classCount - 1)).map { _ in sorted[Swift.min(n - 1, Int(generator.nextDouble() * Double(n)))] }.sorted()
+            var relabel = Array(0..<classCount)
+            for i in relabel.indices.reversed() where i > 0 { relabel.swapAt(i, generator.nextIndex(below: i + 1)) }
+            targets = target.map { value in Float(relabel[cuts.filter { value > $0 }.count]) }
+        case .regression:
+            let train = target.prefix(trainCount)
+            let mean = train.reduce(0, +) / Double(trainCount)
+            let sd = (train.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(trainCount)).squareRoot()
+            targets = target.map { Float(($0 - mean) / (sd > 1e-9 ? sd : 1)) }
+        }
+
+        // 4. Categorical features (as codes) and missing cells (NaN).
+        var categorical = [Bool](repeating: false, count: f)
+        if generator.nextDouble() < categoricalProbability {
+            let share = 0.2 + 0.6 * generator.nextDouble()
+            for j in 0..<f where generator.nextDouble() < share {
+                categorical[j] = true
+                let levels = 2 + generator.nextIndex(below: 9)
+                let sorted = featureColumns[j].sorted()
+                let cuts = (0..<(levels - 1)).map { _ in sorted[Swift.min(n - 1, Int(generator.nextDouble() * Double(n)))] }.sorted()
+                var codes = Array(0..<levels)
+                for i in codes.indices.reversed() where i > 0 { codes.swapAt(i, generator.nextIndex(below: i + 1)) }
+                featureColumns[j] = featureColumns[j].map { value in Double(codes[cuts.filter { value > $0 }.count]) }
+            }
+        }
+        if hasMissing {
+            let rate = 0.3 * generator.nextDouble()
+            for j in 0..<f {
+                for i in 0..<n where generator.nextDouble() < rate { featureColumns[j][i] = .nan }
+            }
+        }
+
+        // 5. The preprocessor's encoding.
+        let (features, width) = Self.encode(featureColumns, categorical: categorical, trainCount: trainCount, clip: 6)
+        return TabularSample(features: features, targets: targets, rowCount: n, trainCount: trainCount,
+                             featureCount: width, classCount: classCount)
+    }
+
+    /// The values of every node of a random MLP over `rows` rows (causes first).
+    func causalGraph(rows: Int, using generator: inout RandomGenerator) -> [[Double]] {
+        let causes = 1 + generator.nextIndex(below: 12)
+        let uniformCauses = generator.nextDouble() < 0.3
+        var layer: [[Double]] = (0..<causes).map { _ in
+            (0..<rows).map { _ in uniformCauses ? Double(generator.nextUniform()) * 2 - 1 : Double(generator.nextNormal()) }
+        }
+        var nodes = layer
+        let depth = 1 + generator.nextIndex(below: 4)
+        let noise = exp(log(0.01) + generator.nextDouble() * (log(0.5) - log(0.01)))
+        let gain = 0.5 + 1.5 * generator.nextDouble()
+        for _ in 0..<depth {
+            let width = 4 + generator.nextIndex(below: 29)
+            let activation = generator.nextIndex(below: 5)
+            let scale = gain / Double(layer.count).squareRoot()
+            var next: [[Double]] = []
+            for _ in 0..<width {
+                let weights = layer.map { _ in Double(generator.nextNormal()) * scale }
+                let bias = Double(generator.nextNormal()) * 0.5
+                next.append((0..<rows).map { i in
+                    var z = bias
+                    for (k, w) in weights.enumerated() { z += w * layer[k][i] }
+                    let a: Double = switch activation {
+                    case 0: tanh(z)
+                    case 1: Swift.max(z, 0)
+                    case 2: sin(z)
+                    case 3: abs(z)
+                    default: z
+                    }
+                    return a + noise * Double(generator.nextNormal())
+                })
+            }
+            nodes += next
+            layer = next
+        }
+        return nodes
+    }
+
+    /// `f(x) ~ GP(0, exp(−‖x − x′‖² / 2ℓ²))` at the rows of the (standardised) feature columns,
+    /// plus a little noise; sampled through a Cholesky factor of the kernel matrix.
+    func gaussianProcessTarget(_ columns: [[Double]], using generator: inout RandomGenerator) -> [Double] {
+        let n = columns[0].count, f = columns.count
+        let standardised = columns.map { column -> [Double] in
+            let mean = column.reduce(0, +) / Double(n)
+            let sd = (column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)).squareRoot()
+            return column.map { ($0 - mean) / (sd > 1e-9 ? sd : 1) }
+        }
+        let lengthScale = exp(log(0.3) + generator.nextDouble() * (log(3.0) - log(0.3))) * Double(f).squareRoot()
+        var kernel = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0...i {
+                var distance = 0.0
+                for c in 0..<f { let d = standardised[c][i] - standardised[c][j]; distance += d * d }
+                let k = exp(-distance / (2 * lengthScale * lengthScale)) + (i == j ? 1e-4 : 0)
+                kernel[i * n + j] = k
+                kernel[j * n + i] = k
+            }
+        }
+        // In-place Cholesky (lower), then f = L u with u ~ N(0, I).
+        for j in 0..<n {
+            var diagonal = kernel[j * n + j]
+            for k in 0..<j { diagonal -= kernel[j * n + k] * kernel[j * n + k] }
+            let l = diagonal > 1e-12 ? diagonal.squareRoot() : 1e-6
+            kernel[j * n + j] = l
+            for i in (j + 1)..<Swift.max(j + 1, n) {
+                var value = kernel[i * n + j]
+                for k in 0..<j { value -= kernel[i * n + k] * kernel[j * n + k] }
+                kernel[i * n + j] = value / l
+            }
+        }
+        let u = (0..<n).map { _ in Double(generator.nextNormal()) }
+        let noise = 0.02 + 0.2 * generator.nextDouble()
+        return (0..<n).map { i in
+            var value = 0.0
+            for k in 0...i { value += kernel[i * n + k] * u[k] }
+            return value + noise * Double(generator.nextNormal())
+        }
+    }
+
+    /// ``TabularPreprocessor``'s encoding of numeric columns (`NaN` = missing; categorical ones
+    /// hold codes): robust scaling and clipping, categorical codes by training frequency over
+    /// `[−1, 1]`, 0 plus an indicator for missing. Returns row-major features and their count.
+    static func encode(_ columns: [[Double]], categorical: [Bool], trainCount: Int, clip: Double) -> ([Float], Int) {
+        let n = columns.first?.count ?? 0
+        var encoded: [[Double]] = [], indicators: [[Double]] = []
+        for (j, column) in columns.enumerated() {
+            let train = column.prefix(trainCount).filter { !$0.isNaN }
+            if column.contains(where: \.isNaN) { indicators.append(column.map { $0.isNaN ? 1 : 0 }) }
+            if categorical[j] {
+                let counts = Dictionary(train.map { ($0, 1) }, uniquingKeysWith: +)
+                // Ties by the level's text, as the preprocessor orders equal counts by name.
+                let levels = counts.sorted { $0.value != $1.value ? $0.value > $1.value : String(Int($0.key)) < String(Int($1.key)) }.map(\.key)
+                let position = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
+                encoded.append(column.map { value in
+                    guard !value.isNaN, let code = position[value] else { return 0 }
+                    return levels.count > 1 ? 2 * Double(code) / Double(levels.count - 1) - 1 : 0
+                })
+            } else {
+                let (center, scale) = TabularPreprocessor.robustCenterAndScale(train.sorted())
+                encoded.append(column.map { $0.isNaN ? 0 : Swift.min(Swift.max(($0 - center) / scale, -clip), clip) })
+            }
+        }
+        let all = encoded + indicators, width = all.count
+        var features = [Float](repeating: 0, count: n * width)
+        for (j, column) in all.enumerated() { for i in 0..<n { features[i * width + j] = Float(column[i]) } }
+        return (features, width)
+    }
+}
