@@ -10,19 +10,25 @@ public struct CSVTable: Sendable {
 
     /// Parses `text`; every row must have as many fields as the header.
     public init(text: String, source: String = "CSV") throws {
-        var records: [[String]] = []
+        var records: [[String]] = [], startLines: [Int] = []
         var record: [String] = [], field = "", inQuotes = false, fieldWasQuoted = false
+        var line = 1, recordStart = 1
         var iterator = text.unicodeScalars.makeIterator()
         var pending = iterator.next()
         if pending == "\u{FEFF}" { pending = iterator.next() }
         func endField() { record.append(fieldWasQuoted ? field : field.trimmingCharacters(in: .whitespaces)); field = ""; fieldWasQuoted = false }
         func endRecord() {
             endField()
-            if !(record.count == 1 && record[0].isEmpty) { records.append(record) }
+            if !(record.count == 1 && record[0].isEmpty) {
+                records.append(record)
+                startLines.append(recordStart)
+            }
             record = []
+            recordStart = line
         }
         while let scalar = pending {
             pending = iterator.next()
+            if scalar == "\n" { line += 1 }
             if inQuotes {
                 if scalar == "\"" {
                     if pending == "\"" { field.unicodeScalars.append("\""); pending = iterator.next() } else { inQuotes = false }
@@ -34,7 +40,10 @@ public struct CSVTable: Sendable {
             switch scalar {
             case "\"" where field.trimmingCharacters(in: .whitespaces).isEmpty: inQuotes = true; fieldWasQuoted = true; field = ""
             case ",": endField()
-            case "\r": if pending == "\n" { pending = iterator.next() }; endRecord()
+            case "\r":
+                if pending == "\n" { pending = iterator.next() }
+                line += 1
+                endRecord()
             case "\n": endRecord()
             default: field.unicodeScalars.append(scalar)
             }
@@ -44,7 +53,7 @@ public struct CSVTable: Sendable {
         guard let header = records.first else { throw MetaLearningError.invalidData("\(source) is empty: expected a header row and data rows") }
         guard records.count > 1 else { throw MetaLearningError.invalidData("\(source) has a header but no data rows") }
         for (index, row) in records.enumerated().dropFirst() where row.count != header.count {
-            throw MetaLearningError.invalidData("\(source): record \(index + 1) has \(row.count) fields, the header has \(header.count)")
+            throw MetaLearningError.invalidData("\(source), line \(startLines[index]): \(row.count) field\(row.count == 1 ? "" : "s"), but the header has \(header.count); every row needs one field per column (quote fields that contain commas)")
         }
         self.header = header
         self.rows = Array(records.dropFirst())

@@ -15,8 +15,10 @@ final class CSVTableTests: XCTestCase {
         }
         XCTAssertTrue(message("").contains("empty"))
         XCTAssertTrue(message("a,b\n").contains("no data rows"))
-        XCTAssertTrue(message("a,b\n1,2\n3\n").contains("record 3 has 1 fields"))
+        XCTAssertTrue(message("a,b\n1,2\n3\n").contains("line 3: 1 field, but the header has 2"))
         XCTAssertTrue(message("a,b\n1,\"2\n").contains("never closed"))
+        // Line numbers count the lines of quoted fields too.
+        XCTAssertTrue(message("a,b\n1,\"x\ny\"\n3\n").contains("line 4"), message("a,b\n1,\"x\ny\"\n3\n"))
     }
 
     func testLabelledDatasetFromATable() throws {

@@ -1,0 +1,60 @@
+import Foundation
+import MesaCore
+@testable import MesaMeta
+import XCTest
+
+final class TabularPretrainerTests: XCTestCase {
+    private func configuration() -> TabularPretrainingConfiguration {
+        var c = TabularPretrainingConfiguration()
+        c.model.modelSize = 16
+        c.model.layerCount = 1
+        c.model.headCount = 2
+        c.model.feedForwardSize = 32
+        c.steps = 12
+        c.batchSize = 2
+        c.maximumRows = 30
+        c.checkpointInterval = 4
+        c.evaluationInterval = 6
+        c.logInterval = 2
+        return c
+    }
+
+    func testResumeIsExact() throws {
+        let a = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-pt-a-\(UUID())")
+        let b = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-pt-b-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        let whole = try TabularPretrainer(configuration: configuration(), directory: a)
+        try whole.run()
+        try TabularPretrainer(configuration: configuration(), directory: b).run(stoppingAt: 5)
+        let resumed = try TabularPretrainer(resumingFrom: b)
+        XCTAssertEqual(resumed.step, 5)
+        try resumed.run()
+        XCTAssertEqual(resumed.model.parameters.map { $0.value.scalars }, whole.model.parameters.map { $0.value.scalars })
+    }
+
+    func testPriorSamplesAreWellFormed() {
+        var generator = RandomGenerator(seed: 4)
+        for kind in [TabularTaskKind.classification, .regression] {
+            let prior = TabularPrior(kind: kind)
+            for _ in 0..<30 {
+                let sample = prior.sample(rowCount: 50, trainCount: 30, using: &generator)
+                XCTAssertEqual(sample.features.count, 50 * sample.featureCount)
+                XCTAssertLessThanOrEqual(sample.featureCount, prior.maximumFeatures)
+                XCTAssertTrue(sample.features.allSatisfy(\.isFinite))
+                XCTAssertTrue(sample.features.allSatisfy { abs($0) <= 6 })
+                if kind == .classification {
+                    XCTAssertTrue((2...10).contains(sample.classCount))
+                    XCTAssertTrue(sample.targets.allSatisfy { $0 >= 0 && Int($0) < sample.classCount && $0 == $0.rounded() })
+                } else {
+                    let train = sample.targets.prefix(30)
+                    XCTAssertEqual(train.reduce(0, +) / 30, 0, accuracy: 1e-3)
+                }
+            }
+        }
+    }
+
+    func testBadConfigurationsAreClearErrors() {
+        XCTAssertThrowsError(try TabularPretrainingConfiguration(json: Data(#"{"stepz": 3}"#.utf8), source: "c.json")) { XCTAssertTrue("\($0)".contains("stepz")) }
+        XCTAssertThrowsError(try TabularPretrainingConfiguration(json: Data(#"{"minimumRows": 2}"#.utf8), source: "c.json")) { XCTAssertTrue("\($0)".contains("minimumRows")) }
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+@testable import MesaMeta
+import XCTest
+
+final class TabularTableTests: XCTestCase {
+    func testTargetByNameOrLastAndClearErrors() throws {
+        let csv = try CSVTable(text: "a,label,b\n1,x,2\n")
+        XCTAssertEqual(try TabularTable(csv).targetName, "b")
+        let named = try TabularTable(csv, target: "label")
+        XCTAssertEqual(named.featureNames, ["a", "b"])
+        XCTAssertEqual(named.targets, ["x"])
+        XCTAssertThrowsError(try TabularTable(csv, target: "nope")) { XCTAssertTrue("\($0)".contains("no column named 'nope'") && "\($0)".contains("--target")) }
+        XCTAssertThrowsError(try TabularTable(CSVTable(text: "y\n1\n"))) { XCTAssertTrue("\($0)".contains("only the target column")) }
+        XCTAssertThrowsError(try TabularTable(CSVTable(text: "a,a,y\n1,2,3\n"))) { XCTAssertTrue("\($0)".contains("appears twice")) }
+    }
+
+    func testMissingSpellings() {
+        for spelling in ["", " ", "NA", "n/a", "NaN", "null", "None", "?", "nan"] { XCTAssertTrue(TabularTable.isMissing(spelling), spelling) }
+        for value in ["0", "none of these", "inf"] { XCTAssertFalse(TabularTable.isMissing(value), value) }
+    }
+}
