@@ -42,6 +42,7 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         Parallelism.threadCount = threads
         let start = Date()
+        let compare = self.compare || train == nil   // the bundled demo always shows the baselines
         let trainURL = train.map { URL(fileURLWithPath: $0) }
             ?? (Bundle.module.resourceURL ?? Bundle.module.bundleURL).appendingPathComponent("Data/wine.csv")
         let trainSource = train ?? "bundled wine.csv"

@@ -66,6 +66,24 @@ public struct TabularPrior: Sendable, Codable, Equatable {
         self.kind = kind
     }
 
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case kind, maximumFeatures, featureRange, maximumClasses, categoricalProbability, missingProbability, gaussianProcessProbability
+    }
+
+    /// Decodes with defaults for absent fields; unknown fields are an error.
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "prior")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.value(.kind, default: .classification)
+        let d = TabularPrior(kind: kind)
+        maximumFeatures = try c.value(.maximumFeatures, default: d.maximumFeatures)
+        featureRange = try c.value(.featureRange, default: d.featureRange)
+        maximumClasses = try c.value(.maximumClasses, default: d.maximumClasses)
+        categoricalProbability = try c.value(.categoricalProbability, default: d.categoricalProbability)
+        missingProbability = try c.value(.missingProbability, default: d.missingProbability)
+        gaussianProcessProbability = try c.value(.gaussianProcessProbability, default: d.gaussianProcessProbability)
+    }
+
     /// Draws one dataset of `rowCount` rows whose first `trainCount` are training rows.
     public func sample(rowCount: Int, trainCount: Int, using generator: inout RandomGenerator) -> TabularSample {
         precondition(rowCount > trainCount && trainCount >= 1, "TabularPrior: need 1 ≤ trainCount < rowCount")

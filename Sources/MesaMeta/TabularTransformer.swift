@@ -26,6 +26,26 @@ public struct TabularModelConfiguration: Codable, Sendable, Equatable {
     /// The defaults for `kind`.
     public init(kind: TabularTaskKind = .classification) { self.kind = kind }
 
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case kind, modelSize, layerCount, headCount, feedForwardSize, maximumFeatures, maximumClasses, binCount, binRange
+    }
+
+    /// Decodes with defaults for absent fields; unknown fields are an error.
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "model")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.value(.kind, default: .classification)
+        let d = TabularModelConfiguration(kind: kind)
+        modelSize = try c.value(.modelSize, default: d.modelSize)
+        layerCount = try c.value(.layerCount, default: d.layerCount)
+        headCount = try c.value(.headCount, default: d.headCount)
+        feedForwardSize = try c.value(.feedForwardSize, default: d.feedForwardSize)
+        maximumFeatures = try c.value(.maximumFeatures, default: d.maximumFeatures)
+        maximumClasses = try c.value(.maximumClasses, default: d.maximumClasses)
+        binCount = try c.value(.binCount, default: d.binCount)
+        binRange = try c.value(.binRange, default: d.binRange)
+    }
+
     /// The number of outputs per row: classes, or bins.
     public var outputCount: Int { kind == .classification ? maximumClasses : binCount }
 }

@@ -1,0 +1,73 @@
+import Foundation
+import XCTest
+
+/// `mesa pretrain`, `mesa predict` and `mesa benchmark-tabular` end to end with a tiny model.
+final class PredictCommandTests: XCTestCase {
+    var directory: URL!
+    var model: String!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-predict-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = directory.appendingPathComponent("tiny.json")
+        try #"{"name": "tiny", "model": {"modelSize": 16, "layerCount": 1, "headCount": 2, "feedForwardSize": 32}, "steps": 3, "batchSize": 2, "maximumRows": 30}"#
+            .write(to: config, atomically: true, encoding: .utf8)
+        let run = directory.appendingPathComponent("run").path
+        let pretrain = try MesaProcess.run(["pretrain", "--config", config.path, "--output", run])
+        XCTAssertEqual(pretrain.status, 0, pretrain.error)
+        model = directory.appendingPathComponent("model.safetensors").path
+        let export = try MesaProcess.run(["pretrain", "--output", run, "--export", model])
+        XCTAssertEqual(export.status, 0, export.error)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func write(_ name: String, _ text: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func testPredictsTheBundledTableBesideTheBaselines() throws {
+        let output = directory.appendingPathComponent("predictions.csv").path
+        let result = try MesaProcess.run(["predict", "--model", model, "--output", output, "--ensemble", "2"])
+        XCTAssertEqual(result.status, 0, result.error)
+        for expected in ["bundled wine.csv: 90 labelled rows, 88 to predict", "logistic regression", "k-NN", "ROC AUC"] {
+            XCTAssertTrue(result.output.contains(expected), "\(expected) missing from: \(result.output)")
+        }
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.first, "prediction,p_class_0,p_class_1,p_class_2")
+        XCTAssertEqual(lines.count, 89)
+    }
+
+    func testTrainAndTestFilesWithRegressionOutput() throws {
+        var train = "size,colour,price\n", test = "colour,size\n"
+        for i in 0..<30 { train += "\(i),\(i % 2 == 0 ? "red" : "blue"),\(100 + 3 * i)\n" }
+        for i in 0..<5 { test += "\(i % 2 == 0 ? "red" : "NA"),\(i * 2)\n" }
+        let output = directory.appendingPathComponent("regression.csv").path
+        let regression = try MesaProcess.run(["predict", "--train", try write("train.csv", train), "--test", try write("test.csv", test),
+                                              "--model", model.replacingOccurrences(of: "model.safetensors", with: "none"), "--output", output])
+        XCTAssertNotEqual(regression.status, 0, "a classification model file cannot regress")
+        XCTAssertTrue(regression.error.contains("cannot read the model") || regression.error.contains("regression"), regression.error)
+    }
+
+    func testBadInputIsAClearError() throws {
+        func failure(_ arguments: [String]) throws -> String {
+            let result = try MesaProcess.run(["predict", "--model", model] + arguments)
+            XCTAssertNotEqual(result.status, 0, "\(arguments) should fail")
+            return result.error
+        }
+        XCTAssertTrue(try failure(["--train", try write("empty.csv", "")]).contains("is empty"))
+        XCTAssertTrue(try failure(["--train", try write("header.csv", "a,b,y\n")]).contains("no data rows"))
+        XCTAssertTrue(try failure(["--train", try write("ragged.csv", "a,y\n1,p\n2,q,3\n")]).contains("line 3"))
+        XCTAssertTrue(try failure(["--train", try write("t.csv", "a,y\n1,p\n2,q\n"), "--target", "label"]).contains("no column named 'label'"))
+        let binary = directory.appendingPathComponent("image.csv")
+        try Data([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe, 0x00]).write(to: binary)
+        XCTAssertTrue(try failure(["--train", binary.path]).contains("not UTF-8 text"))
+        let train = try write("train2.csv", "a,b,y\n1,2,p\n2,3,q\n3,4,p\n4,5,q\n")
+        XCTAssertTrue(try failure(["--train", train, "--test", try write("test2.csv", "a\n1\n")]).contains("lacks the training column 'b'"))
+        XCTAssertTrue(try failure(["--train", train, "--task", "regression"]).contains("not a regression one"))
+    }
+}
