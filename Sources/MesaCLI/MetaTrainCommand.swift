@@ -22,14 +22,7 @@ struct MetaTrainCommand: ParsableCommand {
     @Option(help: "Threads for tensor kernels.") var threads = 2
 
     func validate() throws {
-        if resume {
-            guard preset == nil, config == nil else { throw ValidationError("--resume reads the configuration saved in the run folder: drop --preset/--config") }
-            guard output != nil else { throw ValidationError("--resume needs --output FOLDER (the run to continue)") }
-        } else {
-            guard (preset == nil) != (config == nil) else { throw ValidationError("give exactly one of --preset NAME or --config FILE") }
-        }
-        if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be positive minutes, got \(timeLimit)") }
-        guard threads > 0 else { throw ValidationError("--threads must be positive") }
+        try validateRunArguments(resume: resume, preset: preset, config: config, output: output, timeLimit: timeLimit, threads: threads)
     }
 
     func run() throws {

@@ -6,7 +6,7 @@ struct MesaCommand: ParsableCommand {
         commandName: "mesa",
         abstract: "Mesa: meta-learning and in-context learning in Swift.",
         subcommands: [DemoCommand.self, TrainCommand.self, EvalCommand.self, PresetsCommand.self, MetaTrainCommand.self, MetaTestCommand.self, MetaPresetsCommand.self, PretrainCommand.self, PredictCommand.self, BenchmarkTabularCommand.self, BenchCommand.self],
-        defaultSubcommand: DemoCommand.self
+        defaultSubcommand: PredictCommand.self
     )
 }
 

@@ -51,28 +51,15 @@ public final class EpisodicTrainer {
     /// Starts a new run in `directory` (an existing checkpoint there is an error).
     public convenience init(configuration: EpisodicConfiguration, directory: URL) throws {
         try configuration.validate()
-        let checkpoint = directory.appendingPathComponent("checkpoint.safetensors")
-        guard !FileManager.default.fileExists(atPath: checkpoint.path) else {
-            throw MetaLearningError.invalidConfiguration("\(directory.path) already holds a run (checkpoint.safetensors): resume it with --resume, or choose another --output")
-        }
+        try RunFolder.startNewRun(in: directory, configuration: try configuration.jsonData())
         try self.init(configuration: configuration, directory: directory, iteration: 0, trainingSeconds: 0)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try configuration.jsonData().write(to: directory.appendingPathComponent("config.json"), options: .atomic)
-        try Data().write(to: metricsURL, options: .atomic)
     }
 
     /// Continues the run saved in `directory` from its last checkpoint.
     public convenience init(resumingFrom directory: URL) throws {
-        let url = directory.appendingPathComponent("checkpoint.safetensors")
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw MetaLearningError.invalidConfiguration("no checkpoint.safetensors in \(directory.path): nothing to resume")
-        }
-        let checkpoint = try SafeTensors(contentsOf: url)
+        let (checkpoint, url, iteration, seconds) = try RunFolder.resumableCheckpoint(in: directory)
         func field(_ key: String) throws -> String { try RunFolder.field(key, of: checkpoint, url: url) }
         let configuration = try EpisodicConfiguration(json: Data(try field("mesa.configuration").utf8), source: "\(url.path) metadata")
-        guard let iteration = Int(try field("mesa.step")), let seconds = Double(try field("mesa.trainingSeconds")) else {
-            throw MetaLearningError.invalidData("\(url.path): malformed step or training time in the metadata")
-        }
         try self.init(configuration: configuration, directory: directory, iteration: iteration, trainingSeconds: seconds)
         try parameters.restore(from: checkpoint, strict: false)
         generator = try JSONDecoder().decode(RandomGenerator.self, from: Data(try field("mesa.generator").utf8))
@@ -82,12 +69,9 @@ public final class EpisodicTrainer {
 
     /// Reads a finished (or interrupted) run for meta-testing; nothing is written.
     public static func load(from directory: URL) throws -> EpisodicTrainer {
-        let url = directory.appendingPathComponent("checkpoint.safetensors")
-        let checkpoint = try SafeTensors(contentsOf: url)
+        let (checkpoint, url, iteration, seconds) = try RunFolder.resumableCheckpoint(in: directory)
         let configuration = try EpisodicConfiguration(
             json: Data(try RunFolder.field("mesa.configuration", of: checkpoint, url: url).utf8), source: "\(url.path) metadata")
-        let iteration = Int(checkpoint.metadata["mesa.step"] ?? "") ?? 0
-        let seconds = Double(checkpoint.metadata["mesa.trainingSeconds"] ?? "") ?? 0
         let trainer = try EpisodicTrainer(configuration: configuration, directory: directory, iteration: iteration, trainingSeconds: seconds)
         try trainer.parameters.restore(from: checkpoint, strict: false)
         return trainer

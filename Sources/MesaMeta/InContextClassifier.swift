@@ -24,6 +24,24 @@ public struct TabularPredictionOptions: Sendable {
 
     /// The defaults.
     public init() {}
+
+    /// `table` without the ignored columns; an error when it has no rows.
+    func checkedTrainingTable(_ table: TabularTable) throws -> TabularTable {
+        let table = table.removingColumns(ignoredColumns)
+        guard table.count > 0 else { throw TabularError.invalidTable("the training table has a header but no rows") }
+        return table
+    }
+
+    /// The training and test features as the model reads them (before padding), and their
+    /// count; too many features is an error unless ``subsampleFeatures``.
+    func encode(train: TabularTable, test: TabularTable, model: TabularTransformer) throws -> (train: [Float], test: [Float], width: Int) {
+        let preprocessor = try TabularPreprocessor(fitting: train, test: test, kinds: columnKinds)
+        let width = preprocessor.featureCount, limit = model.configuration.maximumFeatures
+        if width > limit && !subsampleFeatures {
+            throw TabularError.unsupported("the table has \(width) features after encoding (missing-value indicators included); the model reads \(limit). Pass --subsample-features (options.subsampleFeatures) to give each ensemble member a random \(limit) of them")
+        }
+        return (try preprocessor.transform(train), try preprocessor.transform(test), width)
+    }
 }
 
 /// Shared machinery of ``InContextClassifier`` and ``InContextRegressor``: one member's view of
@@ -111,8 +129,7 @@ public final class InContextClassifier {
 
     /// Stores the labelled rows (a table whose targets are class labels, any strings).
     public func fit(_ table: TabularTable) throws {
-        let table = Self.dropping(options.ignoredColumns, from: table)
-        guard table.count > 0 else { throw TabularError.invalidTable("the training table has a header but no rows") }
+        let table = try options.checkedTrainingTable(table)
         if let missing = table.targets.firstIndex(where: TabularTable.isMissing) {
             throw TabularError.invalidTable("training row \(missing + 1) has no value in the target column '\(table.targetName)'; every training row needs a label")
         }
@@ -133,14 +150,10 @@ public final class InContextClassifier {
     /// The class probabilities of every row of `table`: `[rows][classNames.count]`.
     public func predictProbabilities(_ table: TabularTable) throws -> [[Float]] {
         guard let train else { throw TabularError.invalidTable("call fit(_:) with a labelled table before predicting") }
-        let test = Self.dropping(options.ignoredColumns, from: table)
+        let test = table.removingColumns(options.ignoredColumns)
         guard test.count > 0 else { return [] }
-        let preprocessor = try TabularPreprocessor(fitting: train, test: test, kinds: options.columnKinds)
-        let width = preprocessor.featureCount, limit = model.configuration.maximumFeatures
-        if width > limit && !options.subsampleFeatures {
-            throw TabularError.unsupported("the table has \(width) features after encoding (missing-value indicators included); the model reads \(limit). Pass --subsample-features (options.subsampleFeatures) to give each ensemble member a random \(limit) of them")
-        }
-        let trainFeatures = try preprocessor.transform(train), testFeatures = try preprocessor.transform(test)
+        let (trainFeatures, testFeatures, width) = try options.encode(train: train, test: test, model: model)
+        let limit = model.configuration.maximumFeatures
         let classCount = classNames.count, modelClasses = model.configuration.maximumClasses
         var generator = RandomGenerator(seed: options.seed)
         let members = TabularEnsembleMember.draw(count: max(1, options.ensembleSize), width: width, featureLimit: min(width, limit),
@@ -188,10 +201,4 @@ public final class InContextClassifier {
         try predictProbabilities(table).map { p in classNames[p.indices.max { p[$0] < p[$1] } ?? 0] }
     }
 
-    static func dropping(_ columns: Set<String>, from table: TabularTable) -> TabularTable {
-        guard !columns.isEmpty else { return table }
-        let keep = table.featureNames.indices.filter { !columns.contains(table.featureNames[$0]) }
-        return TabularTable(featureNames: keep.map { table.featureNames[$0] }, rows: table.rows.map { row in keep.map { row[$0] } },
-                            targetName: table.targetName, targets: table.targets)
-    }
 }

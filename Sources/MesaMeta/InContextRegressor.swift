@@ -44,8 +44,7 @@ public final class InContextRegressor {
 
     /// Stores the labelled rows (numeric targets).
     public func fit(_ table: TabularTable) throws {
-        let table = InContextClassifier.dropping(options.ignoredColumns, from: table)
-        guard table.count > 0 else { throw TabularError.invalidTable("the training table has a header but no rows") }
+        let table = try options.checkedTrainingTable(table)
         var values: [Double] = []
         for (row, field) in table.targets.enumerated() {
             if TabularTable.isMissing(field) {
@@ -67,14 +66,10 @@ public final class InContextRegressor {
     /// The predictive mean and quantiles of every row of `table`.
     public func predict(_ table: TabularTable) throws -> [RegressionPrediction] {
         guard let train else { throw TabularError.invalidTable("call fit(_:) with a labelled table before predicting") }
-        let test = InContextClassifier.dropping(options.ignoredColumns, from: table)
+        let test = table.removingColumns(options.ignoredColumns)
         guard test.count > 0 else { return [] }
-        let preprocessor = try TabularPreprocessor(fitting: train, test: test, kinds: options.columnKinds)
-        let width = preprocessor.featureCount, limit = model.configuration.maximumFeatures
-        if width > limit && !options.subsampleFeatures {
-            throw TabularError.unsupported("the table has \(width) features after encoding (missing-value indicators included); the model reads \(limit). Pass --subsample-features (options.subsampleFeatures) to give each ensemble member a random \(limit) of them")
-        }
-        let trainFeatures = try preprocessor.transform(train), testFeatures = try preprocessor.transform(test)
+        let (trainFeatures, testFeatures, width) = try options.encode(train: train, test: test, model: model)
+        let limit = model.configuration.maximumFeatures
         var generator = RandomGenerator(seed: options.seed)
         // Strata for subsampling: target deciles.
         let order = standardised.indices.sorted { standardised[$0] < standardised[$1] }

@@ -58,14 +58,8 @@ public final class MetaTrainer {
     public convenience init(configuration: MetaTrainingConfiguration, directory: URL) throws {
         try configuration.validate()
         try configuration.validateBaselines()
-        let checkpoint = directory.appendingPathComponent("checkpoint.safetensors")
-        guard !FileManager.default.fileExists(atPath: checkpoint.path) else {
-            throw InContextError.invalidCheckpoint("\(directory.path) already holds a run (checkpoint.safetensors): resume it with --resume, or choose another --output")
-        }
+        try RunFolder.startNewRun(in: directory, configuration: try configuration.jsonData())
         try self.init(configuration: configuration, directory: directory, step: 0, trainingSeconds: 0)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try configuration.jsonData().write(to: directory.appendingPathComponent("config.json"), options: .atomic)
-        try Data().write(to: metricsURL, options: .atomic)
     }
 
     /// Continues the run saved in `directory` from its last checkpoint.
@@ -73,16 +67,9 @@ public final class MetaTrainer {
     /// - Throws: ``InContextError/invalidCheckpoint(_:)`` when the folder holds no readable
     ///   checkpoint, or ``CheckpointError`` / ``OptimizerStateMismatch`` when it does not fit.
     public convenience init(resumingFrom directory: URL) throws {
-        let url = directory.appendingPathComponent("checkpoint.safetensors")
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw InContextError.invalidCheckpoint("no checkpoint.safetensors in \(directory.path): nothing to resume")
-        }
-        let checkpoint = try SafeTensors(contentsOf: url)
+        let (checkpoint, url, step, seconds) = try RunFolder.resumableCheckpoint(in: directory)
         func field(_ key: String) throws -> String { try RunFolder.field(key, of: checkpoint, url: url) }
         let configuration = try MetaTrainingConfiguration(json: Data(try field("mesa.configuration").utf8), source: "\(url.path) metadata")
-        guard let step = Int(try field("mesa.step")), let seconds = Double(try field("mesa.trainingSeconds")) else {
-            throw InContextError.invalidCheckpoint("\(url.path): malformed step or training time in the metadata")
-        }
         try self.init(configuration: configuration, directory: directory, step: step, trainingSeconds: seconds)
         try learner.restore(from: checkpoint, strict: false)
         generator = try JSONDecoder().decode(RandomGenerator.self, from: Data(try field("mesa.generator").utf8))

@@ -7,6 +7,33 @@ import MesaOptim
 /// generator and the optimizer's scalar state (its moment buffers as tensors
 /// `optimizer.<index>.<buffer>`), and `metrics.jsonl`, one JSON object per line.
 enum RunFolder {
+    /// Prepares `directory` for a new run: refuses a folder that already holds a checkpoint (a
+    /// finished run is never overwritten by accident), then creates it with `config.json` and an
+    /// empty `metrics.jsonl`.
+    static func startNewRun(in directory: URL, configuration: Data) throws {
+        guard !FileManager.default.fileExists(atPath: directory.appendingPathComponent("checkpoint.safetensors").path) else {
+            throw InContextError.invalidCheckpoint("\(directory.path) already holds a run (checkpoint.safetensors): resume it with --resume, or choose another --output")
+        }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try configuration.write(to: directory.appendingPathComponent("config.json"), options: .atomic)
+        try Data().write(to: directory.appendingPathComponent("metrics.jsonl"), options: .atomic)
+    }
+
+    /// The checkpoint of the run in `directory`, for resuming: the file, its URL, the steps done
+    /// and the training time so far.
+    static func resumableCheckpoint(in directory: URL) throws -> (checkpoint: SafeTensors, url: URL, step: Int, seconds: Double) {
+        let url = directory.appendingPathComponent("checkpoint.safetensors")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw InContextError.invalidCheckpoint("no checkpoint.safetensors in \(directory.path): nothing to resume")
+        }
+        let checkpoint = try SafeTensors(contentsOf: url)
+        guard let step = Int(try field("mesa.step", of: checkpoint, url: url)),
+              let seconds = Double(try field("mesa.trainingSeconds", of: checkpoint, url: url)) else {
+            throw InContextError.invalidCheckpoint("\(url.path): malformed step or training time in the metadata")
+        }
+        return (checkpoint, url, step, seconds)
+    }
+
     /// Moves the optimizer's buffers into `checkpoint` as tensors and returns the rest of its
     /// state as JSON for the metadata.
     static func store(_ state: OptimizerState, in checkpoint: inout SafeTensors) throws -> String {

@@ -70,11 +70,10 @@ public enum TabularEvaluation {
         }
         var results = [scores("mesa", probabilities, mesaSeconds)]
         start = Date()
-        let preprocessor = try TabularPreprocessor(fitting: InContextClassifier.dropping(classifier.options.ignoredColumns, from: train),
-                                                   test: InContextClassifier.dropping(classifier.options.ignoredColumns, from: test),
+        let ignored = classifier.options.ignoredColumns
+        let preprocessor = try TabularPreprocessor(fitting: train.removingColumns(ignored), test: test.removingColumns(ignored),
                                                    kinds: classifier.options.columnKinds)
-        let x = try preprocessor.transform(InContextClassifier.dropping(classifier.options.ignoredColumns, from: train))
-        let z = try preprocessor.transform(InContextClassifier.dropping(classifier.options.ignoredColumns, from: test))
+        let x = try preprocessor.transform(train.removingColumns(ignored)), z = try preprocessor.transform(test.removingColumns(ignored))
         let width = preprocessor.featureCount, trainLabels = classifier.labels
         let prep = Date().timeIntervalSince(start)
         start = Date()
@@ -104,8 +103,8 @@ public enum TabularEvaluation {
         }
         var results = [scores("mesa", predictions, mesaSeconds)]
         start = Date()
-        let trainTable = InContextClassifier.dropping(regressor.options.ignoredColumns, from: train)
-        let testTable = InContextClassifier.dropping(regressor.options.ignoredColumns, from: test)
+        let trainTable = train.removingColumns(regressor.options.ignoredColumns)
+        let testTable = test.removingColumns(regressor.options.ignoredColumns)
         let preprocessor = try TabularPreprocessor(fitting: trainTable, test: testTable, kinds: regressor.options.columnKinds)
         let x = try preprocessor.transform(trainTable), z = try preprocessor.transform(testTable)
         let targets = trainTable.targets.map { Double($0.trimmingCharacters(in: .whitespaces)) ?? .nan }

@@ -115,24 +115,15 @@ public final class TabularPretrainer {
 
     /// Starts a run in `directory` (an existing checkpoint there is an error).
     public convenience init(configuration: TabularPretrainingConfiguration, directory: URL) throws {
-        guard !FileManager.default.fileExists(atPath: directory.appendingPathComponent("checkpoint.safetensors").path) else {
-            throw TabularError.invalidModel("\(directory.path) already holds a run: resume it with --resume, or choose another --output")
-        }
+        try RunFolder.startNewRun(in: directory, configuration: try configuration.jsonData())
         self.init(configuration: configuration, directory: directory, step: 0, seconds: 0)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try configuration.jsonData().write(to: directory.appendingPathComponent("config.json"), options: .atomic)
-        try Data().write(to: metricsURL, options: .atomic)
     }
 
     /// Continues the run in `directory` from its last checkpoint.
     public convenience init(resumingFrom directory: URL) throws {
-        let url = directory.appendingPathComponent("checkpoint.safetensors")
-        let checkpoint = try SafeTensors(contentsOf: url)
+        let (checkpoint, url, step, seconds) = try RunFolder.resumableCheckpoint(in: directory)
         func field(_ key: String) throws -> String { try RunFolder.field(key, of: checkpoint, url: url) }
         let configuration = try TabularPretrainingConfiguration(json: Data(try field("mesa.configuration").utf8), source: url.path)
-        guard let step = Int(try field("mesa.step")), let seconds = Double(try field("mesa.trainingSeconds")) else {
-            throw TabularError.invalidModel("\(url.path): malformed step or training time")
-        }
         self.init(configuration: configuration, directory: directory, step: step, seconds: seconds)
         try model.restore(from: checkpoint, strict: false)
         generator = try JSONDecoder().decode(RandomGenerator.self, from: Data(try field("mesa.generator").utf8))

@@ -59,6 +59,14 @@ public struct TabularTable: Sendable {
         TabularTable(featureNames: featureNames, rows: indices.map { rows[$0] }, targetName: targetName, targets: indices.map { targets[$0] })
     }
 
+    /// The table without the named feature columns.
+    public func removingColumns(_ names: Set<String>) -> TabularTable {
+        guard !names.isEmpty else { return self }
+        let keep = featureNames.indices.filter { !names.contains(featureNames[$0]) }
+        return TabularTable(featureNames: keep.map { featureNames[$0] }, rows: rows.map { row in keep.map { row[$0] } },
+                            targetName: targetName, targets: targets)
+    }
+
     /// Whether `field` spells a missing value: empty, `NA`, `N/A`, `NaN`, `null`, `None`, `?`
     /// (any case, surrounding spaces ignored).
     public static func isMissing(_ field: String) -> Bool {
