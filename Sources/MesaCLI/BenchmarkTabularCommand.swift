@@ -16,6 +16,8 @@ struct BenchmarkTabularCommand: ParsableCommand {
     @Option(help: "Splits per dataset.") var splits = 5
     @Option(help: "Ensemble members.") var ensemble = 4
     @Option(help: "Only datasets whose name contains this.") var filter: String?
+    @Option(help: "A classification checkpoint of `mesa pretrain` instead of the shipped one.") var model: String?
+    @Option(help: "A regression checkpoint of `mesa pretrain` instead of the shipped one.") var regressionModel: String?
     @Option(help: "Threads for tensor kernels.") var threads = 2
 
     struct Row: Codable {
@@ -59,12 +61,12 @@ struct BenchmarkTabularCommand: ParsableCommand {
                     let scores: [TabularScores]
                     let mode: String
                     if kind == .classification {
-                        if classifier == nil { classifier = try InContextClassifier() }
+                        if classifier == nil { classifier = try InContextClassifier(modelURL: model.map { URL(fileURLWithPath: $0) }) }
                         classifier!.options = options
                         scores = try TabularEvaluation.classification(train: train, test: test, classifier: classifier!)
                         mode = classifier!.mode
                     } else {
-                        if regressor == nil { regressor = try InContextRegressor() }
+                        if regressor == nil { regressor = try InContextRegressor(modelURL: regressionModel.map { URL(fileURLWithPath: $0) }) }
                         regressor!.options = options
                         scores = try TabularEvaluation.regression(train: train, test: test, regressor: regressor!)
                         mode = regressor!.mode

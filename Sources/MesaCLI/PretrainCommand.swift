@@ -14,7 +14,7 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "classification or regression (when no --config is given).") var kind = "classification"
     @Option(help: "The run folder (default: runs/<name>).") var output: String?
     @Flag(help: "Continue the run in --output from its last checkpoint.") var resume = false
-    @Option(help: "Override steps.") var steps: Int?
+    @Option(help: "Override steps (with --resume: extend the run to this many; the schedule is stretched).") var steps: Int?
     @Option(help: "Stop (after checkpointing) once this many minutes have passed.") var timeLimit: Double?
     @Flag(help: "Print the resolved configuration and exit.") var printConfig = false
     @Option(help: "Write the run's model (no optimizer state) to this file and exit: the form shipped in Sources/MesaMeta/Models.") var export: String?
@@ -37,7 +37,7 @@ struct PretrainCommand: ParsableCommand {
         }
         let trainer: TabularPretrainer
         if resume, let output {
-            trainer = try TabularPretrainer(resumingFrom: URL(fileURLWithPath: output))
+            trainer = try TabularPretrainer(resumingFrom: URL(fileURLWithPath: output), extendingTo: steps)
             print("mesa pretrain: resuming \(output) at step \(trainer.step) of \(trainer.configuration.steps)")
         } else {
             var configuration: TabularPretrainingConfiguration

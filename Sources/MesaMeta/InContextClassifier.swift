@@ -10,6 +10,9 @@ public struct TabularPredictionOptions: Sendable {
     public var ensembleSize = 4
     /// The most labelled rows in one context; larger tables go through a subsample ensemble.
     public var maximumContextRows = 1000
+    /// The most rows to predict in one forward pass (memory grows with the square of a pass's
+    /// rows; passes do not affect each other's predictions).
+    public var maximumTestRowsPerPass = 1000
     /// Allow more features than the model reads: each member gets a random subset.
     public var subsampleFeatures = false
     /// Allow more classes than the model's 10: each member groups the classes into at most 10
@@ -51,12 +54,12 @@ struct TabularEnsembleMember {
     let squashes: Bool
     let contextRows: [Int]
 
-    /// The model input for this member: context rows then test rows, features permuted (and
-    /// squashed), padded.
-    func input(train: [Float], test: [Float], width: Int, testCount: Int, model: TabularTransformer) -> Tensor {
+    /// The model input for this member: context rows then the test rows `testRows`, features
+    /// permuted (and squashed), padded.
+    func input(train: [Float], test: [Float], width: Int, testRows: Range<Int>, model: TabularTransformer) -> Tensor {
         let used = featureOrder.count
         var rows: [Float] = []
-        rows.reserveCapacity((contextRows.count + testCount) * used)
+        rows.reserveCapacity((contextRows.count + testRows.count) * used)
         func append(_ source: [Float], _ row: Int) {
             for j in featureOrder {
                 let value = source[row * width + j]
@@ -64,10 +67,26 @@ struct TabularEnsembleMember {
             }
         }
         for row in contextRows { append(train, row) }
-        for row in 0..<testCount { append(test, row) }
-        let count = contextRows.count + testCount
+        for row in testRows { append(test, row) }
+        let count = contextRows.count + testRows.count
         return Tensor(shape: [1, count, model.configuration.maximumFeatures],
                       scalars: model.paddedFeatures(rows, rows: count, featureCount: used))
+    }
+
+    /// This member's logits for every test row, `[testCount, outputs]` row-major. Test rows go
+    /// through in chunks of at most `chunk` (they never attend to each other, so chunking changes
+    /// nothing but memory: the attention mask is quadratic in the rows of one pass).
+    func logits(train: [Float], test: [Float], width: Int, testCount: Int, contextTargets: [Float], model: TabularTransformer,
+                chunk: Int = 1000) -> [Float] {
+        var result: [Float] = []
+        result.reserveCapacity(testCount * model.configuration.outputCount)
+        for start in stride(from: 0, to: testCount, by: chunk) {
+            let input = self.input(train: train, test: test, width: width, testRows: start..<min(start + chunk, testCount), model: model)
+            result += withoutGradients {
+                model.logits(features: input, trainTargets: contextTargets, trainCount: contextRows.count)
+            }.scalars
+        }
+        return result
     }
 
     /// Draws the members: feature orders (subsets when `featureLimit` is below `width`),
@@ -166,11 +185,9 @@ public final class InContextClassifier {
             let groups = min(classCount, modelClasses)
             var code = Array(0..<classCount).map { $0 % groups }
             for i in code.indices.reversed() where i > 0 { code.swapAt(i, generator.nextIndex(below: i + 1)) }
-            let input = member.input(train: trainFeatures, test: testFeatures, width: width, testCount: test.count, model: model)
-            let contextTargets = member.contextRows.map { Float(code[labels[$0]]) }
-            let logits = withoutGradients {
-                model.logits(features: input, trainTargets: contextTargets, trainCount: member.contextRows.count)
-            }.scalars
+            let logits = member.logits(train: trainFeatures, test: testFeatures, width: width, testCount: test.count,
+                                       contextTargets: member.contextRows.map { Float(code[labels[$0]]) }, model: model,
+                                       chunk: options.maximumTestRowsPerPass)
             for row in 0..<test.count {
                 let slice = (0..<groups).map { Double(logits[row * modelClasses + $0]) }
                 let largest = slice.max()!, total = slice.map { exp($0 - largest) }.reduce(0, +)

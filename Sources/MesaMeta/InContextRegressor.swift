@@ -81,10 +81,9 @@ public final class InContextRegressor {
         let bins = model.configuration.binCount
         var probabilities = [Double](repeating: 0, count: test.count * bins)
         for member in members {
-            let input = member.input(train: trainFeatures, test: testFeatures, width: width, testCount: test.count, model: model)
-            let logits = withoutGradients {
-                model.logits(features: input, trainTargets: member.contextRows.map { standardised[$0] }, trainCount: member.contextRows.count)
-            }.scalars
+            let logits = member.logits(train: trainFeatures, test: testFeatures, width: width, testCount: test.count,
+                                       contextTargets: member.contextRows.map { standardised[$0] }, model: model,
+                                       chunk: options.maximumTestRowsPerPass)
             for row in 0..<test.count {
                 let slice = (0..<bins).map { Double(logits[row * bins + $0]) }
                 let largest = slice.max()!, total = slice.map { exp($0 - largest) }.reduce(0, +)

@@ -120,10 +120,21 @@ public final class TabularPretrainer {
     }
 
     /// Continues the run in `directory` from its last checkpoint.
-    public convenience init(resumingFrom directory: URL) throws {
+    ///
+    /// - Parameter steps: extend the run to this many steps (more than it was planned for). The
+    ///   cosine schedule is stretched to the new length from here on, so the result differs from
+    ///   a run planned that long from the start; without it, resuming is exact.
+    public convenience init(resumingFrom directory: URL, extendingTo steps: Int? = nil) throws {
         let (checkpoint, url, step, seconds) = try RunFolder.resumableCheckpoint(in: directory)
         func field(_ key: String) throws -> String { try RunFolder.field(key, of: checkpoint, url: url) }
-        let configuration = try TabularPretrainingConfiguration(json: Data(try field("mesa.configuration").utf8), source: url.path)
+        var configuration = try TabularPretrainingConfiguration(json: Data(try field("mesa.configuration").utf8), source: url.path)
+        if let steps {
+            guard steps > configuration.steps else {
+                throw TabularError.invalidModel("--steps \(steps) does not extend the run (planned for \(configuration.steps) steps)")
+            }
+            configuration.steps = steps
+            try configuration.jsonData().write(to: directory.appendingPathComponent("config.json"), options: .atomic)
+        }
         self.init(configuration: configuration, directory: directory, step: step, seconds: seconds)
         try model.restore(from: checkpoint, strict: false)
         generator = try JSONDecoder().decode(RandomGenerator.self, from: Data(try field("mesa.generator").utf8))

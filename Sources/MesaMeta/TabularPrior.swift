@@ -38,6 +38,9 @@ public struct TabularSample: Sendable {
 ///    noise: irrelevant features); for regression, with probability ``gaussianProcessProbability``
 ///    the target is instead a Gaussian-process function of the features (RBF kernel, random
 ///    length-scale) plus noise.
+///    Classification: with probability ``linearProbability`` the target is a random linear
+///    function of the features instead, and with ``clusterProbability`` the whole table is a
+///    mixture of Gaussian clusters (one class each) seen through a random linear map.
 /// 3. Classification: the target is cut at random quantiles into 2–10 classes, randomly
 ///    relabelled. Regression: it is standardised on the training rows.
 /// 4. Categorical features: some features are discretised into 2–10 levels with shuffled codes.
@@ -60,14 +63,28 @@ public struct TabularPrior: Sendable, Codable, Equatable {
     public var missingProbability = 0.25
     /// Regression: the probability of a Gaussian-process target.
     public var gaussianProcessProbability = 0.3
+    /// The probability that the target is a random linear function of the (standardised)
+    /// features instead of a node of the graph: boundaries along any direction, including the
+    /// low-variance directions of correlated features (default 0.25 for classification, 0 for
+    /// regression).
+    public var linearProbability = 0.25
+    /// Classification: the probability that the table is a mixture of Gaussian clusters (one
+    /// class per cluster) seen through a random linear map, instead of a causal graph (default
+    /// 0.15).
+    public var clusterProbability = 0.15
 
-    /// The defaults for `kind`.
+    /// The defaults for `kind` (linear targets and clusters are classification-only by default).
     public init(kind: TabularTaskKind = .classification) {
         self.kind = kind
+        if kind == .regression {
+            linearProbability = 0
+            clusterProbability = 0
+        }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, maximumFeatures, featureRange, maximumClasses, categoricalProbability, missingProbability, gaussianProcessProbability
+        case linearProbability, clusterProbability
     }
 
     /// Decodes with defaults for absent fields; unknown fields are an error.
@@ -82,6 +99,8 @@ public struct TabularPrior: Sendable, Codable, Equatable {
         categoricalProbability = try c.value(.categoricalProbability, default: d.categoricalProbability)
         missingProbability = try c.value(.missingProbability, default: d.missingProbability)
         gaussianProcessProbability = try c.value(.gaussianProcessProbability, default: d.gaussianProcessProbability)
+        linearProbability = try c.value(.linearProbability, default: d.linearProbability)
+        clusterProbability = try c.value(.clusterProbability, default: d.clusterProbability)
     }
 
     /// Draws one dataset of `rowCount` rows whose first `trainCount` are training rows.
@@ -102,16 +121,25 @@ public struct TabularPrior: Sendable, Codable, Equatable {
             if generator.nextDouble() < 0.15 || nodes.isEmpty { return (0..<n).map { _ in Double(generator.nextNormal()) } }
             return nodes[generator.nextIndex(below: nodes.count)]
         }
-        if kind == .regression && generator.nextDouble() < gaussianProcessProbability {
+        let classCount = kind == .classification ? 2 + generator.nextIndex(below: maximumClasses - 1) : 0
+        var clusterLabels: [Int]?
+        let mode = generator.nextDouble(), gaussianProcess = kind == .regression ? gaussianProcessProbability : 0
+        if mode < gaussianProcess {
             target = gaussianProcessTarget(featureColumns, using: &generator)
+        } else if mode < gaussianProcess + linearProbability {
+            target = linearTarget(featureColumns, using: &generator)
+        } else if kind == .classification && mode < gaussianProcess + linearProbability + clusterProbability {
+            (featureColumns, clusterLabels) = clusters(rows: n, features: f, classes: classCount, using: &generator)
         }
 
         // 3. Targets.
         var targets: [Float]
-        var classCount = 0
         switch kind {
         case .classification:
-            classCount = 2 + generator.nextIndex(below: maximumClasses - 1)
+            if let clusterLabels {
+                targets = clusterLabels.map(Float.init)
+                break
+            }
             let sorted = target.sorted()
             let cuts = (0..<(classCount - 1)).map { _ in sorted[Swift.min(n - 1, Int(generator.nextDouble() * Double(n)))] }.sorted()
             var relabel = Array(0..<classCount)
@@ -187,6 +215,44 @@ public struct TabularPrior: Sendable, Codable, Equatable {
             layer = next
         }
         return nodes
+    }
+
+    /// `Σⱼ wⱼ zⱼ + ε` over the standardised feature columns `z`, `w ~ N(0, I)`, small noise.
+    func linearTarget(_ columns: [[Double]], using generator: inout RandomGenerator) -> [Double] {
+        let n = columns[0].count
+        var target = [Double](repeating: 0, count: n)
+        for column in columns {
+            let mean = column.reduce(0, +) / Double(n)
+            let sd = (column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)).squareRoot()
+            let weight = Double(generator.nextNormal()) / (sd > 1e-9 ? sd : 1)
+            for i in 0..<n { target[i] += weight * (column[i] - mean) }
+        }
+        let noise = 0.05 * generator.nextDouble()
+        let spread = (target.map { $0 * $0 }.reduce(0, +) / Double(n)).squareRoot()
+        return target.map { $0 + noise * spread * Double(generator.nextNormal()) }
+    }
+
+    /// `classes` Gaussian clusters in a latent space of 1–6 dimensions (centres `N(0, s²I)`,
+    /// unit spread), mapped to `features` columns by a random linear map plus noise; returns the
+    /// columns and each row's cluster.
+    func clusters(rows: Int, features: Int, classes: Int, using generator: inout RandomGenerator) -> ([[Double]], [Int]) {
+        let latent = 1 + generator.nextIndex(below: 6)
+        let separation = 0.5 + 3 * generator.nextDouble()
+        let centres = (0..<classes).map { _ in (0..<latent).map { _ in Double(generator.nextNormal()) * separation } }
+        let map = (0..<features).map { _ in (0..<latent).map { _ in Double(generator.nextNormal()) } }
+        let noise = 0.05 + 0.5 * generator.nextDouble()
+        var labels: [Int] = [], columns = [[Double]](repeating: [], count: features)
+        for _ in 0..<rows {
+            let label = generator.nextIndex(below: classes)
+            labels.append(label)
+            let point = centres[label].map { $0 + Double(generator.nextNormal()) }
+            for j in 0..<features {
+                var value = 0.0
+                for k in 0..<latent { value += map[j][k] * point[k] }
+                columns[j].append(value + noise * Double(generator.nextNormal()))
+            }
+        }
+        return (columns, labels)
     }
 
     /// `f(x) ~ GP(0, exp(−‖x − x′‖² / 2ℓ²))` at the rows of the (standardised) feature columns,

@@ -40,6 +40,9 @@ final class InContextClassifierTests: XCTestCase {
         try model.fit(train.selecting(Array((0..<40).reversed())))
         let shuffled = try model.predictProbabilities(test)
         let alone = try model.predictProbabilities(test.selecting([3]))
+        model.options.maximumTestRowsPerPass = 3
+        let chunked = try model.predictProbabilities(test)
+        for (a, b) in zip(shuffled.joined(), chunked.joined()) { XCTAssertEqual(a, b, accuracy: 1e-4) }
         for (a, b) in zip(reference.joined(), shuffled.joined()) { XCTAssertEqual(a, b, accuracy: 1e-4) }
         for (a, b) in zip(reference[3], alone[0]) { XCTAssertEqual(a, b, accuracy: 1e-4) }
     }

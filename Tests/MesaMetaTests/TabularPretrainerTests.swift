@@ -32,6 +32,17 @@ final class TabularPretrainerTests: XCTestCase {
         XCTAssertEqual(resumed.model.parameters.map { $0.value.scalars }, whole.model.parameters.map { $0.value.scalars })
     }
 
+    func testARunCanBeExtendedButNotShortened() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-pt-extend-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try TabularPretrainer(configuration: configuration(), directory: directory).run()
+        XCTAssertThrowsError(try TabularPretrainer(resumingFrom: directory, extendingTo: 12)) { XCTAssertTrue("\($0)".contains("does not extend")) }
+        let extended = try TabularPretrainer(resumingFrom: directory, extendingTo: 16)
+        try extended.run()
+        XCTAssertEqual(extended.step, 16)
+        XCTAssertEqual(try TabularPretrainer(resumingFrom: directory).configuration.steps, 16)
+    }
+
     func testPriorSamplesAreWellFormed() {
         var generator = RandomGenerator(seed: 4)
         for kind in [TabularTaskKind.classification, .regression] {
