@@ -13,6 +13,10 @@ public struct TabularPredictionOptions: Sendable {
     /// The most rows to predict in one forward pass (memory grows with the square of a pass's
     /// rows; passes do not affect each other's predictions).
     public var maximumTestRowsPerPass = 1000
+    /// Features per ensemble member for wider tables; `nil`: the most the model saw in
+    /// pre-training (its prior's feature range), so no member reads input positions the
+    /// pre-training never used. Tables within it are read whole.
+    public var maximumFeaturesPerMember: Int?
     /// Allow more features than the model reads: each member gets a random subset.
     public var subsampleFeatures = false
     /// Allow more classes than the model's 10: each member groups the classes into at most 10
@@ -27,6 +31,12 @@ public struct TabularPredictionOptions: Sendable {
 
     /// The defaults.
     public init() {}
+
+    /// The features each member reads: all `width` when they fit, else a random subset of
+    /// ``maximumFeaturesPerMember`` (default: `trained`), never more than the model's input.
+    func featuresPerMember(width: Int, model: TabularTransformer, trained: Int) -> Int {
+        min(width, model.configuration.maximumFeatures, max(1, maximumFeaturesPerMember ?? trained))
+    }
 
     /// `table` without the ignored columns; an error when it has no rows.
     func checkedTrainingTable(_ table: TabularTable) throws -> TabularTable {
@@ -137,12 +147,15 @@ public final class InContextClassifier {
     public private(set) var classNames: [String] = []
     /// How the last prediction used the model (context size, ensemble), for the user.
     public private(set) var mode = ""
+    /// The most raw features of the tables the model was pre-trained on (its prior's range).
+    let trainedFeatureCount: Int
     var train: TabularTable?
     var labels: [Int] = []
 
     /// Loads `modelURL`, or the shipped classifier.
     public init(modelURL: URL? = nil, options: TabularPredictionOptions = TabularPredictionOptions()) throws {
-        (model, metadata) = try TabularModelFile.load(modelURL, kind: .classification)
+        let loaded = try TabularModelFile.load(modelURL, kind: .classification)
+        (model, metadata, trainedFeatureCount) = (loaded.model, loaded.metadata, loaded.recipe.prior.featureRange.upperBound)
         self.options = options
     }
 
@@ -172,10 +185,9 @@ public final class InContextClassifier {
         let test = table.removingColumns(options.ignoredColumns)
         guard test.count > 0 else { return [] }
         let (trainFeatures, testFeatures, width) = try options.encode(train: train, test: test, model: model)
-        let limit = model.configuration.maximumFeatures
         let classCount = classNames.count, modelClasses = model.configuration.maximumClasses
         var generator = RandomGenerator(seed: options.seed)
-        let members = TabularEnsembleMember.draw(count: max(1, options.ensembleSize), width: width, featureLimit: min(width, limit),
+        let members = TabularEnsembleMember.draw(count: max(1, options.ensembleSize), width: width, featureLimit: options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount),
                                                  trainCount: train.count, maximumRows: options.maximumContextRows, strata: labels,
                                                  using: &generator)
         var logScores = [Double](repeating: 0, count: test.count * classCount)
@@ -203,7 +215,7 @@ public final class InContextClassifier {
         }
         mode = "\(members.count)-member ensemble, \(members[0].contextRows.count) labelled rows in context"
             + (train.count > options.maximumContextRows ? " (stratified subsamples of \(train.count))" : "")
-            + (width > limit ? ", \(limit) of \(width) features per member" : "")
+            + (members[0].featureOrder.count < width ? ", \(members[0].featureOrder.count) of \(width) features per member" : "")
             + (classCount > modelClasses ? ", \(classCount) classes grouped into \(modelClasses) per member" : "")
         return (0..<test.count).map { row in
             if classCount <= modelClasses { return (0..<classCount).map { Float(averaged[row * classCount + $0]) } }

@@ -32,13 +32,16 @@ public final class InContextRegressor {
     public var options: TabularPredictionOptions
     /// How the last prediction used the model.
     public private(set) var mode = ""
+    /// The most raw features of the tables the model was pre-trained on (its prior's range).
+    let trainedFeatureCount: Int
     var train: TabularTable?
     var standardised: [Float] = []
     var mean = 0.0, scale = 1.0
 
     /// Loads `modelURL`, or the shipped regressor.
     public init(modelURL: URL? = nil, options: TabularPredictionOptions = TabularPredictionOptions()) throws {
-        (model, metadata) = try TabularModelFile.load(modelURL, kind: .regression)
+        let loaded = try TabularModelFile.load(modelURL, kind: .regression)
+        (model, metadata, trainedFeatureCount) = (loaded.model, loaded.metadata, loaded.recipe.prior.featureRange.upperBound)
         self.options = options
     }
 
@@ -69,13 +72,12 @@ public final class InContextRegressor {
         let test = table.removingColumns(options.ignoredColumns)
         guard test.count > 0 else { return [] }
         let (trainFeatures, testFeatures, width) = try options.encode(train: train, test: test, model: model)
-        let limit = model.configuration.maximumFeatures
         var generator = RandomGenerator(seed: options.seed)
         // Strata for subsampling: target deciles.
         let order = standardised.indices.sorted { standardised[$0] < standardised[$1] }
         var strata = [Int](repeating: 0, count: train.count)
         for (rank, row) in order.enumerated() { strata[row] = rank * 10 / max(train.count, 1) }
-        let members = TabularEnsembleMember.draw(count: max(1, options.ensembleSize), width: width, featureLimit: min(width, limit),
+        let members = TabularEnsembleMember.draw(count: max(1, options.ensembleSize), width: width, featureLimit: options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount),
                                                  trainCount: train.count, maximumRows: options.maximumContextRows, strata: strata,
                                                  using: &generator)
         let bins = model.configuration.binCount
@@ -92,7 +94,7 @@ public final class InContextRegressor {
         }
         mode = "\(members.count)-member ensemble, \(members[0].contextRows.count) labelled rows in context"
             + (train.count > options.maximumContextRows ? " (stratified subsamples of \(train.count))" : "")
-            + (width > limit ? ", \(limit) of \(width) features per member" : "")
+            + (members[0].featureOrder.count < width ? ", \(members[0].featureOrder.count) of \(width) features per member" : "")
         let centers = model.binCenters.map(Double.init)
         let binWidth = 2 * Double(model.configuration.binRange) / Double(bins)
         return (0..<test.count).map { row in

@@ -13,7 +13,8 @@ public enum TabularModelFile {
     }
 
     /// The model in `url` (default: the shipped one for `kind`) with its metadata.
-    public static func load(_ url: URL?, kind: TabularTaskKind) throws -> (model: TabularTransformer, metadata: [String: String]) {
+    public static func load(_ url: URL?, kind: TabularTaskKind) throws
+        -> (model: TabularTransformer, metadata: [String: String], recipe: TabularPretrainingConfiguration) {
         guard let url = url ?? shippedURL(for: kind) else {
             throw TabularError.invalidModel("no shipped \(kind.rawValue) model in this build; pass --model FILE (a checkpoint of `mesa pretrain --kind \(kind.rawValue)`)")
         }
@@ -36,7 +37,7 @@ public enum TabularModelFile {
         guard model.namedParameters.allSatisfy({ checkpoint[$0.name] != nil }) else {
             throw TabularError.invalidModel("\(url.path) lacks some of the model's tensors")
         }
-        return (model, checkpoint.metadata)
+        return (model, checkpoint.metadata, configuration)
     }
 
     /// Writes `model`'s weights alone (no optimizer state), with the recipe's metadata: the form

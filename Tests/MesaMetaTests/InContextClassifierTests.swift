@@ -67,6 +67,11 @@ final class InContextClassifierTests: XCTestCase {
         XCTAssertThrowsError(try narrow.predictProbabilities(wide)) { XCTAssertTrue("\($0)".contains("120 features") && "\($0)".contains("--subsample-features"), "\($0)") }
         narrow.options.subsampleFeatures = true
         XCTAssertEqual(try narrow.predictProbabilities(wide).count, 6)
+        // Wider than the pre-training prior's 40 features: each member reads a random 40.
+        XCTAssertTrue(narrow.mode.contains("40 of 120 features per member"), narrow.mode)
+        narrow.options.maximumFeaturesPerMember = 100
+        _ = try narrow.predictProbabilities(wide)
+        XCTAssertTrue(narrow.mode.contains("100 of 120 features per member"), narrow.mode)
     }
 
     func testLargeTablesUseStratifiedSubsamplesAndSayHow() throws {
