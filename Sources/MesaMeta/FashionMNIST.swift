@@ -21,6 +21,15 @@ public enum FashionMNIST {
         case train
         /// The 10,000 test images (`t10k-*`).
         case test = "t10k"
+
+        /// `"train"` or `"test"`.
+        public init?(name: String) {
+            switch name {
+            case "train": self = .train
+            case "test": self = .test
+            default: return nil
+            }
+        }
     }
 
     /// Loads one split from `directory` (files `<split>-images-idx3-ubyte[.gz]` and `<split>-labels-idx1-ubyte[.gz]`).

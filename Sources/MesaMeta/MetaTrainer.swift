@@ -95,7 +95,9 @@ public final class MetaTrainer {
         schedule = .warmUpCosineDecay(peak: training.learningRate, minimum: training.minimumLearningRate,
                                       warmUpSteps: training.warmUpSteps, totalSteps: training.steps)
         var evaluationGenerator = RandomGenerator(seed: configuration.evaluation.seed &+ 1)
-        evaluationBatch = distribution.sample(batchSize: training.evaluationPromptCount, pointCount: training.pointCount,
+        // Held-out prompts come from the tasks themselves, without the training levers' biases.
+        let heldOut = (distribution as? ProjectedDatasetTasks)?.heldOut ?? distribution
+        evaluationBatch = heldOut.sample(batchSize: training.evaluationPromptCount, pointCount: training.pointCount,
                                               using: &evaluationGenerator)
     }
 

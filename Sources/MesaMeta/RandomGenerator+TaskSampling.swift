@@ -1,3 +1,4 @@
+import Foundation
 import MesaCore
 
 // Small draws the task distributions share. They use only `next()`, so they give the same
@@ -15,4 +16,17 @@ extension RandomGenerator {
 
     /// A uniform `Float` in `[low, high)`.
     mutating func nextUniform(from low: Float, to high: Float) -> Float { low + (high - low) * nextUniform() }
+
+    /// A Gamma(`shape`, 1) sample (Marsaglia & Tsang 2000, "A Simple Method for Generating Gamma
+    /// Variables"; shapes below 1 through `G(shape + 1) · U^(1/shape)`).
+    mutating func nextGamma(shape: Double) -> Double {
+        if shape < 1 { return nextGamma(shape: shape + 1) * Foundation.pow(max(nextDouble(), .leastNormalMagnitude), 1 / shape) }
+        let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+        while true {
+            let x = Double(nextNormal()), v0 = 1 + c * x
+            guard v0 > 0 else { continue }
+            let v = v0 * v0 * v0, u = nextDouble()
+            if Foundation.log(max(u, .leastNormalMagnitude)) < 0.5 * x * x + d - d * v + d * Foundation.log(v) { return d * v }
+        }
+    }
 }

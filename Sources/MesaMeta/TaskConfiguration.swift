@@ -4,8 +4,10 @@ import Foundation
 ///
 /// `family` selects the distribution; the other fields are its parameters (those a family does
 /// not use are ignored). Families: `linear`, `sparseLinear`, `reluNetwork`, `decisionTree`,
-/// `fourier`, `gaussianProcess`, `sinusoid`, `linearClassification`, and `mixture` (of
-/// `components`). `poolSize` turns any of them into a finite pool of that many fixed tasks.
+/// `fourier`, `gaussianProcess`, `sinusoid`, `linearClassification`, `projectedDataset` (Kirsch
+/// et al.'s randomly projected, label-permuted dataset tasks: `dataset`, `datasetSplit`,
+/// `inputDimension` as the projection width, `classCount`, `unpermutedFraction`), and `mixture`
+/// (of `components`). `poolSize` turns any of them into a finite pool of that many fixed tasks.
 ///
 /// ```json
 /// {"family": "sparseLinear", "inputDimension": 10, "nonZeroCount": 3}
@@ -62,12 +64,24 @@ public struct TaskConfiguration: Codable, Equatable, Sendable {
     public var poolSize: Int?
     /// The seed of the pool's tasks.
     public var poolSeed: UInt64
+    /// `projectedDataset`: the base dataset, `"fashion-mnist"` (Debian's IDX files) or the path
+    /// of a CSV table whose last column is the class.
+    public var dataset: String
+    /// `projectedDataset` with Fashion-MNIST: `"train"` (60,000 images) or `"test"` (10,000).
+    public var datasetSplit: String
+    /// `projectedDataset`: the fraction of each batch shown with the identity label permutation.
+    public var unpermutedFraction: Double
+    /// `projectedDataset`: the Dirichlet concentration of each prompt's class proportions during
+    /// training (`nil`: uniform rows; see ``ProjectedDatasetTasks/classImbalance``).
+    public var classImbalance: Double?
 
     /// Creates a configuration of `family` with default parameters.
     public init(family: String, inputDimension: Int = 1, noise: Float = 0, weightScale: Float = 1, nonZeroCount: Int = 3,
                 hiddenSize: Int = 100, depth: Int = 4, maximumFrequency: Int = 5, minimumFrequency: Int? = nil,
                 lengthScale: Float = 1, signalVariance: Float = 1, classCount: Int = 2, labelNoise: Float = 0,
-                inputs: InputDistribution? = nil, components: [Component]? = nil, poolSize: Int? = nil, poolSeed: UInt64 = 0) {
+                inputs: InputDistribution? = nil, components: [Component]? = nil, poolSize: Int? = nil, poolSeed: UInt64 = 0,
+                dataset: String = "fashion-mnist", datasetSplit: String = "train", unpermutedFraction: Double = 0,
+                classImbalance: Double? = nil) {
         self.family = family
         self.inputDimension = inputDimension
         self.noise = noise
@@ -85,11 +99,16 @@ public struct TaskConfiguration: Codable, Equatable, Sendable {
         self.components = components
         self.poolSize = poolSize
         self.poolSeed = poolSeed
+        self.dataset = dataset
+        self.datasetSplit = datasetSplit
+        self.unpermutedFraction = unpermutedFraction
+        self.classImbalance = classImbalance
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case family, inputDimension, noise, weightScale, nonZeroCount, hiddenSize, depth, maximumFrequency, minimumFrequency
         case lengthScale, signalVariance, classCount, labelNoise, inputs, components, poolSize, poolSeed
+        case dataset, datasetSplit, unpermutedFraction, classImbalance
     }
 
     public init(from decoder: Decoder) throws {
@@ -116,14 +135,18 @@ public struct TaskConfiguration: Codable, Equatable, Sendable {
         components = try c.decodeIfPresent([Component].self, forKey: .components)
         poolSize = try c.decodeIfPresent(Int.self, forKey: .poolSize)
         poolSeed = try c.value(.poolSeed, default: d.poolSeed)
+        dataset = try c.value(.dataset, default: d.dataset)
+        datasetSplit = try c.value(.datasetSplit, default: d.datasetSplit)
+        unpermutedFraction = try c.value(.unpermutedFraction, default: d.unpermutedFraction)
+        classImbalance = try c.decodeIfPresent(Double.self, forKey: .classImbalance)
     }
 
     /// The known family names.
     public static let families = ["linear", "sparseLinear", "reluNetwork", "decisionTree", "fourier", "gaussianProcess", "sinusoid",
-                                  "linearClassification", "mixture"]
+                                  "linearClassification", "projectedDataset", "mixture"]
 
     /// The kind of tasks this configuration describes (without building the distribution).
     public var kind: TaskKind {
-        family == "linearClassification" ? .classification(classCount: classCount) : .regression
+        family == "linearClassification" || family == "projectedDataset" ? .classification(classCount: classCount) : .regression
     }
 }

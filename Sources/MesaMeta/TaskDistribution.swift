@@ -31,6 +31,12 @@ public protocol TaskDistribution: Sendable {
     /// Draws `count` inputs for `task`, row-major `[count, inputDimension]` (most distributions
     /// ignore the task; a mixture asks the component the task came from).
     func sampleInputs(count: Int, for task: any TaskFunction, using generator: inout RandomGenerator) -> [Float]
+    /// Draws `pointCount` input–target pairs for each of `tasks` (the default implementation
+    /// draws inputs with ``sampleInputs(count:for:using:)`` and labels them with the task; a
+    /// distribution whose tasks label examples they draw themselves, such as
+    /// ``ProjectedDatasetTasks``, implements it).
+    func sample(tasks: [any TaskFunction], pointCount: Int, options: SamplingOptions,
+                using generator: inout RandomGenerator) -> TaskBatch
 }
 
 extension TaskDistribution {

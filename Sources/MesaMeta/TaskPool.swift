@@ -69,8 +69,14 @@ public struct TaskPool: TaskDistribution {
         base.sampleInputs(count: count, for: task, using: &generator)
     }
 
+    /// The base's prompts for `tasks` (so a pool of dataset tasks draws its examples as its base does).
+    public func sample(tasks: [any TaskFunction], pointCount: Int, options: SamplingOptions = .standard,
+                       using generator: inout RandomGenerator) -> TaskBatch {
+        base.sample(tasks: tasks, pointCount: pointCount, options: options, using: &generator)
+    }
+
     /// SplitMix64's increment and finaliser (Steele, Lea & Flood 2014).
-    private static func mix(_ value: UInt64) -> UInt64 {
+    static func mix(_ value: UInt64) -> UInt64 {
         var z = value &+ 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
