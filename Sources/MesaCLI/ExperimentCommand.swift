@@ -82,19 +82,25 @@ struct ExperimentCommand: ParsableCommand {
         }
     }
 
-    /// Seen- and unseen-task accuracy at the last point for every pool size.
+    /// Seen- and unseen-task accuracy with 10 examples and at the last point for every pool size,
+    /// and the regime each run is in (``GPICLExperiment/regime(seen:unseen:chance:)``).
     func writeTransition(runs: [GPICLExperiment.Run], trainers: [MetaTrainer], to folder: URL) throws {
-        var csv = "architecture,tasks,seen_accuracy,seen_se,unseen_accuracy,unseen_se,parameters,steps,training_seconds\n"
+        var csv = "architecture,tasks,seen_accuracy,seen_se,unseen_accuracy,unseen_se,seen_accuracy_10,unseen_accuracy_10,regime,parameters,steps,training_seconds\n"
         var series: [String: [(x: Double, y: Double)]] = [:]
         let infiniteX = 2.0 + Double(runs.compactMap(\.x).max() ?? 14)
         for (run, trainer) in zip(runs, trainers) {
-            let (seen, unseen) = try seenAndUnseenAccuracy(trainer)
+            let (seenCurve, unseenCurve) = try seenAndUnseenCurves(trainer)
+            let (seen, unseen) = (seenCurve.points.last!, unseenCurve.points.last!)
+            let early = min(10, seenCurve.points.count - 1)
+            let regime = GPICLExperiment.regime(seen: seen.mean, unseen: unseen.mean, chance: 1 / Double(run.configuration.task.classCount))
             let tasks = run.configuration.task.poolSize.map(String.init) ?? "infinite"
-            csv += "\(run.series),\(tasks),\(fourDecimals(seen.mean)),\(fourDecimals(seen.standardError)),\(fourDecimals(unseen.mean)),\(fourDecimals(unseen.standardError)),\(trainer.learner.parameterCount),\(trainer.step),\(fourDecimals(trainer.trainingSeconds))\n"
+            csv += "\(run.series),\(tasks),\(fourDecimals(seen.mean)),\(fourDecimals(seen.standardError)),\(fourDecimals(unseen.mean)),\(fourDecimals(unseen.standardError)),"
+                + "\(fourDecimals(seenCurve.points[early].mean)),\(fourDecimals(unseenCurve.points[early].mean)),\(regime.rawValue),"
+                + "\(trainer.learner.parameterCount),\(trainer.step),\(fourDecimals(trainer.trainingSeconds))\n"
             let x = run.x ?? infiniteX
             series["\(run.series), training tasks", default: []].append((x, seen.mean))
             series["\(run.series), unseen tasks", default: []].append((x, unseen.mean))
-            print("\(run.name): seen \(fourDecimals(seen.mean)) ± \(fourDecimals(seen.standardError)), unseen \(fourDecimals(unseen.mean)) ± \(fourDecimals(unseen.standardError))")
+            print("\(run.name): seen \(fourDecimals(seen.mean)) ± \(fourDecimals(seen.standardError)), unseen \(fourDecimals(unseen.mean)) ± \(fourDecimals(unseen.standardError)): \(regime.rawValue)")
         }
         let plot = LinePlot(title: "Memorisation → general learning (infinite pool at x = \(Int(infiniteX)))",
                             xLabel: "log₂ number of training tasks", yLabel: "accuracy at the last point",
@@ -131,7 +137,7 @@ struct ExperimentCommand: ParsableCommand {
         var csv = "architecture,size,parameters,state_size,unseen_accuracy,unseen_se\n"
         var series: [String: [(x: Double, y: Double)]] = [:]
         for (run, trainer) in zip(runs, trainers) {
-            let (_, unseen) = try seenAndUnseenAccuracy(trainer)
+            let unseen = try seenAndUnseenCurves(trainer).unseen.points.last!
             let state = GPICLExperiment.stateSize(of: run.configuration.learner, pointCount: run.configuration.training.pointCount)
             csv += "\(run.series),\(run.configuration.learner.modelSize),\(trainer.learner.parameterCount),\(state),\(fourDecimals(unseen.mean)),\(fourDecimals(unseen.standardError))\n"
             series[run.series, default: []].append((Foundation.log2(Double(state)), unseen.mean))
@@ -142,9 +148,9 @@ struct ExperimentCommand: ParsableCommand {
         try write(csv: csv, plot: plot, name: "state-size", to: folder)
     }
 
-    /// Accuracy at the last point on the run's training tasks (training images) and on unseen
-    /// tasks (fresh projections and permutations of the test images).
-    func seenAndUnseenAccuracy(_ trainer: MetaTrainer) throws -> (seen: ErrorCurve.Point, unseen: ErrorCurve.Point) {
+    /// Accuracy curves on the run's training tasks (training images) and on unseen tasks (fresh
+    /// projections and permutations of the test images).
+    func seenAndUnseenCurves(_ trainer: MetaTrainer) throws -> (seen: ErrorCurve, unseen: ErrorCurve) {
         guard let tasks = trainer.distribution as? ProjectedDatasetTasks else {
             throw ValidationErrorMessage("the experiment needs projectedDataset tasks, got \(trainer.distribution.name)")
         }
@@ -155,9 +161,8 @@ struct ExperimentCommand: ParsableCommand {
         let seen = tasks.heldOut
         let unseen = try seen.with(dataset: testImages, datasetName: "test", taskCount: .some(nil), seed: task.poolSeed &+ 0x5EED)
         let points = trainer.configuration.training.pointCount
-        let seenCurve = GPICLExperiment.accuracy(of: [trainer.learner], on: seen, promptCount: prompts, pointCount: points, seed: 101)[0]
-        let unseenCurve = GPICLExperiment.accuracy(of: [trainer.learner], on: unseen, promptCount: prompts, pointCount: points, seed: 202)[0]
-        return (seenCurve.points.last!, unseenCurve.points.last!)
+        return (GPICLExperiment.accuracy(of: [trainer.learner], on: seen, promptCount: prompts, pointCount: points, seed: 101)[0],
+                GPICLExperiment.accuracy(of: [trainer.learner], on: unseen, promptCount: prompts, pointCount: points, seed: 202)[0])
     }
 
     func evaluationPoints(_ metrics: URL) throws -> [(step: Int, loss: Double, accuracy: Double)] {

@@ -14,7 +14,8 @@ import MesaNN
 ///   the test images). Memorisation shows as high seen / chance unseen accuracy; general learning
 ///   as both high.
 /// - ``plateau``: the levers on the loss plateau (batch size, Adam's ε, an unpermuted fraction of
-///   each batch, the prompt encoding), as held-out loss and accuracy curves against steps.
+///   each batch, Dirichlet class imbalance within prompts, the prompt encoding, an LSTM), as
+///   held-out loss and accuracy curves against steps.
 /// - ``stateSize``: accuracy with 99 examples against the learner's state size (Transformer
 ///   width, LSTM hidden size).
 /// - ``generalisation``: one trained learner evaluated on new datasets (see ``GeneralisationSuite``).
@@ -90,6 +91,8 @@ public enum GPICLExperiment: String, CaseIterable, Sendable {
                 Run(name: "epsilon-1e-10", series: "Adam ε", x: 1e-10, configuration: variant("epsilon-1e-10") { $0.training.epsilon = 1e-10 }),
                 Run(name: "unpermuted-0.25", series: "unpermuted fraction", x: 0.25,
                     configuration: variant("unpermuted-0.25") { $0.task.unpermutedFraction = 0.25 }),
+                Run(name: "imbalance-1", series: "class imbalance", x: 1,
+                    configuration: variant("imbalance-1") { $0.task.classImbalance = 1 }),
                 Run(name: "encoding-previousTarget", series: "encoding", x: nil,
                     configuration: variant("encoding-previousTarget") { $0.learner.encoding = .previousTarget }),
                 Run(name: "lstm", series: "LSTM", x: nil, configuration: variant("lstm") { $0.learner = lstm }),
@@ -110,6 +113,29 @@ public enum GPICLExperiment: String, CaseIterable, Sendable {
         case .generalisation:
             return []
         }
+    }
+
+    /// The three regimes of Kirsch et al. (§4.1), read from accuracy on the training tasks and on unseen tasks.
+    public enum Regime: String, Sendable {
+        /// Training tasks solved, unseen ones at chance: the tasks are memorised.
+        case memorisation
+        /// Training tasks solved better than unseen ones, which are above chance: the learner
+        /// identifies (and partly generalises from) the training tasks.
+        case taskIdentification = "task identification"
+        /// Unseen tasks solved about as well as training tasks.
+        case generalLearning = "general learning"
+        /// Neither solved (still on the loss plateau).
+        case none = "at chance"
+    }
+
+    /// The regime of a learner with accuracies `seen` and `unseen` (at the last point): at chance
+    /// when `seen < 2·chance`; memorisation when `unseen < 2·chance`; general learning when
+    /// `unseen ≥ 0.9 · seen`; task identification otherwise. The thresholds are ours (the paper
+    /// reads its regimes off plots).
+    public static func regime(seen: Double, unseen: Double, chance: Double) -> Regime {
+        if seen < 2 * chance { return .none }
+        if unseen < 2 * chance { return .memorisation }
+        return unseen >= 0.9 * seen ? .generalLearning : .taskIdentification
     }
 
     /// The state a learner carries while reading a prompt of `pointCount` pairs: keys and values of

@@ -44,6 +44,13 @@ final class GPICLExperimentTests: XCTestCase {
         XCTAssertEqual(sizes.map(\.configuration.learner.modelSize), [32, 64, 128, 64, 128, 256, 512])
     }
 
+    func testRegimesFollowSeenAndUnseenAccuracy() {
+        XCTAssertEqual(GPICLExperiment.regime(seen: 0.12, unseen: 0.11, chance: 0.1), .none)
+        XCTAssertEqual(GPICLExperiment.regime(seen: 0.8, unseen: 0.12, chance: 0.1), .memorisation)
+        XCTAssertEqual(GPICLExperiment.regime(seen: 0.8, unseen: 0.5, chance: 0.1), .taskIdentification)
+        XCTAssertEqual(GPICLExperiment.regime(seen: 0.6, unseen: 0.58, chance: 0.1), .generalLearning)
+    }
+
     func testStateSizeCountsKeysAndValuesOrLSTMState() {
         let transformer = LearnerConfiguration(architecture: "transformer", encoding: .concatenated, modelSize: 64, layerCount: 2)
         XCTAssertEqual(GPICLExperiment.stateSize(of: transformer, pointCount: 100), 2 * 2 * 64 * 200)
