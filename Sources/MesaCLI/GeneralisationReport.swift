@@ -23,7 +23,7 @@ struct GeneralisationReport {
         let counts = Self.exampleCounts.filter { $0 < pointCount }
         let predictors: [any InContextPredictor] = [
             NamedPredictor(name: "mesa \(configuration.learner.architecture) (step \(step))", base: learner),
-            try LogisticRegressionPredictor(penalty: 0.01),
+            try LogisticRegressionPredictor(penalty: 0.01, prefixes: Set(counts)),
             try NearestNeighborsPredictor(neighborCount: 5),
         ]
         var datasets: [(name: String, data: LabelledDataset)] = []
@@ -98,7 +98,7 @@ struct GeneralisationReport {
     }
 
     func plot(_ curves: [ErrorCurve], counts: [Int], title: String, file: String, folder: URL) throws {
-        let series = curves.map { curve in LinePlot.Series(name: curve.predictor, points: curve.points.map { (Double($0.examples), $0.mean) }) }
+        let series = curves.map { curve in LinePlot.Series(name: curve.predictor, points: counts.map { (Double($0), curve.points[$0].mean) }) }
         try LinePlot(title: "\(title): accuracy in context (10-way chance 0.1)", xLabel: "examples in context", yLabel: "accuracy", series: series).svg()
             .write(to: folder.appendingPathComponent("\(file).svg"), atomically: true, encoding: .utf8)
     }

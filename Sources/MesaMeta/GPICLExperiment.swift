@@ -9,7 +9,7 @@ import MesaNN
 /// Each experiment is a list of meta-training runs (``runs(base:)``) derived from one base
 /// configuration, trained with ``MetaTrainer`` in sub-folders of the experiment folder (each
 /// resumable), then evaluated:
-/// - ``transition``: pool sizes `2²…2¹⁴` and an infinite pool, Transformer and LSTM; accuracy with
+/// - ``transition``: pool sizes `2²…2¹⁴` (every second exponent, and 2⁷ where the regimes change) and an infinite pool, Transformer and LSTM; accuracy with
 ///   99 examples on the training tasks (training images) and on unseen tasks (fresh projections of
 ///   the test images). Memorisation shows as high seen / chance unseen accuracy; general learning
 ///   as both high.
@@ -69,7 +69,7 @@ public enum GPICLExperiment: String, CaseIterable, Sendable {
         case .transition:
             var runs: [Run] = []
             for (architecture, learner) in [("transformer", base.learner), ("lstm", lstm)] {
-                for exponent in stride(from: 2, through: 14, by: 2) {
+                for exponent in [2, 4, 6, 7, 8, 10, 12, 14] {
                     let name = "\(architecture)-pool-2^\(exponent)"
                     runs.append(Run(name: name, series: architecture, x: Double(exponent),
                                     configuration: variant(name) { $0.learner = learner; $0.task.poolSize = 1 << exponent }))

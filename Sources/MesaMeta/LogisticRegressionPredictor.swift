@@ -29,6 +29,10 @@ public struct LogisticRegressionPredictor: InContextPredictor {
     public let iterations: Int
     /// Stop once every entry of the gradient is at most this in absolute value.
     public let tolerance: Float
+    /// The prefix lengths (numbers of examples) to fit at, or `nil` for every prefix; at other
+    /// positions the prediction stays uniform. Fitting only the lengths a report reads (say 10,
+    /// 25, 50 and 99 of 100) is about 20 times cheaper than fitting all of them.
+    public let prefixes: Set<Int>?
 
     public var name: String { "logistic regression (λ = \(penalty))" }
 
@@ -36,7 +40,7 @@ public struct LogisticRegressionPredictor: InContextPredictor {
     ///
     /// - Throws: ``InContextError/invalidConfiguration(_:)`` unless `penalty` and `tolerance` are
     ///   positive and finite and `iterations ≥ 1`.
-    public init(penalty: Float, iterations: Int = 100, tolerance: Float = 1e-6) throws {
+    public init(penalty: Float, iterations: Int = 100, tolerance: Float = 1e-6, prefixes: Set<Int>? = nil) throws {
         guard penalty > 0, penalty.isFinite else {
             throw InContextError.invalidConfiguration("logistic regression: penalty must be positive and finite, got \(penalty)")
         }
@@ -47,6 +51,7 @@ public struct LogisticRegressionPredictor: InContextPredictor {
         self.penalty = penalty
         self.iterations = iterations
         self.tolerance = tolerance
+        self.prefixes = prefixes
     }
 
     public func predictions(for batch: TaskBatch) -> Tensor {
@@ -55,7 +60,7 @@ public struct LogisticRegressionPredictor: InContextPredictor {
             let model = Model(prompt: prompt, classCount: classCount, penalty: Double(penalty))
             var parameters = [Double](repeating: 0, count: classCount * (prompt.dimension + 1))
             var result = [Double](repeating: 1 / Double(classCount), count: prompt.pointCount * classCount)
-            for i in 1..<Swift.max(prompt.pointCount, 1) {
+            for i in 1..<Swift.max(prompt.pointCount, 1) where prefixes?.contains(i) ?? true {
                 parameters = model.minimize(from: parameters, count: i, iterations: iterations, tolerance: Double(tolerance))
                 let probabilities = model.probabilities(of: i, parameters)
                 for c in 0..<classCount { result[i * classCount + c] = probabilities[c] }

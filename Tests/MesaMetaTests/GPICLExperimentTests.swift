@@ -15,10 +15,10 @@ final class GPICLExperimentTests: XCTestCase {
 
     func testTransitionCoversPoolSizesForBothArchitecturesAtAboutEqualParameterCounts() throws {
         let runs = try GPICLExperiment.transition.runs(base: base())
-        XCTAssertEqual(runs.count, 16)
+        XCTAssertEqual(runs.count, 18)
         XCTAssertEqual(runs.filter { $0.series == "transformer" }.map(\.configuration.task.poolSize),
-                       [4, 16, 64, 256, 1024, 4096, 16384, nil])
-        XCTAssertEqual(Set(runs.map(\.name)).count, 16, "every run has its own folder")
+                       [4, 16, 64, 128, 256, 1024, 4096, 16384, nil])
+        XCTAssertEqual(Set(runs.map(\.name)).count, 18, "every run has its own folder")
         var generator = RandomGenerator(seed: 0)
         let kind = TaskKind.classification(classCount: 10)
         let transformer = try runs[0].configuration.learner.makeLearner(inputDimension: 8, kind: kind, using: &generator).parameterCount

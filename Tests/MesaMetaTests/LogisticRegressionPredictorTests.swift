@@ -23,6 +23,22 @@ final class LogisticRegressionPredictorTests: XCTestCase {
         }
     }
 
+    /// Fitting only some prefixes gives, there, the same predictions as fitting all (the optimum is
+    /// unique; 1e-4 absolute, the solver's tolerance at work), and uniform ones elsewhere.
+    func testSelectedPrefixesMatchTheFullFit() throws {
+        let batch = TaskBatch.linearClassification(tasks: 3, points: 12, dimension: 3, classCount: 4, seed: 21)
+        let all = try LogisticRegressionPredictor(penalty: 0.05).predictions(for: batch)
+        let some = try LogisticRegressionPredictor(penalty: 0.05, prefixes: [4, 9]).predictions(for: batch)
+        for task in 0..<3 {
+            for point in 0..<12 {
+                for c in 0..<4 {
+                    let expected = [4, 9].contains(point) ? all[task, point, c] : 0.25
+                    XCTAssertEqual(some[task, point, c], expected, accuracy: 1e-4, "task \(task) point \(point) class \(c)")
+                }
+            }
+        }
+    }
+
     /// The solver reaches a stationary point: the gradient of the penalised objective at each
     /// prefix's solution is below the tolerance (1e-6) in every entry.
     func testSolverReachesTheMinimum() throws {
