@@ -49,7 +49,7 @@ public enum GPICLExperiment: String, CaseIterable, Sendable {
         let target = try transformer.makeLearner(inputDimension: inputDimension, kind: .classification(classCount: classCount),
                                                  using: &generator).parameterCount
         let tokenWidth = inputDimension + classCount
-        // One LSTM layer of hidden size h after a read-in: (t + 1)h + 4h(2h + 2)... solved by search.
+        // Read-in (t + 1)·h, gates 4h × (h + h) weights and 2 · 4h biases, read-out (h + 1)·classes.
         func count(_ h: Int) -> Int { (tokenWidth + 1) * h + 4 * h * (2 * h) + 8 * h + (h + 1) * classCount }
         let hidden = (8...2048).min { abs(count($0) - target) < abs(count($1) - target) } ?? 128
         return LearnerConfiguration(architecture: "lstm", encoding: .previousTarget, modelSize: hidden, layerCount: 1,
