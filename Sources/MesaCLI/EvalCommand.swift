@@ -42,7 +42,9 @@ struct EvalCommand: ParsableCommand {
             configuration = try Presets.load(preset: preset, file: config)
             folder = output ?? "runs/\(configuration.name)/eval"
         }
-        let distribution = try configuration.task.makeDistribution()
+        let trainingDistribution = try configuration.task.makeDistribution()
+        // Projected-dataset runs are scored on uniform, permuted prompts, without the training-only levers.
+        let distribution = (trainingDistribution as? ProjectedDatasetTasks)?.heldOut ?? trainingDistribution
         if let lsa = predictors.first.flatMap({ ($0 as? NamedPredictor)?.base as? LinearSelfAttentionLearner }), let contextCount = lsa.contextCount {
             try compareWithGradientDescent(lsa, contextCount: contextCount, distribution: distribution, configuration: configuration, folder: folder)
             return

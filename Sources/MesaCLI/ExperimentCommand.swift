@@ -149,17 +149,19 @@ struct ExperimentCommand: ParsableCommand {
     }
 
     /// Accuracy curves on the run's training tasks (training images) and on unseen tasks (fresh
-    /// projections and permutations of the test images).
+    /// projections and permutations of the test images; of the same rows for a CSV base dataset).
     func seenAndUnseenCurves(_ trainer: MetaTrainer) throws -> (seen: ErrorCurve, unseen: ErrorCurve) {
         guard let tasks = trainer.distribution as? ProjectedDatasetTasks else {
             throw ValidationErrorMessage("the experiment needs projectedDataset tasks, got \(trainer.distribution.name)")
         }
         let task = trainer.configuration.task
-        var testTask = task
-        testTask.datasetSplit = "test"
-        let testImages = try testTask.loadDataset().0
         let seen = tasks.heldOut
-        let unseen = try seen.with(dataset: testImages, datasetName: "test", taskCount: .some(nil), seed: task.poolSeed &+ 0x5EED)
+        var unseen = try seen.with(taskCount: .some(nil), seed: task.poolSeed &+ 0x5EED)
+        if task.dataset == "fashion-mnist" {   // unseen tasks on the test images; a CSV base has no test split
+            var testTask = task
+            testTask.datasetSplit = "test"
+            unseen = try unseen.with(dataset: try testTask.loadDataset().0, datasetName: "Fashion-MNIST test")
+        }
         let points = trainer.configuration.training.pointCount
         return (GPICLExperiment.accuracy(of: [trainer.learner], on: seen, promptCount: prompts, pointCount: points, seed: 101)[0],
                 GPICLExperiment.accuracy(of: [trainer.learner], on: unseen, promptCount: prompts, pointCount: points, seed: 202)[0])

@@ -21,6 +21,9 @@ struct GeneralisationReport {
         }
         let pointCount = configuration.training.pointCount
         let counts = Self.exampleCounts.filter { $0 < pointCount }
+        guard !counts.isEmpty else {
+            throw ValidationErrorMessage("\(runFolder.path) reads prompts of \(pointCount) points; the report needs more than \(Self.exampleCounts[0])")
+        }
         let predictors: [any InContextPredictor] = [
             NamedPredictor(name: "mesa \(configuration.learner.architecture) (step \(step))", base: learner),
             try LogisticRegressionPredictor(penalty: 0.01, prefixes: Set(counts)),
@@ -29,9 +32,18 @@ struct GeneralisationReport {
         var datasets: [(name: String, data: LabelledDataset)] = []
         var testTask = configuration.task
         testTask.datasetSplit = "test"
-        datasets.append(("Fashion-MNIST test", try testTask.loadDataset().0))
+        let (base, baseName) = try testTask.loadDataset()   // a CSV base has no test split: its own rows, unseen projections
+        datasets.append((testTask.dataset == "fashion-mnist" ? baseName : "\(baseName) (training rows)", base))
         let digits = Bundle.module.url(forResource: "digits", withExtension: "csv", subdirectory: "Data")!
         datasets.append(("digits", try LabelledDataset(table: try CSVTable(contentsOf: digits), source: "digits.csv")))
+        datasets = datasets.filter { dataset in
+            guard dataset.data.classNames.count <= configuration.task.classCount else {
+                print("skipping \(dataset.name): \(dataset.data.classNames.count) classes, the learner reads \(configuration.task.classCount)")
+                return false
+            }
+            return true
+        }
+        let fixedCount = datasets.count
         if let tablesFolder { datasets += try tables(in: tablesFolder, minimumRows: pointCount, maximumClasses: configuration.task.classCount) }
 
         var csv = "dataset,method,examples,accuracy,standard_error\n"
@@ -50,12 +62,12 @@ struct GeneralisationReport {
                     let point = curve.points[count]
                     csv += "\(quoted(dataset.name)),\(quoted(curve.predictor)),\(count),\(fourDecimals(point.mean)),\(fourDecimals(point.standardError))\n"
                     cells.append(String(format: "%.3f", point.mean))
-                    if index >= 2 { tableMeans[p][c] += point.mean }
+                    if index >= fixedCount { tableMeans[p][c] += point.mean }
                 }
             }
-            if index >= 2 { tableCount += 1 }
+            if index >= fixedCount { tableCount += 1 }
             markdown += "| \(dataset.name) | " + cells.joined(separator: " | ") + " |\n"
-            if index < 2 { try plot(curves, counts: counts, title: dataset.name, file: index == 0 ? "fashion-mnist" : "digits", folder: folder) }
+            if index < fixedCount { try plot(curves, counts: counts, title: dataset.name, file: dataset.name == "digits" ? "digits" : "fashion-mnist", folder: folder) }
             progress.update(completed: index + 1)
             progress.note("\(dataset.name): " + curves.map { "\($0.predictor) \(String(format: "%.3f", $0.points[counts.last!].mean))" }.joined(separator: ", ") + " at \(counts.last!) examples")
         }
@@ -82,8 +94,10 @@ struct GeneralisationReport {
         var result: [(String, LabelledDataset)] = []
         for file in files {
             let name = file.deletingPathExtension().lastPathComponent
-            guard let table = try? TabularTable(try CSVTable(contentsOf: file), source: file.lastPathComponent),
-                  TabularEvaluation.detectKind(table) == .classification else { continue }
+            guard let read = try? TabularTable(try CSVTable(contentsOf: file), source: file.lastPathComponent),
+                  TabularEvaluation.detectKind(read) == .classification else { continue }
+            var table = read.selecting(read.targets.indices.filter { !TabularTable.isMissing(read.targets[$0]) })   // unlabelled rows out
+            table.targets = table.targets.map { $0.trimmingCharacters(in: .whitespaces) }
             let classNames = Array(Set(table.targets)).sorted()
             guard (2...maximumClasses).contains(classNames.count), table.count >= minimumRows else {
                 print("skipping \(name): \(classNames.count) classes, \(table.count) rows")

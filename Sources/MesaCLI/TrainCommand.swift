@@ -74,14 +74,17 @@ struct PresetsCommand: ParsableCommand {
     func run() throws {
         for name in Presets.names {
             let configuration = try Presets.load(preset: name, file: nil)
-            let distribution = try configuration.task.makeDistribution()
+            let task = configuration.task
+            let tasks = task.family == "projectedDataset"   // described without loading the dataset
+                ? "\(task.dataset) \(task.datasetSplit) projected to \(task.inputDimension) dimensions, " + (task.poolSize.map { "pool of \($0) tasks" } ?? "infinite pool")
+                : try task.makeDistribution().name
             let learner = configuration.learner
             let size = switch learner.architecture {
             case "lstm": "LSTM, \(learner.layerCount) layer(s) of \(learner.modelSize)"
             case "lsa": "linear self-attention, \(learner.layerCount) layer(s)\(learner.contextCount.map { ", \($0) context points" } ?? "")"
             default: "Transformer, \(learner.layerCount) layers of width \(learner.modelSize)"
             }
-            print("\(name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(distribution.name); \(size); \(configuration.training.steps) steps")
+            print("\(name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(tasks); \(size); \(configuration.training.steps) steps")
         }
     }
 }

@@ -145,7 +145,8 @@ public enum GPICLExperiment: String, CaseIterable, Sendable {
         switch learner.architecture {
         case "lstm": return 2 * learner.layerCount * learner.modelSize
         default:
-            let tokens = learner.resolvedEncoding == .previousTarget ? pointCount : 2 * pointCount
+            // Concatenated queries are attended by nobody but themselves: the state is the N context tokens.
+            let tokens = learner.resolvedEncoding == .interleaved ? 2 * pointCount : pointCount
             return 2 * learner.layerCount * learner.modelSize * tokens
         }
     }

@@ -42,6 +42,9 @@ extension TaskConfiguration {
             guard let components, !components.isEmpty else {
                 throw InContextError.invalidConfiguration("task: a mixture needs 'components': [{\"weight\": …, \"task\": {…}}, …]")
             }
+            if components.contains(where: { $0.task.family == "projectedDataset" }) {
+                throw InContextError.invalidConfiguration("task: projectedDataset tasks label only the dataset rows they draw and cannot be mixed; train on them alone")
+            }
             return try TaskMixture(components: components.map { (weight: $0.weight, distribution: try $0.task.makeDistribution()) })
         default:
             throw InContextError.invalidConfiguration("task: unknown family '\(family)'; known families: \(Self.families.joined(separator: ", "))")

@@ -53,7 +53,9 @@ final class GPICLExperimentTests: XCTestCase {
 
     func testStateSizeCountsKeysAndValuesOrLSTMState() {
         let transformer = LearnerConfiguration(architecture: "transformer", encoding: .concatenated, modelSize: 64, layerCount: 2)
-        XCTAssertEqual(GPICLExperiment.stateSize(of: transformer, pointCount: 100), 2 * 2 * 64 * 200)
+        XCTAssertEqual(GPICLExperiment.stateSize(of: transformer, pointCount: 100), 2 * 2 * 64 * 100)
+        let interleaved = LearnerConfiguration(architecture: "transformer", encoding: .interleaved, modelSize: 64, layerCount: 2)
+        XCTAssertEqual(GPICLExperiment.stateSize(of: interleaved, pointCount: 100), 2 * 2 * 64 * 200)
         let lstm = LearnerConfiguration(architecture: "lstm", modelSize: 128, layerCount: 1)
         XCTAssertEqual(GPICLExperiment.stateSize(of: lstm, pointCount: 100), 256)
     }
