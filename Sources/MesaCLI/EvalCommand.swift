@@ -42,9 +42,7 @@ struct EvalCommand: ParsableCommand {
             configuration = try Presets.load(preset: preset, file: config)
             folder = output ?? "runs/\(configuration.name)/eval"
         }
-        let trainingDistribution = try configuration.task.makeDistribution()
-        // Projected-dataset runs are scored on uniform, permuted prompts, without the training-only levers.
-        let distribution = (trainingDistribution as? ProjectedDatasetTasks)?.heldOut ?? trainingDistribution
+        let distribution = try configuration.task.makeDistribution().heldOutDistribution
         if let lsa = predictors.first.flatMap({ ($0 as? NamedPredictor)?.base as? LinearSelfAttentionLearner }), let contextCount = lsa.contextCount {
             try compareWithGradientDescent(lsa, contextCount: contextCount, distribution: distribution, configuration: configuration, folder: folder)
             return

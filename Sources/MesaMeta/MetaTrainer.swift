@@ -95,9 +95,7 @@ public final class MetaTrainer {
         schedule = .warmUpCosineDecay(peak: training.learningRate, minimum: training.minimumLearningRate,
                                       warmUpSteps: training.warmUpSteps, totalSteps: training.steps)
         var evaluationGenerator = RandomGenerator(seed: configuration.evaluation.seed &+ 1)
-        // Held-out prompts come from the tasks themselves, without the training levers' biases.
-        let heldOut = (distribution as? ProjectedDatasetTasks)?.heldOut ?? distribution
-        evaluationBatch = heldOut.sample(batchSize: training.evaluationPromptCount, pointCount: training.pointCount,
+        evaluationBatch = distribution.heldOutDistribution.sample(batchSize: training.evaluationPromptCount, pointCount: training.pointCount,
                                               using: &evaluationGenerator)
     }
 

@@ -117,6 +117,9 @@ public struct ProjectedDatasetTasks: TaskDistribution {
         (try? with(unpermutedFraction: 0, classImbalance: .some(nil))) ?? self
     }
 
+    /// ``heldOut``.
+    public var heldOutDistribution: any TaskDistribution { heldOut }
+
     /// Task `index` of the pool (any `index ≥ 0` for an infinite pool), derived from (`seed`, `index`).
     public func task(at index: Int) -> Task {
         var generator = RandomGenerator(seed: TaskPool.mix(TaskPool.mix(seed) &+ UInt64(truncatingIfNeeded: index)))

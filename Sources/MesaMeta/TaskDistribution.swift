@@ -37,9 +37,16 @@ public protocol TaskDistribution: Sendable {
     /// ``ProjectedDatasetTasks``, implements it).
     func sample(tasks: [any TaskFunction], pointCount: Int, options: SamplingOptions,
                 using generator: inout RandomGenerator) -> TaskBatch
+    /// The distribution held-out prompts are drawn from: the distribution itself (the default),
+    /// or, for one with training-only biases (``ProjectedDatasetTasks``' unpermuted fraction and
+    /// class imbalance), the same tasks without them.
+    var heldOutDistribution: any TaskDistribution { get }
 }
 
 extension TaskDistribution {
+    /// The distribution itself.
+    public var heldOutDistribution: any TaskDistribution { self }
+
     /// Standard normal inputs, `x ~ N(0, I_d)`.
     public func sampleInputs(count: Int, for task: any TaskFunction, using generator: inout RandomGenerator) -> [Float] {
         (0..<(count * inputDimension)).map { _ in generator.nextNormal() }

@@ -159,6 +159,8 @@ final class ProjectedDatasetTasksTests: XCTestCase {
         }
         let skewedShare = meanLargestShare(skewed), uniformShare = meanLargestShare(skewed.heldOut)
         XCTAssertNil(skewed.heldOut.classImbalance)
+        let heldOut = try XCTUnwrap(skewed.heldOutDistribution as? ProjectedDatasetTasks, "the protocol's held-out distribution is heldOut")
+        XCTAssertNil(heldOut.classImbalance)
         XCTAssertGreaterThan(skewedShare, 0.55, "Dirichlet(0.3) over 4 classes: the largest share averages about 0.65")
         XCTAssertLessThan(uniformShare, 0.40)
         XCTAssertThrowsError(try ProjectedDatasetTasks(dataset: data, inputDimension: 3, classImbalance: 0)) {
