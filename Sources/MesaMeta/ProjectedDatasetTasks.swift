@@ -156,11 +156,7 @@ public struct ProjectedDatasetTasks: TaskDistribution {
             let task = any as! Task
             let rows = drawRows(pointCount, using: &generator)
             var x = project(rows: rows, with: task.projection).scalars
-            for point in 0..<pointCount {
-                for coordinate in 0..<d {
-                    x[point * d + coordinate] = coordinate < active ? x[point * d + coordinate] * options.inputScale : 0
-                }
-            }
+            options.apply(to: &x, dimension: d, activeDimensions: active)
             inputs += x
             targets += rows.map { Float(index < unpermuted ? dataset.labels[$0] : task.permutation[dataset.labels[$0]]) }
         }

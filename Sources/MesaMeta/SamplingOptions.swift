@@ -21,3 +21,13 @@ public struct SamplingOptions: Equatable, Sendable, Codable {
     /// Sampling exactly from the distribution.
     public static let standard = SamplingOptions()
 }
+
+extension SamplingOptions {
+    /// Zeroes the coordinates of every row of `inputs` (row-major, `dimension` wide) from
+    /// `activeDimensions` on and scales the others by ``inputScale``.
+    func apply(to inputs: inout [Float], dimension: Int, activeDimensions: Int) {
+        for index in inputs.indices {
+            inputs[index] = index % dimension < activeDimensions ? inputs[index] * inputScale : 0
+        }
+    }
+}

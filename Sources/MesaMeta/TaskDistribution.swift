@@ -73,11 +73,7 @@ extension TaskDistribution {
         targets.reserveCapacity(tasks.count * pointCount)
         for task in tasks {
             var x = sampleInputs(count: pointCount, for: task, using: &generator)
-            for point in 0..<pointCount {
-                for coordinate in 0..<d {
-                    x[point * d + coordinate] = coordinate < active ? x[point * d + coordinate] * options.inputScale : 0
-                }
-            }
+            options.apply(to: &x, dimension: d, activeDimensions: active)
             var y = task.targets(for: x, count: pointCount, using: &generator)
             if options.addedNoise > 0, !kind.isClassification {
                 for index in y.indices { y[index] += options.addedNoise * generator.nextNormal() }
