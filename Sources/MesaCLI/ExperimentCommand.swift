@@ -74,22 +74,29 @@ struct ExperimentCommand: ParsableCommand {
             print("stopped at the time limit; continue with the same command (finished runs are kept)")
             return
         }
+        // Every run shares the base dataset: its unseen tasks use the test images, loaded once.
+        var testImages: LabelledDataset?
+        if experiment != .plateau, base.task.dataset == "fashion-mnist" {
+            var testTask = base.task
+            testTask.datasetSplit = "test"
+            testImages = try testTask.loadDataset().0
+        }
         switch experiment {
-        case .transition: try writeTransition(runs: runs, trainers: trainers, to: folder)
+        case .transition: try writeTransition(runs: runs, trainers: trainers, testImages: testImages, to: folder)
         case .plateau: try writePlateau(runs: runs, trainers: trainers, to: folder)
-        case .stateSize: try writeStateSize(runs: runs, trainers: trainers, to: folder)
+        case .stateSize: try writeStateSize(runs: runs, trainers: trainers, testImages: testImages, to: folder)
         case .generalisation: break
         }
     }
 
     /// Seen- and unseen-task accuracy with 10 examples and at the last point for every pool size,
     /// and the regime each run is in (``GPICLExperiment/regime(seen:unseen:chance:)``).
-    func writeTransition(runs: [GPICLExperiment.Run], trainers: [MetaTrainer], to folder: URL) throws {
+    func writeTransition(runs: [GPICLExperiment.Run], trainers: [MetaTrainer], testImages: LabelledDataset?, to folder: URL) throws {
         var csv = "architecture,tasks,seen_accuracy,seen_se,unseen_accuracy,unseen_se,seen_accuracy_10,unseen_accuracy_10,regime,parameters,steps,training_seconds\n"
         var series: [String: [(x: Double, y: Double)]] = [:]
         let infiniteX = 2.0 + Double(runs.compactMap(\.x).max() ?? 14)
         for (run, trainer) in zip(runs, trainers) {
-            let (seenCurve, unseenCurve) = try seenAndUnseenCurves(trainer)
+            let (seenCurve, unseenCurve) = try seenAndUnseenCurves(trainer, testImages: testImages)
             let (seen, unseen) = (seenCurve.points.last!, unseenCurve.points.last!)
             let early = min(10, seenCurve.points.count - 1)
             let regime = GPICLExperiment.regime(seen: seen.mean, unseen: unseen.mean, chance: 1 / Double(run.configuration.task.classCount))
@@ -133,11 +140,11 @@ struct ExperimentCommand: ParsableCommand {
     }
 
     /// Unseen-task accuracy at the last point against state size.
-    func writeStateSize(runs: [GPICLExperiment.Run], trainers: [MetaTrainer], to folder: URL) throws {
+    func writeStateSize(runs: [GPICLExperiment.Run], trainers: [MetaTrainer], testImages: LabelledDataset?, to folder: URL) throws {
         var csv = "architecture,size,parameters,state_size,unseen_accuracy,unseen_se\n"
         var series: [String: [(x: Double, y: Double)]] = [:]
         for (run, trainer) in zip(runs, trainers) {
-            let unseen = try seenAndUnseenCurves(trainer).unseen.points.last!
+            let unseen = try seenAndUnseenCurves(trainer, testImages: testImages).unseen.points.last!
             let state = GPICLExperiment.stateSize(of: run.configuration.learner, pointCount: run.configuration.training.pointCount)
             csv += "\(run.series),\(run.configuration.learner.modelSize),\(trainer.learner.parameterCount),\(state),\(fourDecimals(unseen.mean)),\(fourDecimals(unseen.standardError))\n"
             series[run.series, default: []].append((Foundation.log2(Double(state)), unseen.mean))
@@ -149,19 +156,16 @@ struct ExperimentCommand: ParsableCommand {
     }
 
     /// Accuracy curves on the run's training tasks (training images) and on unseen tasks (fresh
-    /// projections and permutations of the test images; of the same rows for a CSV base dataset).
-    func seenAndUnseenCurves(_ trainer: MetaTrainer) throws -> (seen: ErrorCurve, unseen: ErrorCurve) {
+    /// projections and permutations of `testImages`; of the same rows for a CSV base dataset, which
+    /// has no test split and passes `nil`).
+    func seenAndUnseenCurves(_ trainer: MetaTrainer, testImages: LabelledDataset?) throws -> (seen: ErrorCurve, unseen: ErrorCurve) {
         guard let tasks = trainer.distribution as? ProjectedDatasetTasks else {
             throw ValidationErrorMessage("the experiment needs projectedDataset tasks, got \(trainer.distribution.name)")
         }
         let task = trainer.configuration.task
         let seen = tasks.heldOut
         var unseen = try seen.with(taskCount: .some(nil), seed: task.poolSeed &+ 0x5EED)
-        if task.dataset == "fashion-mnist" {   // unseen tasks on the test images; a CSV base has no test split
-            var testTask = task
-            testTask.datasetSplit = "test"
-            unseen = try unseen.with(dataset: try testTask.loadDataset().0, datasetName: "Fashion-MNIST test")
-        }
+        if let testImages { unseen = try unseen.with(dataset: testImages, datasetName: "Fashion-MNIST test") }
         let points = trainer.configuration.training.pointCount
         return (GPICLExperiment.accuracy(of: [trainer.learner], on: seen, promptCount: prompts, pointCount: points, seed: 101)[0],
                 GPICLExperiment.accuracy(of: [trainer.learner], on: unseen, promptCount: prompts, pointCount: points, seed: 202)[0])
