@@ -45,12 +45,7 @@ struct PretrainCommand: ParsableCommand {
                 guard let data = FileManager.default.contents(atPath: config) else { throw ValidationErrorMessage("cannot read '\(config)'") }
                 configuration = try TabularPretrainingConfiguration(json: data, source: config)
             } else {
-                configuration = TabularPretrainingConfiguration()
-                if kind == "regression" {
-                    configuration.name = "tabular-regressor"
-                    configuration.model = TabularModelConfiguration(kind: .regression)
-                    configuration.prior = TabularPrior(kind: .regression)
-                }
+                configuration = TabularPretrainingConfiguration(kind: kind == "regression" ? .regression : .classification)
             }
             if let steps { configuration.steps = steps }
             if printConfig {

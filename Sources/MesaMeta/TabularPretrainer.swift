@@ -18,8 +18,8 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
     public var batchSize = 8
     /// Rows per table, drawn log-uniformly.
     public var minimumRows = 20
-    /// Rows per table, drawn log-uniformly.
-    public var maximumRows = 300
+    /// Rows per table, drawn log-uniformly (default 500 for classification, 300 for regression).
+    public var maximumRows = 500
     /// The labelled fraction is drawn uniformly from `[minimumTrainFraction, maximumTrainFraction]`.
     public var minimumTrainFraction = 0.3
     /// See ``minimumTrainFraction``.
@@ -39,8 +39,14 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
     /// A metrics line every this many steps.
     public var logInterval = 20
 
-    /// The defaults.
-    public init() {}
+    /// The defaults for `kind`: the run's name, the model, its prior and the table sizes.
+    public init(kind: TabularTaskKind = .classification) {
+        guard kind == .regression else { return }
+        name = "tabular-regressor"
+        model = TabularModelConfiguration(kind: .regression)
+        prior = TabularPrior(kind: .regression)
+        maximumRows = 300
+    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, model, prior, steps, batchSize, minimumRows, maximumRows, minimumTrainFraction, maximumTrainFraction
@@ -50,10 +56,11 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
     /// Decodes with defaults; unknown fields are an error.
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "pre-training configuration")
-        let c = try decoder.container(keyedBy: CodingKeys.self), d = TabularPretrainingConfiguration()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.value(.model, default: TabularModelConfiguration())
+        let d = TabularPretrainingConfiguration(kind: model.kind)
         name = try c.value(.name, default: d.name)
-        model = try c.value(.model, default: d.model)
-        prior = try c.value(.prior, default: TabularPrior(kind: model.kind))
+        prior = try c.value(.prior, default: d.prior)
         steps = try c.value(.steps, default: d.steps)
         batchSize = try c.value(.batchSize, default: d.batchSize)
         minimumRows = try c.value(.minimumRows, default: d.minimumRows)

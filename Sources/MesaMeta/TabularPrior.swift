@@ -40,7 +40,8 @@ public struct TabularSample: Sendable {
 ///    length-scale) plus noise.
 ///    Classification: with probability ``linearProbability`` the target is a random linear
 ///    function of the features instead, and with ``clusterProbability`` the whole table is a
-///    mixture of Gaussian clusters (one class each) seen through a random linear map.
+///    mixture of Gaussian clusters (one class each) seen through a random linear map, in some
+///    tables beside large nuisance factors (``nuisanceProbability``).
 /// 3. Classification: the target is cut at random quantiles into 2–10 classes, randomly
 ///    relabelled. Regression: it is standardised on the training rows.
 /// 4. Categorical features: some features are discretised into 2–10 levels with shuffled codes.
@@ -53,8 +54,10 @@ public struct TabularPrior: Sendable, Codable, Equatable {
     public var kind = TabularTaskKind.classification
     /// The most encoded features a dataset may have (the model's input width).
     public var maximumFeatures = 100
-    /// Raw features per dataset are drawn log-uniformly from this range (capped so indicators fit).
-    public var featureRange = 1...40
+    /// Raw features per dataset are drawn log-uniformly from this range (capped so indicators
+    /// fit; default `1...100` for classification, `1...40` for regression). The tabular models
+    /// read at most its upper bound of features per ensemble member.
+    public var featureRange = 1...100
     /// The most classes.
     public var maximumClasses = 10
     /// The probability that a dataset has categorical features.
@@ -70,21 +73,29 @@ public struct TabularPrior: Sendable, Codable, Equatable {
     public var linearProbability = 0.25
     /// Classification: the probability that the table is a mixture of Gaussian clusters (one
     /// class per cluster) seen through a random linear map, instead of a causal graph (default
-    /// 0.15).
-    public var clusterProbability = 0.15
+    /// 0.25).
+    public var clusterProbability = 0.25
+    /// Classification, cluster tables: the probability that 1–3 nuisance factors unrelated to
+    /// the class, with 2–20 times the spread of the class centres (log-uniform), are mixed into
+    /// the features with the clusters. Every feature is then dominated by the nuisance and the
+    /// class lives in a low-variance direction of strongly correlated features, as species do in
+    /// body measurements dominated by size (default 0.5).
+    public var nuisanceProbability = 0.5
 
     /// The defaults for `kind` (linear targets and clusters are classification-only by default).
     public init(kind: TabularTaskKind = .classification) {
         self.kind = kind
         if kind == .regression {
+            featureRange = 1...40
             linearProbability = 0
             clusterProbability = 0
+            nuisanceProbability = 0
         }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, maximumFeatures, featureRange, maximumClasses, categoricalProbability, missingProbability, gaussianProcessProbability
-        case linearProbability, clusterProbability
+        case linearProbability, clusterProbability, nuisanceProbability
     }
 
     /// Decodes with defaults for absent fields; unknown fields are an error.
@@ -101,6 +112,7 @@ public struct TabularPrior: Sendable, Codable, Equatable {
         gaussianProcessProbability = try c.value(.gaussianProcessProbability, default: d.gaussianProcessProbability)
         linearProbability = try c.value(.linearProbability, default: d.linearProbability)
         clusterProbability = try c.value(.clusterProbability, default: d.clusterProbability)
+        nuisanceProbability = try c.value(.nuisanceProbability, default: d.nuisanceProbability)
     }
 
     /// Draws one dataset of `rowCount` rows whose first `trainCount` are training rows.
@@ -233,22 +245,26 @@ public struct TabularPrior: Sendable, Codable, Equatable {
     }
 
     /// `classes` Gaussian clusters in a latent space of 1–6 dimensions (centres `N(0, s²I)`,
-    /// unit spread), mapped to `features` columns by a random linear map plus noise; returns the
-    /// columns and each row's cluster.
+    /// unit spread), with probability ``nuisanceProbability`` beside 1–3 nuisance dimensions
+    /// `N(0, (r·s)²)`, `r` log-uniform in [2, 20], that no class depends on; mapped to `features`
+    /// columns by a random linear map plus noise. Returns the columns and each row's cluster.
     func clusters(rows: Int, features: Int, classes: Int, using generator: inout RandomGenerator) -> ([[Double]], [Int]) {
         let latent = 1 + generator.nextIndex(below: 6)
         let separation = 0.5 + 3 * generator.nextDouble()
         let centres = (0..<classes).map { _ in (0..<latent).map { _ in Double(generator.nextNormal()) * separation } }
-        let map = (0..<features).map { _ in (0..<latent).map { _ in Double(generator.nextNormal()) } }
+        let nuisanceScales: [Double] = generator.nextDouble() < nuisanceProbability
+            ? (0..<(1 + generator.nextIndex(below: 3))).map { _ in exp(log(2.0) + generator.nextDouble() * (log(20.0) - log(2.0))) * separation }
+            : []
+        let map = (0..<features).map { _ in (0..<(latent + nuisanceScales.count)).map { _ in Double(generator.nextNormal()) } }
         let noise = 0.05 + 0.5 * generator.nextDouble()
         var labels: [Int] = [], columns = [[Double]](repeating: [], count: features)
         for _ in 0..<rows {
             let label = generator.nextIndex(below: classes)
             labels.append(label)
-            let point = centres[label].map { $0 + Double(generator.nextNormal()) }
+            let point = centres[label].map { $0 + Double(generator.nextNormal()) } + nuisanceScales.map { $0 * Double(generator.nextNormal()) }
             for j in 0..<features {
                 var value = 0.0
-                for k in 0..<latent { value += map[j][k] * point[k] }
+                for (k, coordinate) in point.enumerated() { value += map[j][k] * coordinate }
                 columns[j].append(value + noise * Double(generator.nextNormal()))
             }
         }

@@ -64,6 +64,15 @@ final class TabularPretrainerTests: XCTestCase {
         }
     }
 
+    func testDefaultsFollowTheKind() throws {
+        let regression = try TabularPretrainingConfiguration(json: Data(#"{"model": {"kind": "regression"}}"#.utf8), source: "c.json")
+        XCTAssertEqual(regression, TabularPretrainingConfiguration(kind: .regression))
+        XCTAssertEqual(regression.maximumRows, 300)
+        XCTAssertEqual(regression.prior, TabularPrior(kind: .regression))
+        XCTAssertEqual(try TabularPretrainingConfiguration(json: Data("{}".utf8), source: "c.json"), TabularPretrainingConfiguration())
+        XCTAssertEqual(TabularPretrainingConfiguration().maximumRows, 500)
+    }
+
     func testBadConfigurationsAreClearErrors() {
         XCTAssertThrowsError(try TabularPretrainingConfiguration(json: Data(#"{"stepz": 3}"#.utf8), source: "c.json")) { XCTAssertTrue("\($0)".contains("stepz")) }
         XCTAssertThrowsError(try TabularPretrainingConfiguration(json: Data(#"{"minimumRows": 2}"#.utf8), source: "c.json")) { XCTAssertTrue("\($0)".contains("minimumRows")) }
