@@ -4,8 +4,9 @@ import MesaCore
 
 /// Small models and tables for the tabular tests.
 enum TabularFixtures {
-    /// A freshly initialised (untrained) model of `kind` saved as a `mesa pretrain` checkpoint:
-    /// enough to test plumbing, invariances and errors, not accuracy.
+    /// A freshly initialised (untrained) model of `kind` saved as a `mesa pretrain` checkpoint
+    /// (pre-trained on tables of at most 40 features): enough to test plumbing, invariances and
+    /// errors, not accuracy.
     static func modelFile(kind: TabularTaskKind) throws -> URL {
         var configuration = TabularPretrainingConfiguration()
         configuration.model = TabularModelConfiguration(kind: kind)
@@ -14,6 +15,7 @@ enum TabularFixtures {
         configuration.model.headCount = 2
         configuration.model.feedForwardSize = 64
         configuration.prior = TabularPrior(kind: kind)
+        configuration.prior.featureRange = 1...40  // narrower than the input, to test feature subsets
         configuration.steps = 2
         configuration.batchSize = 2
         configuration.maximumRows = 40
