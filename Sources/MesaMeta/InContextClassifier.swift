@@ -5,8 +5,9 @@ import MesaNN
 /// How the tabular predictors treat a request: ensemble size, limits and the options that lift them.
 public struct TabularPredictionOptions: Sendable {
     /// Ensemble members: each sees its own feature order, class labelling (classification) and
-    /// preprocessing variant (plain robust scaling, or a signed log squashing of it), and, for
-    /// large tables, its own subsample of the labelled rows.
+    /// preprocessing variant (``TabularEnsembleMember/Variant``: plain robust scaling, a signed
+    /// log squashing of it, or decorrelated features), and, for large tables, its own subsample
+    /// of the labelled rows.
     public var ensembleSize = 4
     /// The most labelled rows in one context; larger tables go through a subsample ensemble.
     public var maximumContextRows = 1000
@@ -54,76 +55,6 @@ public struct TabularPredictionOptions: Sendable {
             throw TabularError.unsupported("the table has \(width) features after encoding (missing-value indicators included); the model reads \(limit). Pass --subsample-features (options.subsampleFeatures) to give each ensemble member a random \(limit) of them")
         }
         return (try preprocessor.transform(train), try preprocessor.transform(test), width)
-    }
-}
-
-/// Shared machinery of ``InContextClassifier`` and ``InContextRegressor``: one member's view of
-/// the training and test rows, and the forward pass.
-struct TabularEnsembleMember {
-    let featureOrder: [Int]
-    let squashes: Bool
-    let contextRows: [Int]
-
-    /// The model input for this member: context rows then the test rows `testRows`, features
-    /// permuted (and squashed), padded.
-    func input(train: [Float], test: [Float], width: Int, testRows: Range<Int>, model: TabularTransformer) -> Tensor {
-        let used = featureOrder.count
-        var rows: [Float] = []
-        rows.reserveCapacity((contextRows.count + testRows.count) * used)
-        func append(_ source: [Float], _ row: Int) {
-            for j in featureOrder {
-                let value = source[row * width + j]
-                rows.append(squashes ? (value < 0 ? -log1p(-value) : log1p(value)) : value)
-            }
-        }
-        for row in contextRows { append(train, row) }
-        for row in testRows { append(test, row) }
-        let count = contextRows.count + testRows.count
-        return Tensor(shape: [1, count, model.configuration.maximumFeatures],
-                      scalars: model.paddedFeatures(rows, rows: count, featureCount: used))
-    }
-
-    /// This member's logits for every test row, `[testCount, outputs]` row-major. Test rows go
-    /// through in chunks of at most `chunk` (they never attend to each other, so chunking changes
-    /// nothing but memory: the attention mask is quadratic in the rows of one pass).
-    func logits(train: [Float], test: [Float], width: Int, testCount: Int, contextTargets: [Float], model: TabularTransformer,
-                chunk: Int = 1000) -> [Float] {
-        var result: [Float] = []
-        result.reserveCapacity(testCount * model.configuration.outputCount)
-        for start in stride(from: 0, to: testCount, by: chunk) {
-            let input = self.input(train: train, test: test, width: width, testRows: start..<min(start + chunk, testCount), model: model)
-            result += withoutGradients {
-                model.logits(features: input, trainTargets: contextTargets, trainCount: contextRows.count)
-            }.scalars
-        }
-        return result
-    }
-
-    /// Draws the members: feature orders (subsets when `featureLimit` is below `width`),
-    /// preprocessing variants, and context rows (all, or `maximumRows` stratified by `strata`).
-    static func draw(count: Int, width: Int, featureLimit: Int, trainCount: Int, maximumRows: Int, strata: [Int],
-                     using generator: inout RandomGenerator) -> [TabularEnsembleMember] {
-        (0..<count).map { index in
-            var order = Array(0..<width)
-            if index > 0 || width > featureLimit {
-                for i in order.indices.reversed() where i > 0 { order.swapAt(i, generator.nextIndex(below: i + 1)) }
-            }
-            let features = Array(order.prefix(featureLimit))
-            var rows = Array(0..<trainCount)
-            if trainCount > maximumRows {
-                // Stratified: shuffle within each stratum, then take each stratum's share.
-                let groups = Dictionary(grouping: rows, by: { strata[$0] })
-                rows = []
-                for key in groups.keys.sorted() {
-                    var members = groups[key]!
-                    for i in members.indices.reversed() where i > 0 { members.swapAt(i, generator.nextIndex(below: i + 1)) }
-                    let share = Swift.max(1, Int((Double(members.count) * Double(maximumRows) / Double(trainCount)).rounded()))
-                    rows += members.prefix(share)
-                }
-                rows = Array(rows.prefix(maximumRows)).sorted()
-            }
-            return TabularEnsembleMember(featureOrder: features, squashes: index % 2 == 1, contextRows: rows)
-        }
     }
 }
 

@@ -1,0 +1,116 @@
+import Foundation
+import MesaCore
+
+/// Shared machinery of ``InContextClassifier`` and ``InContextRegressor``: one member's view of
+/// the training and test rows, and the forward pass.
+struct TabularEnsembleMember {
+    /// How a member transforms the encoded features before the model reads them.
+    enum Variant: CaseIterable {
+        /// The preprocessor's robust scaling as it is.
+        case plain
+        /// `sign(x) · log(1 + |x|)`: heavy tails pulled in.
+        case squashed
+        /// Gram–Schmidt decorrelation on the context rows: `z = L⁻¹(x − μ)` with `L Lᵀ` the
+        /// features' covariance (plus a small ridge), so each feature becomes the standardised
+        /// residual of its regression on the features before it in the member's order. A class
+        /// that lives in a low-variance direction of correlated features (a shape difference
+        /// under a dominant size factor) becomes a feature of full variance.
+        case decorrelated
+    }
+
+    let featureOrder: [Int]
+    let variant: Variant
+    let contextRows: [Int]
+
+    /// The member's features of `row` of `source` (row-major, `width` per row), in its order.
+    private func ordered(_ source: [Float], _ row: Int, width: Int) -> [Float] {
+        featureOrder.map { source[row * width + $0] }
+    }
+
+    /// The decorrelating map of ``Variant/decorrelated`` fitted on the context rows: their mean
+    /// and the Cholesky factor of their covariance plus `10⁻³ ·` its mean diagonal.
+    private func decorrelation(train: [Float], width: Int) -> (mean: [Double], factor: CholeskyFactor) {
+        let used = featureOrder.count, n = Double(contextRows.count)
+        let rows = contextRows.map { ordered(train, $0, width: width).map(Double.init) }
+        let mean = (0..<used).map { j in rows.reduce(0) { $0 + $1[j] } / n }
+        var covariance = [Double](repeating: 0, count: used * used)
+        for row in rows {
+            for a in 0..<used { for b in 0...a { covariance[a * used + b] += (row[a] - mean[a]) * (row[b] - mean[b]) / n } }
+        }
+        let ridge = 1e-3 * Swift.max((0..<used).map { covariance[$0 * used + $0] }.reduce(0, +) / Double(Swift.max(used, 1)), 1e-6)
+        for j in 0..<used { covariance[j * used + j] += ridge }
+        return (mean, CholeskyFactor(matrix: covariance, size: used, minimumPivot: ridge * 1e-3))
+    }
+
+    /// This member's view of the context rows then the test rows `testRows`: features in the
+    /// member's order and variant, row-major, unpadded.
+    func features(train: [Float], test: [Float], width: Int, testRows: Range<Int>) -> [Float] {
+        var rows: [Float] = []
+        rows.reserveCapacity((contextRows.count + testRows.count) * featureOrder.count)
+        let map = variant == .decorrelated ? decorrelation(train: train, width: width) : nil
+        func append(_ source: [Float], _ row: Int) {
+            let values = ordered(source, row, width: width)
+            switch variant {
+            case .plain: rows += values
+            case .squashed: rows += values.map { $0 < 0 ? -log1p(-$0) : log1p($0) }
+            case .decorrelated:
+                let z = map!.factor.solveLower(zip(values, map!.mean).map { Double($0) - $1 })
+                rows += z.map { Float(Swift.min(Swift.max($0, -6), 6)) }
+            }
+        }
+        for row in contextRows { append(train, row) }
+        for row in testRows { append(test, row) }
+        return rows
+    }
+
+    /// The model input for this member: ``features(train:test:width:testRows:)`` padded.
+    func input(train: [Float], test: [Float], width: Int, testRows: Range<Int>, model: TabularTransformer) -> Tensor {
+        let count = contextRows.count + testRows.count
+        return Tensor(shape: [1, count, model.configuration.maximumFeatures],
+                      scalars: model.paddedFeatures(features(train: train, test: test, width: width, testRows: testRows),
+                                                    rows: count, featureCount: featureOrder.count))
+    }
+
+    /// This member's logits for every test row, `[testCount, outputs]` row-major. Test rows go
+    /// through in chunks of at most `chunk` (they never attend to each other, so chunking changes
+    /// nothing but memory: the attention mask is quadratic in the rows of one pass).
+    func logits(train: [Float], test: [Float], width: Int, testCount: Int, contextTargets: [Float], model: TabularTransformer,
+                chunk: Int = 1000) -> [Float] {
+        var result: [Float] = []
+        result.reserveCapacity(testCount * model.configuration.outputCount)
+        for start in stride(from: 0, to: testCount, by: chunk) {
+            let input = self.input(train: train, test: test, width: width, testRows: start..<min(start + chunk, testCount), model: model)
+            result += withoutGradients {
+                model.logits(features: input, trainTargets: contextTargets, trainCount: contextRows.count)
+            }.scalars
+        }
+        return result
+    }
+
+    /// Draws the members: feature orders (subsets when `featureLimit` is below `width`),
+    /// preprocessing variants (plain, squashed, decorrelated in turn), and context rows (all, or `maximumRows` stratified by `strata`).
+    static func draw(count: Int, width: Int, featureLimit: Int, trainCount: Int, maximumRows: Int, strata: [Int],
+                     using generator: inout RandomGenerator) -> [TabularEnsembleMember] {
+        (0..<count).map { index in
+            var order = Array(0..<width)
+            if index > 0 || width > featureLimit {
+                for i in order.indices.reversed() where i > 0 { order.swapAt(i, generator.nextIndex(below: i + 1)) }
+            }
+            let features = Array(order.prefix(featureLimit))
+            var rows = Array(0..<trainCount)
+            if trainCount > maximumRows {
+                // Stratified: shuffle within each stratum, then take each stratum's share.
+                let groups = Dictionary(grouping: rows, by: { strata[$0] })
+                rows = []
+                for key in groups.keys.sorted() {
+                    var members = groups[key]!
+                    for i in members.indices.reversed() where i > 0 { members.swapAt(i, generator.nextIndex(below: i + 1)) }
+                    let share = Swift.max(1, Int((Double(members.count) * Double(maximumRows) / Double(trainCount)).rounded()))
+                    rows += members.prefix(share)
+                }
+                rows = Array(rows.prefix(maximumRows)).sorted()
+            }
+            return TabularEnsembleMember(featureOrder: features, variant: Variant.allCases[index % Variant.allCases.count], contextRows: rows)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import MesaCore
+@testable import MesaMeta
+import XCTest
+
+final class TabularEnsembleMemberTests: XCTestCase {
+    /// 300 rows of `(s, s + c·a)`, `s ~ N(0, 9)`, `a ~ N(0, 1)`, and the hidden factor `a`.
+    private func sizeAndShape(c: Float) -> (rows: [Float], shape: [Double]) {
+        var generator = RandomGenerator(seed: 7)
+        var rows: [Float] = [], shape: [Double] = []
+        for _ in 0..<300 {
+            let s = generator.nextNormal() * 3, a = generator.nextNormal()
+            rows += [s, s + c * a]
+            shape.append(Double(a))
+        }
+        return (rows, shape)
+    }
+
+    private func decorrelated(_ rows: [Float]) -> [Double] {
+        let member = TabularEnsembleMember(featureOrder: [0, 1], variant: .decorrelated, contextRows: Array(0..<300))
+        return member.features(train: rows, test: rows, width: 2, testRows: 0..<0).map(Double.init)
+    }
+
+    private func covariance(_ x: [Double], _ y: [Double]) -> Double {
+        let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
+        return zip(x, y).map { ($0 - mx) * ($1 - my) }.reduce(0, +) / Double(x.count)
+    }
+
+    func testDecorrelatedFeaturesAreWhiteOnTheContextRows() {
+        let z = decorrelated(sizeAndShape(c: 1).rows)
+        let first = (0..<300).map { z[$0 * 2] }, second = (0..<300).map { z[$0 * 2 + 1] }
+        // Mean 0, identity covariance. The ridge (10⁻³ of the mean variance, about 0.01 here)
+        // shrinks the residual's unit variance by about 1 %: tolerance 0.02.
+        XCTAssertEqual(first.reduce(0, +) / 300, 0, accuracy: 1e-6)
+        XCTAssertEqual(covariance(first, first), 1, accuracy: 0.02)
+        XCTAssertEqual(covariance(second, second), 1, accuracy: 0.02)
+        XCTAssertEqual(covariance(first, second), 0, accuracy: 0.02)
+    }
+
+    func testALowVarianceShapeFactorBecomesAFeature() {
+        // The second feature differs from the first by 0.3·a: 1 % of its variance.
+        let (rows, shape) = sizeAndShape(c: 0.3)
+        let z = decorrelated(rows)
+        let second = (0..<300).map { z[$0 * 2 + 1] }
+        let correlation = covariance(second, shape) / (covariance(second, second) * covariance(shape, shape)).squareRoot()
+        XCTAssertGreaterThan(correlation, 0.98)   // in-sample regression and Float rounding: about 0.989
+        XCTAssertGreaterThan(covariance(second, second), 0.8)   // the ridge shrinks it somewhat
+    }
+
+    func testVariantsTakeTurnsAndSquashingIsSignedLog() {
+        var generator = RandomGenerator(seed: 1)
+        let members = TabularEnsembleMember.draw(count: 4, width: 3, featureLimit: 3, trainCount: 10, maximumRows: 1000,
+                                                 strata: Array(repeating: 0, count: 10), using: &generator)
+        XCTAssertEqual(members.map(\.variant), [.plain, .squashed, .decorrelated, .plain])
+        let squashed = TabularEnsembleMember(featureOrder: [0, 1], variant: .squashed, contextRows: [0])
+        let values = squashed.features(train: [-2, 3], test: [], width: 2, testRows: 0..<0)
+        XCTAssertEqual(values[0], -Float(log(3.0)), accuracy: 1e-6)
+        XCTAssertEqual(values[1], Float(log(4.0)), accuracy: 1e-6)
+    }
+}
