@@ -15,7 +15,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "A JSON configuration file (the format `--print-config` shows).") var config: String?
     @Option(help: "The run folder (default: runs/<name>).") var output: String?
     @Flag(help: "Continue the run in the output folder from its last checkpoint.") var resume = false
-    @Option(help: "Override training.steps.") var steps: Int?
+    @Option(help: "Override training.steps (with --resume: extend the run to this many; the schedule is stretched).") var steps: Int?
     @Option(help: "Override training.seed.") var seed: UInt64?
     @Option(help: "Stop (after checkpointing) once this many minutes have passed; resume later with --resume.") var timeLimit: Double?
     @Flag(help: "Print the resolved configuration as JSON and exit.") var printConfig = false
@@ -29,7 +29,7 @@ struct TrainCommand: ParsableCommand {
         Parallelism.threadCount = threads
         let trainer: MetaTrainer
         if resume, let output {
-            trainer = try MetaTrainer(resumingFrom: URL(fileURLWithPath: output))
+            trainer = try MetaTrainer(resumingFrom: URL(fileURLWithPath: output), extendingTo: steps)
             print("mesa train: resuming \(output) at step \(trainer.step) of \(trainer.configuration.training.steps)")
         } else {
             var configuration = try Presets.load(preset: preset, file: config)

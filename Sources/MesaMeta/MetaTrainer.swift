@@ -66,10 +66,20 @@ public final class MetaTrainer {
     ///
     /// - Throws: ``InContextError/invalidCheckpoint(_:)`` when the folder holds no readable
     ///   checkpoint, or ``CheckpointError`` / ``OptimizerStateMismatch`` when it does not fit.
-    public convenience init(resumingFrom directory: URL) throws {
+    ///
+    /// - Parameter steps: extend the run to this many steps (more than it was planned for). The
+    ///   cosine schedule is stretched to the new length from here on (a warm restart of the
+    ///   learning rate), so the result differs from a run planned that long from the start;
+    ///   without it, resuming is exact.
+    public convenience init(resumingFrom directory: URL, extendingTo steps: Int? = nil) throws {
         let (checkpoint, url, step, seconds) = try RunFolder.resumableCheckpoint(in: directory)
         func field(_ key: String) throws -> String { try RunFolder.field(key, of: checkpoint, url: url) }
-        let configuration = try MetaTrainingConfiguration(json: Data(try field("mesa.configuration").utf8), source: "\(url.path) metadata")
+        var configuration = try MetaTrainingConfiguration(json: Data(try field("mesa.configuration").utf8), source: "\(url.path) metadata")
+        if let steps {
+            let planned = configuration.training.steps
+            configuration.training.steps = steps
+            try RunFolder.extend(directory, planned: planned, to: steps, configuration: try configuration.jsonData())
+        }
         try self.init(configuration: configuration, directory: directory, step: step, trainingSeconds: seconds)
         try learner.restore(from: checkpoint, strict: false)
         generator = try JSONDecoder().decode(RandomGenerator.self, from: Data(try field("mesa.generator").utf8))

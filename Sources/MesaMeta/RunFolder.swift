@@ -36,6 +36,15 @@ enum RunFolder {
 
     /// Moves the optimizer's buffers into `checkpoint` as tensors and returns the rest of its
     /// state as JSON for the metadata.
+    /// Extends a run planned for `planned` steps to `steps` (an error unless it is longer) and
+    /// rewrites the folder's `config.json` with `configuration`, which holds the new length.
+    static func extend(_ directory: URL, planned: Int, to steps: Int, configuration: Data) throws {
+        guard steps > planned else {
+            throw InContextError.invalidCheckpoint("--steps \(steps) does not extend the run (planned for \(planned) steps)")
+        }
+        try configuration.write(to: directory.appendingPathComponent("config.json"), options: .atomic)
+    }
+
     static func store(_ state: OptimizerState, in checkpoint: inout SafeTensors) throws -> String {
         var state = state
         for index in state.parameters.indices {

@@ -136,11 +136,9 @@ public final class TabularPretrainer {
         func field(_ key: String) throws -> String { try RunFolder.field(key, of: checkpoint, url: url) }
         var configuration = try TabularPretrainingConfiguration(json: Data(try field("mesa.configuration").utf8), source: url.path)
         if let steps {
-            guard steps > configuration.steps else {
-                throw TabularError.invalidModel("--steps \(steps) does not extend the run (planned for \(configuration.steps) steps)")
-            }
+            let planned = configuration.steps
             configuration.steps = steps
-            try configuration.jsonData().write(to: directory.appendingPathComponent("config.json"), options: .atomic)
+            try RunFolder.extend(directory, planned: planned, to: steps, configuration: try configuration.jsonData())
         }
         self.init(configuration: configuration, directory: directory, step: step, seconds: seconds)
         try model.restore(from: checkpoint, strict: false)

@@ -52,6 +52,18 @@ final class MetaTrainerTests: XCTestCase {
         }
     }
 
+    func testARunCanBeExtendedButNotShortened() throws {
+        let directory = temporaryDirectory()
+        try MetaTrainer(configuration: smallConfiguration(steps: 6), directory: directory).run()
+        XCTAssertThrowsError(try MetaTrainer(resumingFrom: directory, extendingTo: 6)) { XCTAssertTrue("\($0)".contains("does not extend"), "\($0)") }
+        let extended = try MetaTrainer(resumingFrom: directory, extendingTo: 10)
+        try extended.run()
+        XCTAssertEqual(extended.step, 10)
+        XCTAssertEqual(try MetaTrainer(resumingFrom: directory).configuration.training.steps, 10)
+        let saved = try MetaTrainingConfiguration(json: try Data(contentsOf: directory.appendingPathComponent("config.json")), source: "config.json")
+        XCTAssertEqual(saved.training.steps, 10)
+    }
+
     func testCurriculumGrowsDimensionsAndPromptLength() throws {
         let trainer = try MetaTrainer(configuration: smallConfiguration(), directory: temporaryDirectory())
         XCTAssertEqual(trainer.stage(atStep: 0).dimensions, 1)
