@@ -75,16 +75,14 @@ public final class MetaTrainer {
         let (checkpoint, url, step, seconds) = try RunFolder.resumableCheckpoint(in: directory)
         func field(_ key: String) throws -> String { try RunFolder.field(key, of: checkpoint, url: url) }
         var configuration = try MetaTrainingConfiguration(json: Data(try field("mesa.configuration").utf8), source: "\(url.path) metadata")
-        if let steps {
-            let planned = configuration.training.steps
-            configuration.training.steps = steps
-            try RunFolder.extend(directory, planned: planned, to: steps, configuration: try configuration.jsonData())
-        }
+        let planned = configuration.training.steps
+        if let steps { configuration.training.steps = steps }
         try self.init(configuration: configuration, directory: directory, step: step, trainingSeconds: seconds)
         try learner.restore(from: checkpoint, strict: false)
         generator = try JSONDecoder().decode(RandomGenerator.self, from: Data(try field("mesa.generator").utf8))
         let state = try RunFolder.optimizerState(from: checkpoint, url: url)
         try optimizer.load(state)
+        if let steps { try RunFolder.extend(directory, planned: planned, to: steps, configuration: try configuration.jsonData()) }
         try RunFolder.truncateMetrics(at: metricsURL, afterStep: step)
     }
 

@@ -34,10 +34,9 @@ enum RunFolder {
         return (checkpoint, url, step, seconds)
     }
 
-    /// Moves the optimizer's buffers into `checkpoint` as tensors and returns the rest of its
-    /// state as JSON for the metadata.
     /// Extends a run planned for `planned` steps to `steps` (an error unless it is longer) and
-    /// rewrites the folder's `config.json` with `configuration`, which holds the new length.
+    /// rewrites the folder's `config.json` with `configuration`, which holds the new length. Call
+    /// it once the checkpoint has been restored, so a failed resume leaves `config.json` alone.
     static func extend(_ directory: URL, planned: Int, to steps: Int, configuration: Data) throws {
         guard steps > planned else {
             throw InContextError.invalidCheckpoint("--steps \(steps) does not extend the run (planned for \(planned) steps)")
@@ -45,6 +44,8 @@ enum RunFolder {
         try configuration.write(to: directory.appendingPathComponent("config.json"), options: .atomic)
     }
 
+    /// Moves the optimizer's buffers into `checkpoint` as tensors and returns the rest of its
+    /// state as JSON for the metadata.
     static func store(_ state: OptimizerState, in checkpoint: inout SafeTensors) throws -> String {
         var state = state
         for index in state.parameters.indices {

@@ -10,26 +10,42 @@ struct TabularEnsembleMember {
         case plain
         /// `sign(x) · log(1 + |x|)`: heavy tails pulled in.
         case squashed
-        /// Gram–Schmidt decorrelation on the context rows: `z = L⁻¹(x − μ)` with `L Lᵀ` the
-        /// features' covariance (plus a small ridge), so each feature becomes the standardised
-        /// residual of its regression on the features before it in the member's order. A class
-        /// that lives in a low-variance direction of correlated features (a shape difference
-        /// under a dominant size factor) becomes a feature of full variance.
+        /// Gram–Schmidt decorrelation on the context rows: `z = L⁻¹(x − μ)`, clipped to ±6, with
+        /// `L Lᵀ` the features' covariance plus a ridge of `10⁻³ ·` its mean diagonal, so each
+        /// feature becomes the standardised residual of its regression on the features before it
+        /// in the member's order. A class that lives in a low-variance direction of correlated
+        /// features (a shape difference under a dominant size factor) becomes a feature of full
+        /// variance. Only for members with at least ``minimumRowsPerFeature`` context rows per
+        /// feature: with fewer, the covariance is rank-deficient, context rows would be white in
+        /// directions where new rows are blown up by the ridge, and the member stays plain.
         case decorrelated
     }
+
+    /// Context rows per feature that ``Variant/decorrelated`` needs.
+    static let minimumRowsPerFeature = 2
 
     let featureOrder: [Int]
     let variant: Variant
     let contextRows: [Int]
+
+    /// The fitted map of ``Variant/decorrelated``.
+    struct Decorrelation {
+        /// The context rows' mean.
+        let mean: [Double]
+        /// The Cholesky factor of their covariance plus the ridge.
+        let factor: CholeskyFactor
+    }
 
     /// The member's features of `row` of `source` (row-major, `width` per row), in its order.
     private func ordered(_ source: [Float], _ row: Int, width: Int) -> [Float] {
         featureOrder.map { source[row * width + $0] }
     }
 
-    /// The decorrelating map of ``Variant/decorrelated`` fitted on the context rows: their mean
-    /// and the Cholesky factor of their covariance plus `10⁻³ ·` its mean diagonal.
-    private func decorrelation(train: [Float], width: Int) -> (mean: [Double], factor: CholeskyFactor) {
+    /// The map of ``Variant/decorrelated`` fitted on the context rows (`nil` for other variants):
+    /// their mean and the Cholesky factor of their covariance plus `10⁻³ ·` its mean diagonal
+    /// (floored at 10⁻⁹).
+    func decorrelation(train: [Float], width: Int) -> Decorrelation? {
+        guard variant == .decorrelated else { return nil }
         let used = featureOrder.count, n = Double(contextRows.count)
         let rows = contextRows.map { ordered(train, $0, width: width).map(Double.init) }
         let mean = (0..<used).map { j in rows.reduce(0) { $0 + $1[j] } / n }
@@ -39,15 +55,16 @@ struct TabularEnsembleMember {
         }
         let ridge = 1e-3 * Swift.max((0..<used).map { covariance[$0 * used + $0] }.reduce(0, +) / Double(Swift.max(used, 1)), 1e-6)
         for j in 0..<used { covariance[j * used + j] += ridge }
-        return (mean, CholeskyFactor(matrix: covariance, size: used, minimumPivot: ridge * 1e-3))
+        return Decorrelation(mean: mean, factor: CholeskyFactor(matrix: covariance, size: used, minimumPivot: ridge * 1e-3))
     }
 
     /// This member's view of the context rows then the test rows `testRows`: features in the
-    /// member's order and variant, row-major, unpadded.
-    func features(train: [Float], test: [Float], width: Int, testRows: Range<Int>) -> [Float] {
+    /// member's order and variant, row-major, unpadded. `map` is ``decorrelation(train:width:)``
+    /// (computed here when not given).
+    func features(train: [Float], test: [Float], width: Int, testRows: Range<Int>, map: Decorrelation? = nil) -> [Float] {
         var rows: [Float] = []
         rows.reserveCapacity((contextRows.count + testRows.count) * featureOrder.count)
-        let map = variant == .decorrelated ? decorrelation(train: train, width: width) : nil
+        let map = map ?? decorrelation(train: train, width: width)
         func append(_ source: [Float], _ row: Int) {
             let values = ordered(source, row, width: width)
             switch variant {
@@ -63,11 +80,11 @@ struct TabularEnsembleMember {
         return rows
     }
 
-    /// The model input for this member: ``features(train:test:width:testRows:)`` padded.
-    func input(train: [Float], test: [Float], width: Int, testRows: Range<Int>, model: TabularTransformer) -> Tensor {
+    /// The model input for this member: ``features(train:test:width:testRows:map:)`` padded.
+    func input(train: [Float], test: [Float], width: Int, testRows: Range<Int>, map: Decorrelation?, model: TabularTransformer) -> Tensor {
         let count = contextRows.count + testRows.count
         return Tensor(shape: [1, count, model.configuration.maximumFeatures],
-                      scalars: model.paddedFeatures(features(train: train, test: test, width: width, testRows: testRows),
+                      scalars: model.paddedFeatures(features(train: train, test: test, width: width, testRows: testRows, map: map),
                                                     rows: count, featureCount: featureOrder.count))
     }
 
@@ -78,8 +95,9 @@ struct TabularEnsembleMember {
                 chunk: Int = 1000) -> [Float] {
         var result: [Float] = []
         result.reserveCapacity(testCount * model.configuration.outputCount)
+        let map = decorrelation(train: train, width: width)
         for start in stride(from: 0, to: testCount, by: chunk) {
-            let input = self.input(train: train, test: test, width: width, testRows: start..<min(start + chunk, testCount), model: model)
+            let input = self.input(train: train, test: test, width: width, testRows: start..<min(start + chunk, testCount), map: map, model: model)
             result += withoutGradients {
                 model.logits(features: input, trainTargets: contextTargets, trainCount: contextRows.count)
             }.scalars
@@ -88,7 +106,9 @@ struct TabularEnsembleMember {
     }
 
     /// Draws the members: feature orders (subsets when `featureLimit` is below `width`),
-    /// preprocessing variants (plain, squashed, decorrelated in turn), and context rows (all, or `maximumRows` stratified by `strata`).
+    /// preprocessing variants (plain, squashed, decorrelated in turn; plain instead of
+    /// decorrelated below ``minimumRowsPerFeature``), and context rows (all, or `maximumRows`
+    /// stratified by `strata`).
     static func draw(count: Int, width: Int, featureLimit: Int, trainCount: Int, maximumRows: Int, strata: [Int],
                      using generator: inout RandomGenerator) -> [TabularEnsembleMember] {
         (0..<count).map { index in
@@ -110,7 +130,9 @@ struct TabularEnsembleMember {
                 }
                 rows = Array(rows.prefix(maximumRows)).sorted()
             }
-            return TabularEnsembleMember(featureOrder: features, variant: Variant.allCases[index % Variant.allCases.count], contextRows: rows)
+            var variant = Variant.allCases[index % Variant.allCases.count]
+            if variant == .decorrelated && rows.count < minimumRowsPerFeature * features.count { variant = .plain }
+            return TabularEnsembleMember(featureOrder: features, variant: variant, contextRows: rows)
         }
     }
 }

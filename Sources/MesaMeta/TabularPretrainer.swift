@@ -8,7 +8,8 @@ import MesaOptim
 public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
     /// The run's name.
     public var name = "tabular-classifier"
-    /// The model's sizes (its `kind` decides the prior's).
+    /// The model's sizes (its `kind` decides the defaults of the other fields when decoding:
+    /// the name, the prior and ``maximumRows``).
     public var model = TabularModelConfiguration()
     /// The prior.
     public var prior = TabularPrior()
@@ -135,15 +136,13 @@ public final class TabularPretrainer {
         let (checkpoint, url, step, seconds) = try RunFolder.resumableCheckpoint(in: directory)
         func field(_ key: String) throws -> String { try RunFolder.field(key, of: checkpoint, url: url) }
         var configuration = try TabularPretrainingConfiguration(json: Data(try field("mesa.configuration").utf8), source: url.path)
-        if let steps {
-            let planned = configuration.steps
-            configuration.steps = steps
-            try RunFolder.extend(directory, planned: planned, to: steps, configuration: try configuration.jsonData())
-        }
+        let planned = configuration.steps
+        if let steps { configuration.steps = steps }
         self.init(configuration: configuration, directory: directory, step: step, seconds: seconds)
         try model.restore(from: checkpoint, strict: false)
         generator = try JSONDecoder().decode(RandomGenerator.self, from: Data(try field("mesa.generator").utf8))
         try optimizer.load(try RunFolder.optimizerState(from: checkpoint, url: url))
+        if let steps { try RunFolder.extend(directory, planned: planned, to: steps, configuration: try configuration.jsonData()) }
         try RunFolder.truncateMetrics(at: metricsURL, afterStep: step)
     }
 

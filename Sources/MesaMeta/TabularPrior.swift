@@ -77,9 +77,10 @@ public struct TabularPrior: Sendable, Codable, Equatable {
     public var clusterProbability = 0.25
     /// Classification, cluster tables: the probability that 1–3 nuisance factors unrelated to
     /// the class, with 2–20 times the spread of the class centres (log-uniform), are mixed into
-    /// the features with the clusters. Every feature is then dominated by the nuisance and the
-    /// class lives in a low-variance direction of strongly correlated features, as species do in
-    /// body measurements dominated by size (default 0.5).
+    /// the features with the clusters. The nuisance then typically dominates every feature and
+    /// the class lives in a low-variance direction of strongly correlated features, as species
+    /// do in body measurements dominated by size (default 0.5; a saved configuration without
+    /// this field predates it and still gets the default).
     public var nuisanceProbability = 0.5
 
     /// The defaults for `kind` (linear targets and clusters are classification-only by default).
@@ -252,7 +253,7 @@ public struct TabularPrior: Sendable, Codable, Equatable {
         let latent = 1 + generator.nextIndex(below: 6)
         let separation = 0.5 + 3 * generator.nextDouble()
         let centres = (0..<classes).map { _ in (0..<latent).map { _ in Double(generator.nextNormal()) * separation } }
-        let nuisanceScales: [Double] = generator.nextDouble() < nuisanceProbability
+        let nuisanceScales: [Double] = nuisanceProbability > 0 && generator.nextDouble() < nuisanceProbability
             ? (0..<(1 + generator.nextIndex(below: 3))).map { _ in exp(log(2.0) + generator.nextDouble() * (log(20.0) - log(2.0))) * separation }
             : []
         let map = (0..<features).map { _ in (0..<(latent + nuisanceScales.count)).map { _ in Double(generator.nextNormal()) } }

@@ -37,6 +37,19 @@ final class TabularEnsembleMemberTests: XCTestCase {
         XCTAssertEqual(covariance(first, second), 0, accuracy: 0.02)
     }
 
+    func testNewRowsGoThroughTheContextRowsMap() {
+        let (rows, _) = sizeAndShape(c: 1)
+        let member = TabularEnsembleMember(featureOrder: [1, 0], variant: .decorrelated, contextRows: Array(0..<300))
+        // The first 10 rows again as new rows: exactly their context values (same mean and factor).
+        let z = member.features(train: rows, test: rows, width: 2, testRows: 0..<10)
+        XCTAssertEqual(Array(z[600..<620]), Array(z[0..<20]))
+        // Passing the fitted map gives the same result as fitting it inside.
+        let map = member.decorrelation(train: rows, width: 2)
+        XCTAssertNotNil(map)
+        XCTAssertEqual(member.features(train: rows, test: rows, width: 2, testRows: 0..<10, map: map), z)
+        XCTAssertNil(TabularEnsembleMember(featureOrder: [0], variant: .plain, contextRows: [0]).decorrelation(train: rows, width: 2))
+    }
+
     func testALowVarianceShapeFactorBecomesAFeature() {
         // The second feature differs from the first by 0.3·a: 1 % of its variance.
         let (rows, shape) = sizeAndShape(c: 0.3)
@@ -52,6 +65,10 @@ final class TabularEnsembleMemberTests: XCTestCase {
         let members = TabularEnsembleMember.draw(count: 4, width: 3, featureLimit: 3, trainCount: 10, maximumRows: 1000,
                                                  strata: Array(repeating: 0, count: 10), using: &generator)
         XCTAssertEqual(members.map(\.variant), [.plain, .squashed, .decorrelated, .plain])
+        // Fewer than 2 context rows per feature: the third member stays plain.
+        let few = TabularEnsembleMember.draw(count: 3, width: 3, featureLimit: 3, trainCount: 5, maximumRows: 1000,
+                                             strata: Array(repeating: 0, count: 5), using: &generator)
+        XCTAssertEqual(few.map(\.variant), [.plain, .squashed, .plain])
         let squashed = TabularEnsembleMember(featureOrder: [0, 1], variant: .squashed, contextRows: [0])
         let values = squashed.features(train: [-2, 3], test: [], width: 2, testRows: 0..<0)
         XCTAssertEqual(values[0], -Float(log(3.0)), accuracy: 1e-6)

@@ -4,9 +4,9 @@ import MesaCore
 
 /// Small models and tables for the tabular tests.
 enum TabularFixtures {
-    /// A freshly initialised (untrained) model of `kind` saved as a `mesa pretrain` checkpoint
-    /// (pre-trained on tables of at most 40 features): enough to test plumbing, invariances and
-    /// errors, not accuracy.
+    /// A model of `kind` after two pre-training steps, saved as a `mesa pretrain` checkpoint whose
+    /// prior has at most 40 features: enough to test plumbing, invariances and errors, not
+    /// accuracy.
     static func modelFile(kind: TabularTaskKind) throws -> URL {
         var configuration = TabularPretrainingConfiguration()
         configuration.model = TabularModelConfiguration(kind: kind)
