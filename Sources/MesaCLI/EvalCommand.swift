@@ -8,7 +8,7 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Error versus number of in-context examples for a trained learner and baselines (CSV + SVG).",
-        discussion: "With --run, evaluates the learner of that run folder; with --preset/--config alone, only the baselines."
+        discussion: "With --run, evaluates the learner of that run folder and also writes differences.csv: the learner minus each baseline on the same prompts, with paired standard errors. With --preset/--config alone, only the baselines."
     )
 
     @Option(name: .customLong("run"), help: "A run folder written by `mesa train` (its checkpoint.safetensors is evaluated).") var runFolder: String?
@@ -63,6 +63,7 @@ struct EvalCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         print("mesa eval: \(distribution.name); \(predictors.map(\.name).joined(separator: ", ")); \(promptCount) prompts of \(pointCount) points → \(folder)")
         var csv = "probe,predictor,examples,metric,mean,standard_error\n"
+        var pairedCSV = "probe,baseline,examples,metric,mean_difference,standard_error\n"
         let started = Date()
         var progress = ProgressBar(total: probes.count * predictors.count, label: "eval")
         for (probeIndex, probe) in probes.enumerated() {
@@ -70,15 +71,26 @@ struct EvalCommand: ParsableCommand {
             let batches = stride(from: 0, to: promptCount, by: 256).map { start in
                 distribution.sample(batchSize: min(256, promptCount - start), pointCount: pointCount, options: probe.options, using: &generator)
             }
-            var curves: [ErrorCurve] = []
+            var scores: [PromptScores] = []
             for (index, predictor) in predictors.enumerated() {
-                curves += ErrorCurve.measure([predictor], on: batches)
+                scores.append(PromptScores.measure(predictor, on: batches))
                 progress.update(completed: probeIndex * predictors.count + index + 1)
             }
+            let curves = scores.map { $0.curve() }
             for curve in curves {
                 for point in curve.points {
                     csv += "\(probe.name),\(curve.predictor),\(point.examples),\(curve.metric),\(point.mean),\(point.standardError)\n"
                 }
+            }
+            if runFolder != nil, let learner = scores.first, scores.count > 1 {
+                // The learner against each baseline on the same prompts: paired differences.
+                let differences = try scores.dropFirst().map { try learner.difference(from: $0) }
+                for (baseline, difference) in zip(scores.dropFirst(), differences) {
+                    for point in difference.points {
+                        pairedCSV += "\(probe.name),\(baseline.predictor),\(point.examples),\(difference.metric),\(point.mean),\(point.standardError)\n"
+                    }
+                }
+                print(Self.pairedTable(differences, baselines: scores.dropFirst().map(\.predictor), title: "\(probe.name): learner − baseline on the same prompts (mean ± paired standard error)"))
             }
             let plot = LinePlot(title: "\(distribution.name): \(probe.name)", xLabel: "in-context examples",
                                 yLabel: curves.first?.metric ?? "", series: curves.map { curve in
@@ -92,6 +104,10 @@ struct EvalCommand: ParsableCommand {
             print(Self.table(curves, title: "\(probe.name) (\(curves.first?.metric ?? "")), plot \(folder)/\(file)"))
         }
         try csv.write(to: directory.appendingPathComponent("curves.csv"), atomically: true, encoding: .utf8)
+        if runFolder != nil, predictors.count > 1 {
+            try pairedCSV.write(to: directory.appendingPathComponent("differences.csv"), atomically: true, encoding: .utf8)
+            print("wrote \(folder)/differences.csv (learner minus each baseline, prompt by prompt)")
+        }
         print(String(format: "wrote %@/curves.csv (%.1f s)", folder, Date().timeIntervalSince(started)))
     }
 
@@ -135,6 +151,30 @@ struct EvalCommand: ParsableCommand {
                 + columns.map { String(format: " %9.4g", curve.points[$0].mean) }.joined() + "\n"
         }
         return text
+    }
+
+    /// A plain-text table of paired differences: one row per number of examples, one column per
+    /// baseline (named by `baselines`) holding `mean ± standard error`, marked `*` where the difference is more than two
+    /// standard errors from zero.
+    static func pairedTable(_ differences: [ErrorCurve], baselines: [String], title: String) -> String {
+        guard let count = differences.first?.points.count, count > 0 else { return title }
+        let width = max(22, (baselines.map(\.count).max() ?? 0) + 2)
+        var text = title + "\nexamples" + baselines.map { $0.leftPadding(toLength: width) }.joined() + "\n"
+        for index in 0..<count {
+            text += String(format: "%8d", index) + differences.map { difference in
+                let point = difference.points[index]
+                let marked = abs(point.mean) > 2 * point.standardError ? "*" : " "
+                return String(format: "%+.5f ± %.5f%@", point.mean, point.standardError, marked).leftPadding(toLength: width)
+            }.joined() + "\n"
+        }
+        return text
+    }
+}
+
+extension String {
+    /// The string right-aligned in a field of `length` characters.
+    func leftPadding(toLength length: Int) -> String {
+        count >= length ? self : String(repeating: " ", count: length - count) + self
     }
 }
 

@@ -32,57 +32,13 @@ public struct ErrorCurve: Sendable, Equatable {
     /// Per-prefix mean and standard error of `predictions` (`[batch, points]` values or
     /// `[batch, points, classes]` probabilities) against the targets of `batch`.
     public static func pointwise(_ predictions: Tensor, for batch: TaskBatch) -> [(mean: Double, standardError: Double)] {
-        let (b, n) = (batch.batchSize, batch.pointCount)
-        let targets = batch.targets.scalars, values = predictions.scalars
-        var scores = [Double](repeating: 0, count: b * n)
-        switch batch.kind {
-        case .regression:
-            let scale = 1 / Double(max(batch.activeDimensions, 1))
-            for index in 0..<(b * n) {
-                let difference = Double(values[index] - targets[index])
-                scores[index] = difference * difference * scale
-            }
-        case .classification(let classes):
-            for index in 0..<(b * n) {
-                let row = values[(index * classes)..<((index + 1) * classes)]
-                let predicted = row.indices.max { row[$0] < row[$1] }! - index * classes
-                scores[index] = predicted == Int(targets[index]) ? 1 : 0
-            }
-        }
-        return (0..<n).map { point in
-            let column = (0..<b).map { scores[$0 * n + point] }
-            let mean = column.reduce(0, +) / Double(b)
-            let variance = b > 1 ? column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(b - 1) : 0
-            return (mean, (variance / Double(b)).squareRoot())
-        }
+        PromptScores(predictor: "", predictions: predictions, for: batch).curve().points.map { ($0.mean, $0.standardError) }
     }
 
     /// Evaluates each predictor on the same prompts (`batches`, e.g. chunks of a large
-    /// evaluation set) and returns one curve per predictor, in order, pooling the statistics of
-    /// all chunks.
+    /// evaluation set) and returns one curve per predictor, in order, over all chunks' prompts.
     public static func measure(_ predictors: [any InContextPredictor], on batches: [TaskBatch]) -> [ErrorCurve] {
-        guard let first = batches.first else { return [] }
-        let total = batches.reduce(0) { $0 + $1.batchSize }
-        return predictors.map { predictor in
-            // Combine chunk statistics: pool sums of scores and of squared deviations.
-            var sums = [Double](repeating: 0, count: first.pointCount), squares = sums
-            for batch in batches {
-                let predictions = withoutGradients { predictor.predictions(for: batch) }
-                for (point, statistic) in pointwise(predictions, for: batch).enumerated() {
-                    let count = Double(batch.batchSize)
-                    let variance = statistic.standardError * statistic.standardError * count   // sample variance
-                    sums[point] += statistic.mean * count
-                    squares[point] += variance * (count - 1) + statistic.mean * statistic.mean * count
-                }
-            }
-            let n = Double(total)
-            let points = (0..<first.pointCount).map { index -> Point in
-                let mean = sums[index] / n
-                let variance = n > 1 ? max(squares[index] - n * mean * mean, 0) / (n - 1) : 0
-                return Point(examples: index, mean: mean, standardError: (variance / n).squareRoot())
-            }
-            return ErrorCurve(predictor: predictor.name, metric: metricName(for: first.kind), points: points)
-        }
+        predictors.map { PromptScores.measure($0, on: batches).curve() }
     }
 }
 

@@ -56,6 +56,23 @@ final class TrainCommandTests: XCTestCase {
         }
         let svg = try String(contentsOfFile: "\(run)/eval/curves-in-distribution.svg", encoding: .utf8)
         XCTAssertTrue(svg.hasPrefix("<svg") && svg.contains("polyline"))
+
+        // Paired differences: learner minus each of the 2 baselines, consistent with the curves.
+        let paired = try String(contentsOfFile: "\(run)/eval/differences.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(paired.first, "probe,baseline,examples,metric,mean_difference,standard_error")
+        XCTAssertEqual(paired.count - 1, 2 * 8 * 5)
+        XCTAssertTrue(evaluation.output.contains("learner − baseline on the same prompts"), evaluation.output)
+        func means(_ rows: [Substring], probe: String, predictor: (String) -> Bool) -> [Double] {
+            rows.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+                .filter { $0[0] == probe && predictor($0[1]) }.map { Double($0[4])! }
+        }
+        let learner = means(csv, probe: "in-distribution") { $0.hasPrefix("transformer") }
+        let leastSquares = means(csv, probe: "in-distribution") { $0 == "least squares" }
+        let difference = means(paired, probe: "in-distribution") { $0 == "least squares" }
+        XCTAssertEqual(difference.count, 8)
+        for (index, value) in difference.enumerated() {
+            XCTAssertEqual(value, learner[index] - leastSquares[index], accuracy: 1e-9 * max(1, abs(learner[index])))
+        }
     }
 
     func testBadInvocationsGiveClearErrors() throws {
