@@ -18,6 +18,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Baselines, comma-separated (default: the configuration's evaluation.baselines).") var baselines: String?
     @Option(help: "Evaluation prompts (default: the configuration's evaluation.promptCount).") var prompts: Int?
     @Option(help: "Points per prompt (default: the configuration's).") var points: Int?
+    @Option(help: "Seed of the evaluation prompts (default: the configuration's evaluation.seed); another seed draws an independent set.") var seed: UInt64?
     @Flag(help: "Skip the out-of-distribution probes.") var noProbes = false
     @Option(help: "Threads for tensor kernels.") var threads = 2
 
@@ -42,6 +43,7 @@ struct EvalCommand: ParsableCommand {
             configuration = try Presets.load(preset: preset, file: config)
             folder = output ?? "runs/\(configuration.name)/eval"
         }
+        if let seed { configuration.evaluation.seed = seed }
         let distribution = try configuration.task.makeDistribution().heldOutDistribution
         if let lsa = predictors.first.flatMap({ ($0 as? NamedPredictor)?.base as? LinearSelfAttentionLearner }), let contextCount = lsa.contextCount {
             try compareWithGradientDescent(lsa, contextCount: contextCount, distribution: distribution, configuration: configuration, folder: folder)

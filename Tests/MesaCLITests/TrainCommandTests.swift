@@ -73,6 +73,14 @@ final class TrainCommandTests: XCTestCase {
         for (index, value) in difference.enumerated() {
             XCTAssertEqual(value, learner[index] - leastSquares[index], accuracy: 1e-9 * max(1, abs(learner[index])))
         }
+
+        // --seed draws an independent set of prompts: the same predictors score differently.
+        let reseeded = try MesaProcess.run(["eval", "--run", run, "--seed", "7", "--no-probes", "--output", "\(run)/eval-7"])
+        XCTAssertEqual(reseeded.status, 0, reseeded.error)
+        let other = try String(contentsOfFile: "\(run)/eval-7/curves.csv", encoding: .utf8).split(separator: "\n")
+        let otherLearner = means(other, probe: "in-distribution") { $0.hasPrefix("transformer") }
+        XCTAssertEqual(otherLearner.count, 8)
+        XCTAssertNotEqual(otherLearner, learner)
     }
 
     func testBadInvocationsGiveClearErrors() throws {
