@@ -106,9 +106,12 @@ struct EvalCommand: ParsableCommand {
             print(Self.table(curves, title: "\(probe.name) (\(curves.first?.metric ?? "")), plot \(folder)/\(file)"))
         }
         try csv.write(to: directory.appendingPathComponent("curves.csv"), atomically: true, encoding: .utf8)
+        let pairedURL = directory.appendingPathComponent("differences.csv")
         if runFolder != nil, predictors.count > 1 {
-            try pairedCSV.write(to: directory.appendingPathComponent("differences.csv"), atomically: true, encoding: .utf8)
+            try pairedCSV.write(to: pairedURL, atomically: true, encoding: .utf8)
             print("wrote \(folder)/differences.csv (learner minus each baseline, prompt by prompt)")
+        } else if FileManager.default.fileExists(atPath: pairedURL.path) {
+            try FileManager.default.removeItem(at: pairedURL)   // a stale comparison from an earlier evaluation
         }
         print(String(format: "wrote %@/curves.csv (%.1f s)", folder, Date().timeIntervalSince(started)))
     }

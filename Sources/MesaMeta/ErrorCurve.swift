@@ -38,7 +38,8 @@ public struct ErrorCurve: Sendable, Equatable {
     /// Evaluates each predictor on the same prompts (`batches`, e.g. chunks of a large
     /// evaluation set) and returns one curve per predictor, in order, over all chunks' prompts.
     public static func measure(_ predictors: [any InContextPredictor], on batches: [TaskBatch]) -> [ErrorCurve] {
-        predictors.map { PromptScores.measure($0, on: batches).curve() }
+        guard !batches.isEmpty else { return [] }
+        return predictors.map { PromptScores.measure($0, on: batches).curve() }
     }
 }
 

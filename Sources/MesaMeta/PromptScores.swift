@@ -80,12 +80,13 @@ public struct PromptScores: Sendable, Equatable {
     /// examples, the mean over prompts of (this score − the baseline's score) and the standard
     /// error of that mean.
     ///
-    /// Both predictors see the same prompts, so their errors are strongly correlated and the
-    /// paired standard error, √(Var[a − b] / n), is far smaller than the two curves' standard
-    /// errors combined: it is the right yardstick for "is the model below the baseline here?".
+    /// Both predictors see the same prompts, so the paired standard error, √(Var[a − b] / n),
+    /// accounts for their correlation: when both err most on the same hard prompts it is smaller
+    /// than the two curves' standard errors combined. It is the right yardstick for "is the
+    /// model below the baseline here?".
     ///
     /// - Throws: ``InContextError/incompatibleBatch(_:)`` when the two were not scored on
-    ///   the same number of prompts and points.
+    ///   the same number of prompts and points, or with different metrics.
     public func difference(from baseline: PromptScores) throws -> ErrorCurve {
         guard promptCount == baseline.promptCount, pointCount == baseline.pointCount, metric == baseline.metric else {
             throw InContextError.incompatibleBatch(
@@ -103,14 +104,14 @@ public struct PromptScores: Sendable, Equatable {
             let n = Double(promptCount)
             var mean = 0.0
             for prompt in 0..<promptCount { mean += values[prompt * pointCount + point] }
-            mean /= max(n, 1)
+            mean /= n   // NaN for no prompts, as an empty mean should be
             var squares = 0.0
             for prompt in 0..<promptCount {
                 let deviation = values[prompt * pointCount + point] - mean
                 squares += deviation * deviation
             }
             let variance = promptCount > 1 ? squares / (n - 1) : 0
-            return ErrorCurve.Point(examples: point, mean: mean, standardError: (variance / max(n, 1)).squareRoot())
+            return ErrorCurve.Point(examples: point, mean: mean, standardError: (variance / n).squareRoot())
         }
     }
 }

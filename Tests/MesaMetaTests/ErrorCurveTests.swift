@@ -42,6 +42,10 @@ final class ErrorCurveTests: XCTestCase {
         XCTAssertEqual(pooled.metric, "normalised squared error")
     }
 
+    func testNoPromptsGiveNoCurves() {
+        XCTAssertEqual(ErrorCurve.measure([Fixed(value: 0)], on: []), [])
+    }
+
     func testOutOfDistributionProbes() {
         let names = EvaluationProbe.outOfDistribution(inputDimension: 10, kind: .regression).map(\.name)
         XCTAssertEqual(names, ["inputs x2", "inputs x3", "added noise 1", "d 5 of 10"])
