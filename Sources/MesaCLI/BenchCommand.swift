@@ -21,6 +21,8 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         Parallelism.threadCount = threads
         Benchmarks.selectedVariant = variant
+        // On standard error, so that the JSON lines stay alone on standard output.
+        FileHandle.standardError.write(Data("mesa bench: \(threads) threads, BLAS kernels \(OpenBLASKernels.selection)\n".utf8))
         let emit: (BenchmarkResult) -> Void = { result in
             if json { print(result.jsonLine) } else {
                 print(String(format: "%@ %@: median %.3f ms (min %.3f, max %.3f, n %d)%@", result.workload, result.variant,

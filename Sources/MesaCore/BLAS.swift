@@ -6,9 +6,11 @@ import CBLAS
 
 /// The single place where Mesa calls BLAS for matrix products.
 public enum BLAS {
-    /// Switches OpenBLAS's own threads off once: Mesa splits products itself (``Parallelism``).
+    /// Settles OpenBLAS's kernel set (``OpenBLASKernels``) and switches its own threads off, once:
+    /// Mesa splits products itself (``Parallelism``).
     private static let configured: Void = {
         #if !canImport(Accelerate)
+        _ = OpenBLASKernels.selection
         openblas_set_num_threads(1)
         // OpenBLAS started its own worker threads when it was loaded. Left alone, one of them
         // could spin on sched_yield for the whole process (seen in about half the processes on
