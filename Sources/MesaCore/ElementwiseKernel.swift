@@ -83,5 +83,9 @@ enum Binary {
     struct IsGreaterThanOrEqual: BinaryKernel {
         @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a >= b ? 1 : 0 }
     }
+    /// `g · gelu′(x)` with gradient `g` and input `x`: GELU's backward product in one pass.
+    struct GELUGradient: BinaryKernel {
+        @inline(__always) func callAsFunction(_ g: Float, _ x: Float) -> Float { g * Unary.GELUDerivative()(x) }
+    }
     struct IsEqual: BinaryKernel { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a == b ? 1 : 0 } }
 }

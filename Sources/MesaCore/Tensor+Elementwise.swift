@@ -269,7 +269,19 @@ extension Tensor {
     /// with `erf` to within 1.5e-7 absolute (``VectorMath/erf(_:)``, a vectorisable polynomial).
     public func gelu() -> Tensor {
         let y = applying(Unary.GELU())
-        return Self.record(y, "gelu", input: self) { $0 * self.geluDerivative() }
+        return Self.record(y, "gelu", input: self) { Self.geluGradient($0, self) }
+    }
+
+    /// GELU's backward product `g · gelu′(x)` in one pass over memory (two for the separate
+    /// derivative and product). Differentiable in both arguments, for gradients of gradients:
+    /// `∂/∂g = gelu′(x) = Φ(x) + x φ(x)`, `∂/∂x = g · gelu″(x) = g · φ(x)(2 − x²)`.
+    static func geluGradient(_ gradient: Tensor, _ input: Tensor) -> Tensor {
+        guard gradient.shape == input.shape else { return gradient * input.geluDerivative() }
+        let y = zip(gradient, input, "geluGradient", kernel: Binary.GELUGradient())
+        return record(y, "geluGradient", inputs: [gradient, input], pullbacks: [
+            { $0 * input.geluDerivative() },
+            { $0 * gradient * (input * input * -0.5).exp() * 0.39894228 * (2 - input * input) },
+        ])
     }
 
     /// `d gelu / dx = Φ(x) + x φ(x)`; its own derivative is `φ(x)(2 − x²)`.

@@ -1,4 +1,4 @@
-import MesaCore
+@testable import MesaCore
 import MesaTestSupport
 import XCTest
 
@@ -47,6 +47,15 @@ final class TensorElementwiseTests: XCTestCase {
             // relu and abs on negative inputs (away from the kink at 0).
             GradientCheck.assertMatches({ $0[0].relu() + $0[0].abs() }, at: [-positive[0]], "relu/abs negative")
         }
+    }
+
+    /// GELU's fused backward product `g · gelu′(x)`: its value equals the unfused product to 1e-6,
+    /// and its gradients in both arguments match central differences (tolerance 1e-2).
+    func testGELUGradientProductValueAndGradients() {
+        let inputs = GradientCheck.randomInputs([[3, 5], [3, 5]], seed: 41, low: -2.5, high: 2.5)
+        let fused = Tensor.geluGradient(inputs[0], inputs[1]), unfused = inputs[0] * inputs[1].geluDerivative()
+        XCTAssertTrue(fused.isApproximatelyEqual(to: unfused, tolerance: 1e-6), "\(fused) vs \(unfused)")
+        GradientCheck.assertMatches({ Tensor.geluGradient($0[0], $0[1]) }, at: inputs, "geluGradient")
     }
 
     func testSecondDerivativesOfUnaryFunctionsMatchAnalyticForms() {
