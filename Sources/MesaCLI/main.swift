@@ -1,4 +1,5 @@
 import ArgumentParser
+import Mesa
 
 /// `mesa`: the command-line face of the Mesa library.
 struct MesaCommand: ParsableCommand {
@@ -10,4 +11,7 @@ struct MesaCommand: ParsableCommand {
     )
 }
 
+// Settle OpenBLAS's kernel set on the main thread before any other thread exists (it may switch
+// sets through an environment variable; see `OpenBLASKernels`).
+_ = OpenBLASKernels.selection
 MesaCommand.main()

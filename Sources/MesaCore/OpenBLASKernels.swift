@@ -23,10 +23,16 @@ import Musl
 /// |---|---|
 /// | AVX-512 F, CD, BW, DQ, VL | `SkylakeX` |
 /// | AVX2 and FMA | `Haswell` |
-/// | AVX | `SandyBridge` |
+/// | AVX | `Sandybridge` |
 ///
 /// Any other choice of OpenBLAS's is kept, and so is an explicit `OPENBLAS_CORETYPE`. Builds without
 /// `DYNAMIC_ARCH` cannot switch and are left alone; on Apple platforms Accelerate is used instead.
+///
+/// The switch happens when ``selection`` is first read: by ``BLAS`` before Mesa's first product,
+/// or earlier by the caller. It sets and unsets an environment variable and briefly leaves
+/// OpenBLAS without a kernel table, so it must not overlap other threads' `getenv` calls or their
+/// own calls into OpenBLAS: a program that has such threads reads ``selection`` on its main
+/// thread before starting them (the `mesa` command does so first thing).
 public enum OpenBLASKernels {
     /// What OpenBLAS chose and what runs Mesa's products.
     public struct Selection: Sendable, Equatable, CustomStringConvertible {
@@ -52,7 +58,7 @@ public enum OpenBLASKernels {
         guard core.lowercased() == "prescott" else { return nil }
         if vectorFeatures & 4 != 0 { return "SkylakeX" }
         if vectorFeatures & 2 != 0 { return "Haswell" }
-        if vectorFeatures & 1 != 0 { return "SandyBridge" }
+        if vectorFeatures & 1 != 0 { return "Sandybridge" }
         return nil
     }
 
