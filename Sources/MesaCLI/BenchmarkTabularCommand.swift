@@ -38,7 +38,7 @@ struct BenchmarkTabularCommand: ParsableCommand {
         }
         let outputURL = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: outputURL, withIntermediateDirectories: true)
-        var classifier: InContextClassifier?, regressor: InContextRegressor?
+        var classifier: TabularClassifier?, regressor: TabularRegressor?
         var rows: [Row] = []
         var progress = ProgressBar(total: files.count * splits, label: "benchmark")
         for (fileIndex, file) in files.enumerated() {
@@ -61,12 +61,12 @@ struct BenchmarkTabularCommand: ParsableCommand {
                     let scores: [TabularScores]
                     let mode: String
                     if kind == .classification {
-                        if classifier == nil { classifier = try InContextClassifier(modelURL: model.map { URL(fileURLWithPath: $0) }) }
+                        if classifier == nil { classifier = try TabularClassifier(modelURL: model.map { URL(fileURLWithPath: $0) }) }
                         classifier!.options = options
                         scores = try TabularEvaluation.classification(train: train, test: test, classifier: classifier!)
                         mode = classifier!.mode
                     } else {
-                        if regressor == nil { regressor = try InContextRegressor(modelURL: regressionModel.map { URL(fileURLWithPath: $0) }) }
+                        if regressor == nil { regressor = try TabularRegressor(modelURL: regressionModel.map { URL(fileURLWithPath: $0) }) }
                         regressor!.options = options
                         scores = try TabularEvaluation.regression(train: train, test: test, regressor: regressor!)
                         mode = regressor!.mode

@@ -59,7 +59,7 @@ struct DemoCommand: ParsableCommand {
         let configuration = folder.appendingPathComponent("config.json")
         guard FileManager.default.fileExists(atPath: configuration.path) else { return }
         guard let data = FileManager.default.contents(atPath: configuration.path),
-              let saved = try? MetaTrainingConfiguration(json: data, source: configuration.path), saved.name == "demo"
+              let saved = try? InContextTrainingConfiguration(json: data, source: configuration.path), saved.name == "demo"
         else {
             throw ValidationErrorMessage("\(output) holds a run that is not a demo run; choose another --output (the demo replaces only its own runs)")
         }

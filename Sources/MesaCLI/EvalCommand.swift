@@ -31,11 +31,11 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         Parallelism.threadCount = threads
-        var configuration: MetaTrainingConfiguration
+        var configuration: InContextTrainingConfiguration
         var predictors: [any InContextPredictor] = []
         var folder: String
         if let run = runFolder {
-            let (loaded, learner, step) = try MetaTrainer.loadLearner(from: URL(fileURLWithPath: run).appendingPathComponent("checkpoint.safetensors"))
+            let (loaded, learner, step) = try InContextTrainer.loadLearner(from: URL(fileURLWithPath: run).appendingPathComponent("checkpoint.safetensors"))
             configuration = loaded
             predictors.append(NamedPredictor(name: "\(loaded.learner.architecture) (step \(step))", base: learner))
             folder = output ?? "\(run)/eval"
@@ -120,7 +120,7 @@ struct EvalCommand: ParsableCommand {
     /// its ½·MSE on one query per task beside `L` steps of gradient descent at a tuned learning
     /// rate (`L` = its layer count) and the zero predictor; printed and written as JSON.
     func compareWithGradientDescent(_ learner: LinearSelfAttentionLearner, contextCount: Int, distribution: any TaskDistribution,
-                                    configuration: MetaTrainingConfiguration, folder: String) throws {
+                                    configuration: InContextTrainingConfiguration, folder: String) throws {
         let steps = learner.layers.count
         let comparison = try GradientDescentComparison(tasks: distribution, contextCount: contextCount, stepCount: steps,
                                                        evaluationTaskCount: prompts ?? configuration.evaluation.promptCount,

@@ -56,7 +56,7 @@ struct ExperimentCommand: ParsableCommand {
         if let steps { base.training.steps = steps }
         let runs = try experiment.runs(base: base)
         let deadline = timeLimit.map { Date().addingTimeInterval($0 * 60) }
-        var trainers: [MetaTrainer] = []
+        var trainers: [InContextTrainer] = []
         for (index, run) in runs.enumerated() {
             if let deadline, Date() >= deadline { break }
             let total = run.configuration.training.steps
@@ -91,7 +91,7 @@ struct ExperimentCommand: ParsableCommand {
 
     /// Seen- and unseen-task accuracy with 10 examples and at the last point for every pool size,
     /// and the regime each run is in (``GPICLExperiment/regime(seen:unseen:chance:)``).
-    func writeTransition(runs: [GPICLExperiment.Run], trainers: [MetaTrainer], testImages: LabelledDataset?, to folder: URL) throws {
+    func writeTransition(runs: [GPICLExperiment.Run], trainers: [InContextTrainer], testImages: LabelledDataset?, to folder: URL) throws {
         var csv = "architecture,tasks,seen_accuracy,seen_se,unseen_accuracy,unseen_se,seen_accuracy_10,unseen_accuracy_10,regime,parameters,steps,training_seconds\n"
         var series: [String: [(x: Double, y: Double)]] = [:]
         let infiniteX = 2.0 + Double(runs.compactMap(\.x).max() ?? 14)
@@ -116,7 +116,7 @@ struct ExperimentCommand: ParsableCommand {
     }
 
     /// Held-out loss and accuracy curves, and the step at which each run leaves the plateau.
-    func writePlateau(runs: [GPICLExperiment.Run], trainers: [MetaTrainer], to folder: URL) throws {
+    func writePlateau(runs: [GPICLExperiment.Run], trainers: [InContextTrainer], to folder: URL) throws {
         var curves = "run,step,heldout_loss,heldout_accuracy\n"
         var summary = "run,batch_size,epsilon,unpermuted_fraction,encoding,architecture,plateau_end_step,plateau_end_seconds,seconds_per_step,final_accuracy\n"
         var accuracySeries: [LinePlot.Series] = [], lossSeries: [LinePlot.Series] = []
@@ -140,7 +140,7 @@ struct ExperimentCommand: ParsableCommand {
     }
 
     /// Unseen-task accuracy at the last point against state size.
-    func writeStateSize(runs: [GPICLExperiment.Run], trainers: [MetaTrainer], testImages: LabelledDataset?, to folder: URL) throws {
+    func writeStateSize(runs: [GPICLExperiment.Run], trainers: [InContextTrainer], testImages: LabelledDataset?, to folder: URL) throws {
         var csv = "architecture,size,parameters,state_size,unseen_accuracy,unseen_se\n"
         var series: [String: [(x: Double, y: Double)]] = [:]
         for (run, trainer) in zip(runs, trainers) {
@@ -158,7 +158,7 @@ struct ExperimentCommand: ParsableCommand {
     /// Accuracy curves on the run's training tasks (training images) and on unseen tasks (fresh
     /// projections and permutations of `testImages`; of the same rows for a CSV base dataset, which
     /// has no test split and passes `nil`).
-    func seenAndUnseenCurves(_ trainer: MetaTrainer, testImages: LabelledDataset?) throws -> (seen: ErrorCurve, unseen: ErrorCurve) {
+    func seenAndUnseenCurves(_ trainer: InContextTrainer, testImages: LabelledDataset?) throws -> (seen: ErrorCurve, unseen: ErrorCurve) {
         guard let tasks = trainer.distribution as? ProjectedDatasetTasks else {
             throw ValidationErrorMessage("the experiment needs projectedDataset tasks, got \(trainer.distribution.name)")
         }

@@ -15,7 +15,7 @@ struct GeneralisationReport {
     static let exampleCounts = [10, 25, 50, 99]
 
     func write(to folder: URL) throws {
-        let (configuration, learner, step) = try MetaTrainer.loadLearner(from: runFolder.appendingPathComponent("checkpoint.safetensors"))
+        let (configuration, learner, step) = try InContextTrainer.loadLearner(from: runFolder.appendingPathComponent("checkpoint.safetensors"))
         guard configuration.task.family == "projectedDataset" else {
             throw ValidationErrorMessage("\(runFolder.path) was not trained on projectedDataset tasks (family \(configuration.task.family))")
         }

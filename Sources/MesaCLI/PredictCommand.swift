@@ -76,7 +76,7 @@ struct PredictCommand: ParsableCommand {
         let outputURL = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: outputURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         if kind == .classification {
-            let classifier = try InContextClassifier(modelURL: modelURL, options: options)
+            let classifier = try TabularClassifier(modelURL: modelURL, options: options)
             if scored && compare {
                 let results = try TabularEvaluation.classification(train: labelled, test: unlabelled, classifier: classifier)
                 Self.printTable(results, classification: true)
@@ -96,13 +96,13 @@ struct PredictCommand: ParsableCommand {
             }
             print("model: \(classifier.mode); \(classifier.metadata["architecture"] ?? "")")
         } else {
-            let regressor = try InContextRegressor(modelURL: modelURL, options: options)
+            let regressor = try TabularRegressor(modelURL: modelURL, options: options)
             if scored && compare {
                 Self.printTable(try TabularEvaluation.regression(train: labelled, test: unlabelled, regressor: regressor), classification: false)
             }
             try regressor.fit(labelled)
             let predictions = try regressor.predict(unlabelled)
-            var csv = "mean," + InContextRegressor.quantileLevels.map { String(format: "q%02d", Int(($0 * 100).rounded())) }.joined(separator: ",") + "\n"
+            var csv = "mean," + TabularRegressor.quantileLevels.map { String(format: "q%02d", Int(($0 * 100).rounded())) }.joined(separator: ",") + "\n"
             for p in predictions { csv += ([p.mean] + p.quantiles).map { String(format: "%.6g", $0) }.joined(separator: ",") + "\n" }
             try csv.write(to: outputURL, atomically: true, encoding: .utf8)
             if scored && !compare {

@@ -43,9 +43,9 @@ enum Presets {
     static var names: [String] { shipped.names }
 
     /// The configuration of `preset`, or of the JSON file at `file`.
-    static func load(preset: String?, file: String?) throws -> MetaTrainingConfiguration {
+    static func load(preset: String?, file: String?) throws -> InContextTrainingConfiguration {
         let (json, source) = try shipped.data(preset: preset, file: file)
-        return try MetaTrainingConfiguration(json: json, source: source)
+        return try InContextTrainingConfiguration(json: json, source: source)
     }
 }
 

@@ -27,9 +27,9 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         Parallelism.threadCount = threads
-        let trainer: MetaTrainer
+        let trainer: InContextTrainer
         if resume, let output {
-            trainer = try MetaTrainer(resumingFrom: URL(fileURLWithPath: output), extendingTo: steps)
+            trainer = try InContextTrainer(resumingFrom: URL(fileURLWithPath: output), extendingTo: steps)
             print("mesa train: resuming \(output) at step \(trainer.step) of \(trainer.configuration.training.steps)")
         } else {
             var configuration = try Presets.load(preset: preset, file: config)
@@ -42,7 +42,7 @@ struct TrainCommand: ParsableCommand {
                 return
             }
             let folder = output ?? "runs/\(configuration.name)"
-            trainer = try MetaTrainer(configuration: configuration, directory: URL(fileURLWithPath: folder))
+            trainer = try InContextTrainer(configuration: configuration, directory: URL(fileURLWithPath: folder))
         }
         let configuration = trainer.configuration
         print("mesa train: \(configuration.name): \(trainer.distribution.name); \(type(of: trainer.learner)) \(configuration.learner.resolvedEncoding.rawValue), \(trainer.learner.parameterCount) parameters; \(configuration.training.steps) steps of batch \(configuration.training.batchSize) → \(trainer.directory.path)")

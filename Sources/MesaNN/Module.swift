@@ -25,12 +25,6 @@ public protocol Module: AnyObject {
     var namedChildren: [(name: String, module: any Module)] { get }
 }
 
-/// A module that maps one tensor to another.
-public protocol Layer: Module {
-    /// Applies the layer.
-    func callAsFunction(_ input: Tensor) -> Tensor
-}
-
 extension Module {
     public var namedParameters: [(name: String, parameter: Parameter)] {
         var result: [(name: String, parameter: Parameter)] = []

@@ -12,6 +12,7 @@ import Foundation
 /// | ``linearWarmUp(peak:warmUpSteps:)`` | `η·min(1, (s + 1)/W)` |
 /// | ``cosineDecay(peak:minimum:totalSteps:)`` | `η_min + (η − η_min)·(1 + cos(π·min(s, T)/T))/2` |
 /// | ``warmUpCosineDecay(peak:minimum:warmUpSteps:totalSteps:)`` | warm-up for `s < W`, then the cosine over the remaining `T − W` steps |
+/// | ``warmUpLinearDecay(peak:minimum:warmUpSteps:totalSteps:)`` | warm-up for `s < W`, then `η_min + (η − η_min)·(1 − min(s − W, T − W)/(T − W))` |
 ///
 /// The warm-up reaches `η` at its last step `W − 1` instead of spending the first update at
 /// rate 0; the cosine starts at `η` and stays at `η_min` from step `T` on (Loshchilov & Hutter
@@ -35,6 +36,10 @@ public enum LearningRateSchedule: Codable, Equatable, Sendable {
     /// ``cosineDecay(peak:minimum:totalSteps:)`` from `peak` at step `warmUpSteps` to `minimum`
     /// at step `totalSteps` (which counts the warm-up).
     case warmUpCosineDecay(peak: Float, minimum: Float, warmUpSteps: Int, totalSteps: Int)
+    /// ``linearWarmUp(peak:warmUpSteps:)`` for the first `warmUpSteps` steps, then a straight line
+    /// from `peak` at step `warmUpSteps` to `minimum` at step `totalSteps`, then `minimum`: with
+    /// no warm-up and a minimum of 0, Reptile's outer step size `ε·(1 − s/T)` (Nichol et al. 2018).
+    case warmUpLinearDecay(peak: Float, minimum: Float, warmUpSteps: Int, totalSteps: Int)
 
     /// The learning rate for the update at `step` (0-based; negative steps count as 0).
     public func learningRate(atStep step: Int) -> Float {
@@ -49,6 +54,12 @@ public enum LearningRateSchedule: Codable, Equatable, Sendable {
         case .warmUpCosineDecay(let peak, let minimum, let warmUpSteps, let totalSteps):
             if step < warmUpSteps { return Self.warmUp(peak: peak, step: step, length: warmUpSteps) }
             return Self.cosine(from: peak, to: minimum, step: step - max(warmUpSteps, 0), length: totalSteps - max(warmUpSteps, 0))
+        case .warmUpLinearDecay(let peak, let minimum, let warmUpSteps, let totalSteps):
+            if step < warmUpSteps { return Self.warmUp(peak: peak, step: step, length: warmUpSteps) }
+            let length = totalSteps - max(warmUpSteps, 0), offset = step - max(warmUpSteps, 0)
+            guard offset < length else { return minimum }
+            // In Float, so that minimum 0 gives exactly `peak·(1 − s/T)`.
+            return minimum + (peak - minimum) * (1 - Float(offset) / Float(length))
         }
     }
 

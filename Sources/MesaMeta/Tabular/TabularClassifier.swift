@@ -1,0 +1,108 @@
+import Foundation
+import MesaCore
+import MesaNN
+
+/// Classifies the rows of a table in one forward pass of a pre-trained tabular in-context
+/// model: no training, no tuning.
+///
+/// ```swift
+/// let model = try TabularClassifier()                 // the shipped checkpoint
+/// try model.fit(trainTable)                               // stores the labelled rows
+/// let probabilities = try model.predictProbabilities(testTable)   // [rows][classes]
+/// let labels = try model.predict(testTable)
+/// ```
+public final class TabularClassifier {
+    /// The pre-trained model.
+    public let model: TabularTransformer
+    /// The checkpoint's metadata (recipe, configuration, training time).
+    public let metadata: [String: String]
+    /// Ensemble, limits and column options.
+    public var options: TabularPredictionOptions
+    /// The class labels, sorted, in the order of the probability columns.
+    public private(set) var classNames: [String] = []
+    /// How the last prediction used the model (context size, ensemble), for the user.
+    public private(set) var mode = ""
+    /// The most raw features of the tables the model was pre-trained on (its prior's range).
+    let trainedFeatureCount: Int
+    var train: TabularTable?
+    var labels: [Int] = []
+
+    /// Loads `modelURL`, or the shipped classifier.
+    public init(modelURL: URL? = nil, options: TabularPredictionOptions = TabularPredictionOptions()) throws {
+        let loaded = try TabularModelFile.load(modelURL, kind: .classification)
+        (model, metadata, trainedFeatureCount) = (loaded.model, loaded.metadata, loaded.recipe.prior.featureRange.upperBound)
+        self.options = options
+    }
+
+    /// Stores the labelled rows (a table whose targets are class labels, any strings).
+    public func fit(_ table: TabularTable) throws {
+        let table = try options.checkedTrainingTable(table)
+        if let missing = table.targets.firstIndex(where: TabularTable.isMissing) {
+            throw TabularError.invalidTable("training row \(missing + 1) has no value in the target column '\(table.targetName)'; every training row needs a label")
+        }
+        let names = table.targets.map { $0.trimmingCharacters(in: .whitespaces) }
+        classNames = Array(Set(names)).sorted()
+        guard classNames.count >= 2 else {
+            throw TabularError.invalidTable("the target column '\(table.targetName)' has a single class ('\(classNames.first ?? "")'); classification needs at least two")
+        }
+        if classNames.count > model.configuration.maximumClasses && !options.manyClasses {
+            throw TabularError.unsupported("the target has \(classNames.count) classes; the model handles \(model.configuration.maximumClasses) in one pass. Pass --many-classes (options.manyClasses) to combine members that each see the classes grouped into \(model.configuration.maximumClasses)")
+        }
+        let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
+        labels = names.map { index[$0]! }
+        _ = try TabularPreprocessor(fitting: table, kinds: options.columnKinds)   // column errors surface at fit time
+        train = table
+    }
+
+    /// The class probabilities of every row of `table`: `[rows][classNames.count]`.
+    public func predictProbabilities(_ table: TabularTable) throws -> [[Float]] {
+        guard let train else { throw TabularError.invalidTable("call fit(_:) with a labelled table before predicting") }
+        let test = table.removingColumns(options.ignoredColumns)
+        guard test.count > 0 else { return [] }
+        let (trainFeatures, testFeatures, width) = try options.encode(train: train, test: test, model: model)
+        let classCount = classNames.count, modelClasses = model.configuration.maximumClasses
+        var generator = RandomGenerator(seed: options.seed)
+        let members = TabularEnsembleMember.draw(count: max(1, options.ensembleSize), width: width, featureLimit: options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount),
+                                                 trainCount: train.count, maximumRows: options.maximumContextRows, strata: labels,
+                                                 using: &generator)
+        var logScores = [Double](repeating: 0, count: test.count * classCount)
+        var averaged = [Double](repeating: 0, count: test.count * classCount)
+        for member in members {
+            // Class code: class c → group[c] in 0..<groups (a permutation when classes fit).
+            let groups = min(classCount, modelClasses)
+            var code = Array(0..<classCount).map { $0 % groups }
+            for i in code.indices.reversed() where i > 0 { code.swapAt(i, generator.nextIndex(below: i + 1)) }
+            let logits = member.logits(train: trainFeatures, test: testFeatures, width: width, testCount: test.count,
+                                       contextTargets: member.contextRows.map { Float(code[labels[$0]]) }, model: model,
+                                       chunk: options.maximumTestRowsPerPass)
+            for row in 0..<test.count {
+                let slice = (0..<groups).map { Double(logits[row * modelClasses + $0]) }
+                let largest = slice.max()!, total = slice.map { exp($0 - largest) }.reduce(0, +)
+                for c in 0..<classCount {
+                    let logProbability = slice[code[c]] - largest - log(total)
+                    if groups == classCount {
+                        averaged[row * classCount + c] += exp(logProbability) / Double(members.count)
+                    } else {
+                        logScores[row * classCount + c] += logProbability
+                    }
+                }
+            }
+        }
+        mode = "\(members.count)-member ensemble, \(members[0].contextRows.count) labelled rows in context"
+            + (train.count > options.maximumContextRows ? " (stratified subsamples of \(train.count))" : "")
+            + (members[0].featureOrder.count < width ? ", \(members[0].featureOrder.count) of \(width) features per member" : "")
+            + (classCount > modelClasses ? ", \(classCount) classes grouped into \(modelClasses) per member" : "")
+        return (0..<test.count).map { row in
+            if classCount <= modelClasses { return (0..<classCount).map { Float(averaged[row * classCount + $0]) } }
+            let scores = (0..<classCount).map { logScores[row * classCount + $0] }
+            let largest = scores.max()!, total = scores.map { exp($0 - largest) }.reduce(0, +)
+            return scores.map { Float(exp($0 - largest) / total) }
+        }
+    }
+
+    /// The most probable class of every row.
+    public func predict(_ table: TabularTable) throws -> [String] {
+        try predictProbabilities(table).map { p in classNames[p.indices.max { p[$0] < p[$1] } ?? 0] }
+    }
+
+}

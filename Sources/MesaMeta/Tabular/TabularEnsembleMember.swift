@@ -1,0 +1,138 @@
+import Foundation
+import MesaCore
+
+/// Shared machinery of ``TabularClassifier`` and ``TabularRegressor``: one member's view of
+/// the training and test rows, and the forward pass.
+struct TabularEnsembleMember {
+    /// How a member transforms the encoded features before the model reads them.
+    enum Variant: CaseIterable {
+        /// The preprocessor's robust scaling as it is.
+        case plain
+        /// `sign(x) · log(1 + |x|)`: heavy tails pulled in.
+        case squashed
+        /// Gram–Schmidt decorrelation on the context rows: `z = L⁻¹(x − μ)`, clipped to ±6, with
+        /// `L Lᵀ` the features' covariance plus a ridge of `10⁻³ ·` its mean diagonal, so each
+        /// feature becomes the standardised residual of its regression on the features before it
+        /// in the member's order. A class that lives in a low-variance direction of correlated
+        /// features (a shape difference under a dominant size factor) becomes a feature of full
+        /// variance. Only for members with at least ``minimumRowsPerFeature`` context rows per
+        /// feature: with fewer, the covariance is rank-deficient, context rows would be white in
+        /// directions where new rows are blown up by the ridge, and the member stays plain.
+        case decorrelated
+    }
+
+    /// Context rows per feature that ``Variant/decorrelated`` needs.
+    static let minimumRowsPerFeature = 2
+
+    let featureOrder: [Int]
+    let variant: Variant
+    let contextRows: [Int]
+
+    /// The fitted map of ``Variant/decorrelated``.
+    struct Decorrelation {
+        /// The context rows' mean.
+        let mean: [Double]
+        /// The Cholesky factor of their covariance plus the ridge.
+        let factor: CholeskyFactor
+    }
+
+    /// The member's features of `row` of `source` (row-major, `width` per row), in its order.
+    private func ordered(_ source: [Float], _ row: Int, width: Int) -> [Float] {
+        featureOrder.map { source[row * width + $0] }
+    }
+
+    /// The map of ``Variant/decorrelated`` fitted on the context rows (`nil` for other variants):
+    /// their mean and the Cholesky factor of their covariance plus `10⁻³ ·` its mean diagonal
+    /// (floored at 10⁻⁹).
+    func decorrelation(train: [Float], width: Int) -> Decorrelation? {
+        guard variant == .decorrelated else { return nil }
+        let used = featureOrder.count, n = Double(contextRows.count)
+        let rows = contextRows.map { ordered(train, $0, width: width).map(Double.init) }
+        let mean = (0..<used).map { j in rows.reduce(0) { $0 + $1[j] } / n }
+        var covariance = [Double](repeating: 0, count: used * used)
+        for row in rows {
+            for a in 0..<used { for b in 0...a { covariance[a * used + b] += (row[a] - mean[a]) * (row[b] - mean[b]) / n } }
+        }
+        let ridge = 1e-3 * Swift.max((0..<used).map { covariance[$0 * used + $0] }.reduce(0, +) / Double(Swift.max(used, 1)), 1e-6)
+        for j in 0..<used { covariance[j * used + j] += ridge }
+        return Decorrelation(mean: mean, factor: CholeskyFactor(matrix: covariance, size: used, minimumPivot: ridge * 1e-3))
+    }
+
+    /// This member's view of the context rows then the test rows `testRows`: features in the
+    /// member's order and variant, row-major, unpadded. `map` is ``decorrelation(train:width:)``
+    /// (computed here when not given).
+    func features(train: [Float], test: [Float], width: Int, testRows: Range<Int>, map: Decorrelation? = nil) -> [Float] {
+        var rows: [Float] = []
+        rows.reserveCapacity((contextRows.count + testRows.count) * featureOrder.count)
+        let map = map ?? decorrelation(train: train, width: width)
+        func append(_ source: [Float], _ row: Int) {
+            let values = ordered(source, row, width: width)
+            switch variant {
+            case .plain: rows += values
+            case .squashed: rows += values.map { $0 < 0 ? -log1p(-$0) : log1p($0) }
+            case .decorrelated:
+                let z = map!.factor.solveLower(zip(values, map!.mean).map { Double($0) - $1 })
+                rows += z.map { Float(Swift.min(Swift.max($0, -6), 6)) }
+            }
+        }
+        for row in contextRows { append(train, row) }
+        for row in testRows { append(test, row) }
+        return rows
+    }
+
+    /// The model input for this member: ``features(train:test:width:testRows:map:)`` padded.
+    func input(train: [Float], test: [Float], width: Int, testRows: Range<Int>, map: Decorrelation?, model: TabularTransformer) -> Tensor {
+        let count = contextRows.count + testRows.count
+        return Tensor(shape: [1, count, model.configuration.maximumFeatures],
+                      scalars: model.paddedFeatures(features(train: train, test: test, width: width, testRows: testRows, map: map),
+                                                    rows: count, featureCount: featureOrder.count))
+    }
+
+    /// This member's logits for every test row, `[testCount, outputs]` row-major. Test rows go
+    /// through in chunks of at most `chunk` (they never attend to each other, so chunking changes
+    /// nothing but memory: the attention mask is quadratic in the rows of one pass).
+    func logits(train: [Float], test: [Float], width: Int, testCount: Int, contextTargets: [Float], model: TabularTransformer,
+                chunk: Int = 1000) -> [Float] {
+        var result: [Float] = []
+        result.reserveCapacity(testCount * model.configuration.outputCount)
+        let map = decorrelation(train: train, width: width)
+        for start in stride(from: 0, to: testCount, by: chunk) {
+            let input = self.input(train: train, test: test, width: width, testRows: start..<min(start + chunk, testCount), map: map, model: model)
+            result += withoutGradients {
+                model.logits(features: input, trainTargets: contextTargets, trainCount: contextRows.count)
+            }.scalars
+        }
+        return result
+    }
+
+    /// Draws the members: feature orders (subsets when `featureLimit` is below `width`),
+    /// preprocessing variants (plain, squashed, decorrelated in turn; plain instead of
+    /// decorrelated below ``minimumRowsPerFeature``), and context rows (all, or `maximumRows`
+    /// stratified by `strata`).
+    static func draw(count: Int, width: Int, featureLimit: Int, trainCount: Int, maximumRows: Int, strata: [Int],
+                     using generator: inout RandomGenerator) -> [TabularEnsembleMember] {
+        (0..<count).map { index in
+            var order = Array(0..<width)
+            if index > 0 || width > featureLimit {
+                for i in order.indices.reversed() where i > 0 { order.swapAt(i, generator.nextIndex(below: i + 1)) }
+            }
+            let features = Array(order.prefix(featureLimit))
+            var rows = Array(0..<trainCount)
+            if trainCount > maximumRows {
+                // Stratified: shuffle within each stratum, then take each stratum's share.
+                let groups = Dictionary(grouping: rows, by: { strata[$0] })
+                rows = []
+                for key in groups.keys.sorted() {
+                    var members = groups[key]!
+                    for i in members.indices.reversed() where i > 0 { members.swapAt(i, generator.nextIndex(below: i + 1)) }
+                    let share = Swift.max(1, Int((Double(members.count) * Double(maximumRows) / Double(trainCount)).rounded()))
+                    rows += members.prefix(share)
+                }
+                rows = Array(rows.prefix(maximumRows)).sorted()
+            }
+            var variant = Variant.allCases[index % Variant.allCases.count]
+            if variant == .decorrelated && rows.count < minimumRowsPerFeature * features.count { variant = .plain }
+            return TabularEnsembleMember(featureOrder: features, variant: variant, contextRows: rows)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import MesaCore
+import MesaNN
+
+/// How the tabular predictors treat a request: ensemble size, limits and the options that lift them.
+public struct TabularPredictionOptions: Sendable {
+    /// Ensemble members: each sees its own feature order, class labelling (classification) and
+    /// preprocessing variant (``TabularEnsembleMember/Variant``: plain robust scaling, a signed
+    /// log squashing of it, or decorrelated features), and, for large tables, its own subsample
+    /// of the labelled rows.
+    public var ensembleSize = 4
+    /// The most labelled rows in one context; larger tables go through a subsample ensemble.
+    public var maximumContextRows = 1000
+    /// The most rows to predict in one forward pass (memory grows with the square of a pass's
+    /// rows; passes do not affect each other's predictions).
+    public var maximumTestRowsPerPass = 1000
+    /// Features per ensemble member for wider tables; `nil`: the most the model saw in
+    /// pre-training (its prior's feature range), so no member reads input positions the
+    /// pre-training never used. Tables within it are read whole.
+    public var maximumFeaturesPerMember: Int?
+    /// Allow more features than the model reads: each member gets a random subset.
+    public var subsampleFeatures = false
+    /// Allow more classes than the model's 10: each member groups the classes into at most 10
+    /// by a random code, and the members' group probabilities are combined per class.
+    public var manyClasses = false
+    /// Columns to read as numeric or categorical, by name (overriding detection).
+    public var columnKinds: [String: TabularPreprocessor.ColumnKind] = [:]
+    /// Columns to drop.
+    public var ignoredColumns: Set<String> = []
+    /// The seed of the ensemble's permutations and subsamples.
+    public var seed: UInt64 = 0
+
+    /// The defaults.
+    public init() {}
+
+    /// The features each member reads: all `width` when they fit, else a random subset of
+    /// ``maximumFeaturesPerMember`` (default: `trained`), never more than the model's input.
+    func featuresPerMember(width: Int, model: TabularTransformer, trained: Int) -> Int {
+        min(width, model.configuration.maximumFeatures, max(1, maximumFeaturesPerMember ?? trained))
+    }
+
+    /// `table` without the ignored columns; an error when it has no rows.
+    func checkedTrainingTable(_ table: TabularTable) throws -> TabularTable {
+        let table = table.removingColumns(ignoredColumns)
+        guard table.count > 0 else { throw TabularError.invalidTable("the training table has a header but no rows") }
+        return table
+    }
+
+    /// The training and test features as the model reads them (before padding), and their
+    /// count; too many features is an error unless ``subsampleFeatures``.
+    func encode(train: TabularTable, test: TabularTable, model: TabularTransformer) throws -> (train: [Float], test: [Float], width: Int) {
+        let preprocessor = try TabularPreprocessor(fitting: train, test: test, kinds: columnKinds)
+        let width = preprocessor.featureCount, limit = model.configuration.maximumFeatures
+        if width > limit && !subsampleFeatures {
+            throw TabularError.unsupported("the table has \(width) features after encoding (missing-value indicators included); the model reads \(limit). Pass --subsample-features (options.subsampleFeatures) to give each ensemble member a random \(limit) of them")
+        }
+        return (try preprocessor.transform(train), try preprocessor.transform(test), width)
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import MesaCore
+import MesaNN
+import MesaOptim
+
+/// A pre-training run of the tabular in-context model on its prior (JSON; every field optional
+/// with a default). `mesa pretrain --print-config` shows a complete one.
+public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
+    /// The run's name.
+    public var name = "tabular-classifier"
+    /// The model's sizes (its `kind` decides the defaults of the other fields when decoding:
+    /// the name, the prior and ``maximumRows``).
+    public var model = TabularModelConfiguration()
+    /// The prior.
+    public var prior = TabularPrior()
+    /// Optimiser steps.
+    public var steps = 20_000
+    /// Tables per step (they share a row count and a split).
+    public var batchSize = 8
+    /// Rows per table, drawn log-uniformly.
+    public var minimumRows = 20
+    /// Rows per table, drawn log-uniformly (default 500 for classification, 300 for regression).
+    public var maximumRows = 500
+    /// The labelled fraction is drawn uniformly from `[minimumTrainFraction, maximumTrainFraction]`.
+    public var minimumTrainFraction = 0.3
+    /// See ``minimumTrainFraction``.
+    public var maximumTrainFraction = 0.9
+    /// Adam's peak learning rate (linear warm-up, then cosine decay to a tenth).
+    public var learningRate: Float = 3e-4
+    /// Warm-up steps.
+    public var warmUpSteps = 500
+    /// Global gradient-norm clip.
+    public var gradientClipNorm: Float = 1
+    /// The seed.
+    public var seed: UInt64 = 0
+    /// A checkpoint every this many steps.
+    public var checkpointInterval = 500
+    /// A held-out evaluation every this many steps.
+    public var evaluationInterval = 1000
+    /// A metrics line every this many steps.
+    public var logInterval = 20
+
+    /// The defaults for `kind`: the run's name, the model, its prior and the table sizes.
+    public init(kind: TabularTaskKind = .classification) {
+        guard kind == .regression else { return }
+        name = "tabular-regressor"
+        model = TabularModelConfiguration(kind: .regression)
+        prior = TabularPrior(kind: .regression)
+        maximumRows = 300
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, model, prior, steps, batchSize, minimumRows, maximumRows, minimumTrainFraction, maximumTrainFraction
+        case learningRate, warmUpSteps, gradientClipNorm, seed, checkpointInterval, evaluationInterval, logInterval
+    }
+
+    /// Decodes with defaults; unknown fields are an error.
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "pre-training configuration")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.value(.model, default: TabularModelConfiguration())
+        let d = TabularPretrainingConfiguration(kind: model.kind)
+        name = try c.value(.name, default: d.name)
+        prior = try c.value(.prior, default: d.prior)
+        steps = try c.value(.steps, default: d.steps)
+        batchSize = try c.value(.batchSize, default: d.batchSize)
+        minimumRows = try c.value(.minimumRows, default: d.minimumRows)
+        maximumRows = try c.value(.maximumRows, default: d.maximumRows)
+        minimumTrainFraction = try c.value(.minimumTrainFraction, default: d.minimumTrainFraction)
+        maximumTrainFraction = try c.value(.maximumTrainFraction, default: d.maximumTrainFraction)
+        learningRate = try c.value(.learningRate, default: d.learningRate)
+        warmUpSteps = try c.value(.warmUpSteps, default: d.warmUpSteps)
+        gradientClipNorm = try c.value(.gradientClipNorm, default: d.gradientClipNorm)
+        seed = try c.value(.seed, default: d.seed)
+        checkpointInterval = try c.value(.checkpointInterval, default: d.checkpointInterval)
+        evaluationInterval = try c.value(.evaluationInterval, default: d.evaluationInterval)
+        logInterval = try c.value(.logInterval, default: d.logInterval)
+    }
+
+    /// Decodes and validates.
+    public init(json: Data, source: String) throws {
+        do {
+            self = try JSONDecoder().decode(TabularPretrainingConfiguration.self, from: json)
+        } catch {
+            throw TabularError.invalidModel("\(source): \(error)")
+        }
+        guard model.kind == prior.kind else { throw TabularError.invalidModel("\(source): model.kind and prior.kind differ") }
+        guard steps >= 1, batchSize >= 1, minimumRows >= 4, maximumRows >= minimumRows,
+              0 < minimumTrainFraction, minimumTrainFraction <= maximumTrainFraction, maximumTrainFraction < 1 else {
+            throw TabularError.invalidModel("\(source): need steps, batchSize ≥ 1, 4 ≤ minimumRows ≤ maximumRows and 0 < train fractions < 1")
+        }
+    }
+
+    /// Pretty-printed JSON.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+}

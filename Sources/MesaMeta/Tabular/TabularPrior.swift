@@ -1,0 +1,305 @@
+import Foundation
+import MesaCore
+
+/// The prior over tables that the tabular in-context model is pre-trained on (in the spirit of
+/// Müller et al. 2022's prior-data fitted networks and TabPFN's structural-causal-model prior,
+/// Hollmann et al. 2023), generated on the fly; no real table is ever used.
+///
+/// One dataset:
+/// 1. A random MLP as a structural causal model: causes `z ~ N(0, I)` (or uniform), then 1–4
+///    layers `h ← act(W h + b) + ε` with `W ~ N(0, g²/fan-in)`, activations drawn from tanh,
+///    ReLU, sine, absolute value and identity, and Gaussian noise `ε` of a log-uniform scale.
+/// 2. The target is one node of the graph, the features are other nodes (a few replaced by pure
+///    noise: irrelevant features); for regression, with probability ``gaussianProcessProbability``
+///    the target is instead a Gaussian-process function of the features (RBF kernel, random
+///    length-scale) plus noise.
+///    Classification: with probability ``linearProbability`` the target is a random linear
+///    function of the features instead, and with ``clusterProbability`` the whole table is a
+///    mixture of Gaussian clusters (one class each) seen through a random linear map, in some
+///    tables beside large nuisance factors (``nuisanceProbability``).
+/// 3. Classification: the target is cut at random quantiles into 2–10 classes, randomly
+///    relabelled. Regression: it is standardised on the training rows.
+/// 4. Categorical features: some features are discretised into 2–10 levels with shuffled codes.
+///    Missing values: in some datasets, cells go missing completely at random.
+/// 5. Encoding exactly as ``TabularPreprocessor``: robust scaling on the training rows and
+///    clipping, categorical codes by training frequency over `[−1, 1]`, missing as 0 with an
+///    indicator feature.
+public struct TabularPrior: Sendable, Codable, Equatable {
+    /// Classification or regression.
+    public var kind = TabularTaskKind.classification
+    /// The most encoded features a dataset may have (the model's input width).
+    public var maximumFeatures = 100
+    /// Raw features per dataset are drawn log-uniformly from this range (capped so indicators
+    /// fit; default `1...100` for classification, `1...40` for regression). The tabular models
+    /// read at most its upper bound of features per ensemble member.
+    public var featureRange = 1...100
+    /// The most classes.
+    public var maximumClasses = 10
+    /// The probability that a dataset has categorical features.
+    public var categoricalProbability = 0.3
+    /// The probability that a dataset has missing values.
+    public var missingProbability = 0.25
+    /// Regression: the probability of a Gaussian-process target.
+    public var gaussianProcessProbability = 0.3
+    /// The probability that the target is a random linear function of the (standardised)
+    /// features instead of a node of the graph: boundaries along any direction, including the
+    /// low-variance directions of correlated features (default 0.25 for classification, 0 for
+    /// regression).
+    public var linearProbability = 0.25
+    /// Classification: the probability that the table is a mixture of Gaussian clusters (one
+    /// class per cluster) seen through a random linear map, instead of a causal graph (default
+    /// 0.25).
+    public var clusterProbability = 0.25
+    /// Classification, cluster tables: the probability that 1–3 nuisance factors unrelated to
+    /// the class, with 2–20 times the spread of the class centres (log-uniform), are mixed into
+    /// the features with the clusters. The nuisance then typically dominates every feature and
+    /// the class lives in a low-variance direction of strongly correlated features, as species
+    /// do in body measurements dominated by size (default 0.5; a saved configuration without
+    /// this field predates it and still gets the default).
+    public var nuisanceProbability = 0.5
+
+    /// The defaults for `kind` (linear targets and clusters are classification-only by default).
+    public init(kind: TabularTaskKind = .classification) {
+        self.kind = kind
+        if kind == .regression {
+            featureRange = 1...40
+            linearProbability = 0
+            clusterProbability = 0
+            nuisanceProbability = 0
+        }
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case kind, maximumFeatures, featureRange, maximumClasses, categoricalProbability, missingProbability, gaussianProcessProbability
+        case linearProbability, clusterProbability, nuisanceProbability
+    }
+
+    /// Decodes with defaults for absent fields; unknown fields are an error.
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "prior")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.value(.kind, default: .classification)
+        let d = TabularPrior(kind: kind)
+        maximumFeatures = try c.value(.maximumFeatures, default: d.maximumFeatures)
+        featureRange = try c.value(.featureRange, default: d.featureRange)
+        maximumClasses = try c.value(.maximumClasses, default: d.maximumClasses)
+        categoricalProbability = try c.value(.categoricalProbability, default: d.categoricalProbability)
+        missingProbability = try c.value(.missingProbability, default: d.missingProbability)
+        gaussianProcessProbability = try c.value(.gaussianProcessProbability, default: d.gaussianProcessProbability)
+        linearProbability = try c.value(.linearProbability, default: d.linearProbability)
+        clusterProbability = try c.value(.clusterProbability, default: d.clusterProbability)
+        nuisanceProbability = try c.value(.nuisanceProbability, default: d.nuisanceProbability)
+    }
+
+    /// Draws one dataset of `rowCount` rows whose first `trainCount` are training rows.
+    public func sample(rowCount: Int, trainCount: Int, using generator: inout RandomGenerator) -> TabularSample {
+        precondition(rowCount > trainCount && trainCount >= 1, "TabularPrior: need 1 ≤ trainCount < rowCount")
+        let n = rowCount
+        let lowF = Double(featureRange.lowerBound), highF = Double(featureRange.upperBound)
+        var f = Int(exp(log(lowF) + generator.nextDouble() * (log(highF + 1) - log(lowF))).rounded(.down))
+        f = Swift.max(1, Swift.min(f, featureRange.upperBound))
+        let hasMissing = generator.nextDouble() < missingProbability
+        if hasMissing { f = Swift.min(f, maximumFeatures / 2) }
+
+        // 1–2. The causal MLP; every node's values over the n rows.
+        var nodes = causalGraph(rows: n, using: &generator)
+        let targetIndex = nodes.count - 1 - generator.nextIndex(below: Swift.max(1, nodes.count / 2))
+        var target = nodes.remove(at: targetIndex)
+        var featureColumns: [[Double]] = (0..<f).map { _ in
+            if generator.nextDouble() < 0.15 || nodes.isEmpty { return (0..<n).map { _ in Double(generator.nextNormal()) } }
+            return nodes[generator.nextIndex(below: nodes.count)]
+        }
+        let classCount = kind == .classification ? 2 + generator.nextIndex(below: maximumClasses - 1) : 0
+        var clusterLabels: [Int]?
+        let mode = generator.nextDouble(), gaussianProcess = kind == .regression ? gaussianProcessProbability : 0
+        if mode < gaussianProcess {
+            target = gaussianProcessTarget(featureColumns, using: &generator)
+        } else if mode < gaussianProcess + linearProbability {
+            target = linearTarget(featureColumns, using: &generator)
+        } else if kind == .classification && mode < gaussianProcess + linearProbability + clusterProbability {
+            (featureColumns, clusterLabels) = clusters(rows: n, features: f, classes: classCount, using: &generator)
+        }
+
+        // 3. Targets.
+        var targets: [Float]
+        switch kind {
+        case .classification:
+            if let clusterLabels {
+                targets = clusterLabels.map(Float.init)
+                break
+            }
+            let sorted = target.sorted()
+            let cuts = (0..<(classCount - 1)).map { _ in sorted[Swift.min(n - 1, Int(generator.nextDouble() * Double(n)))] }.sorted()
+            var relabel = Array(0..<classCount)
+            for i in relabel.indices.reversed() where i > 0 { relabel.swapAt(i, generator.nextIndex(below: i + 1)) }
+            targets = target.map { value in Float(relabel[cuts.filter { value > $0 }.count]) }
+        case .regression:
+            let train = target.prefix(trainCount)
+            let mean = train.reduce(0, +) / Double(trainCount)
+            let sd = (train.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(trainCount)).squareRoot()
+            targets = target.map { Float(($0 - mean) / (sd > 1e-9 ? sd : 1)) }
+        }
+
+        // 4. Categorical features (as codes) and missing cells (NaN).
+        var categorical = [Bool](repeating: false, count: f)
+        if generator.nextDouble() < categoricalProbability {
+            let share = 0.2 + 0.6 * generator.nextDouble()
+            for j in 0..<f where generator.nextDouble() < share {
+                categorical[j] = true
+                let levels = 2 + generator.nextIndex(below: 9)
+                let sorted = featureColumns[j].sorted()
+                let cuts = (0..<(levels - 1)).map { _ in sorted[Swift.min(n - 1, Int(generator.nextDouble() * Double(n)))] }.sorted()
+                var codes = Array(0..<levels)
+                for i in codes.indices.reversed() where i > 0 { codes.swapAt(i, generator.nextIndex(below: i + 1)) }
+                featureColumns[j] = featureColumns[j].map { value in Double(codes[cuts.filter { value > $0 }.count]) }
+            }
+        }
+        if hasMissing {
+            let rate = 0.3 * generator.nextDouble()
+            for j in 0..<f {
+                for i in 0..<n where generator.nextDouble() < rate { featureColumns[j][i] = .nan }
+            }
+        }
+
+        // 5. The preprocessor's encoding.
+        let (features, width) = Self.encode(featureColumns, categorical: categorical, trainCount: trainCount, clip: 6)
+        return TabularSample(features: features, targets: targets, rowCount: n, trainCount: trainCount,
+                             featureCount: width, classCount: classCount)
+    }
+
+    /// The values of every node of a random MLP over `rows` rows (causes first).
+    func causalGraph(rows: Int, using generator: inout RandomGenerator) -> [[Double]] {
+        let causes = 1 + generator.nextIndex(below: 12)
+        let uniformCauses = generator.nextDouble() < 0.3
+        var layer: [[Double]] = (0..<causes).map { _ in
+            (0..<rows).map { _ in uniformCauses ? Double(generator.nextUniform()) * 2 - 1 : Double(generator.nextNormal()) }
+        }
+        var nodes = layer
+        let depth = 1 + generator.nextIndex(below: 4)
+        let noise = exp(log(0.01) + generator.nextDouble() * (log(0.5) - log(0.01)))
+        let gain = 0.5 + 1.5 * generator.nextDouble()
+        for _ in 0..<depth {
+            let width = 4 + generator.nextIndex(below: 29)
+            let activation = generator.nextIndex(below: 5)
+            let scale = gain / Double(layer.count).squareRoot()
+            var next: [[Double]] = []
+            for _ in 0..<width {
+                let weights = layer.map { _ in Double(generator.nextNormal()) * scale }
+                let bias = Double(generator.nextNormal()) * 0.5
+                next.append((0..<rows).map { i in
+                    var z = bias
+                    for (k, w) in weights.enumerated() { z += w * layer[k][i] }
+                    let a: Double = switch activation {
+                    case 0: tanh(z)
+                    case 1: Swift.max(z, 0)
+                    case 2: sin(z)
+                    case 3: abs(z)
+                    default: z
+                    }
+                    return a + noise * Double(generator.nextNormal())
+                })
+            }
+            nodes += next
+            layer = next
+        }
+        return nodes
+    }
+
+    /// `Σⱼ wⱼ zⱼ + ε` over the standardised feature columns `z`, `w ~ N(0, I)`, small noise.
+    func linearTarget(_ columns: [[Double]], using generator: inout RandomGenerator) -> [Double] {
+        let n = columns[0].count
+        var target = [Double](repeating: 0, count: n)
+        for column in columns {
+            let mean = column.reduce(0, +) / Double(n)
+            let sd = (column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)).squareRoot()
+            let weight = Double(generator.nextNormal()) / (sd > 1e-9 ? sd : 1)
+            for i in 0..<n { target[i] += weight * (column[i] - mean) }
+        }
+        let noise = 0.05 * generator.nextDouble()
+        let spread = (target.map { $0 * $0 }.reduce(0, +) / Double(n)).squareRoot()
+        return target.map { $0 + noise * spread * Double(generator.nextNormal()) }
+    }
+
+    /// `classes` Gaussian clusters in a latent space of 1–6 dimensions (centres `N(0, s²I)`,
+    /// unit spread), with probability ``nuisanceProbability`` beside 1–3 nuisance dimensions
+    /// `N(0, (r·s)²)`, `r` log-uniform in [2, 20], that no class depends on; mapped to `features`
+    /// columns by a random linear map plus noise. Returns the columns and each row's cluster.
+    func clusters(rows: Int, features: Int, classes: Int, using generator: inout RandomGenerator) -> ([[Double]], [Int]) {
+        let latent = 1 + generator.nextIndex(below: 6)
+        let separation = 0.5 + 3 * generator.nextDouble()
+        let centres = (0..<classes).map { _ in (0..<latent).map { _ in Double(generator.nextNormal()) * separation } }
+        let nuisanceScales: [Double] = nuisanceProbability > 0 && generator.nextDouble() < nuisanceProbability
+            ? (0..<(1 + generator.nextIndex(below: 3))).map { _ in exp(log(2.0) + generator.nextDouble() * (log(20.0) - log(2.0))) * separation }
+            : []
+        let map = (0..<features).map { _ in (0..<(latent + nuisanceScales.count)).map { _ in Double(generator.nextNormal()) } }
+        let noise = 0.05 + 0.5 * generator.nextDouble()
+        var labels: [Int] = [], columns = [[Double]](repeating: [], count: features)
+        for _ in 0..<rows {
+            let label = generator.nextIndex(below: classes)
+            labels.append(label)
+            let point = centres[label].map { $0 + Double(generator.nextNormal()) } + nuisanceScales.map { $0 * Double(generator.nextNormal()) }
+            for j in 0..<features {
+                var value = 0.0
+                for (k, coordinate) in point.enumerated() { value += map[j][k] * coordinate }
+                columns[j].append(value + noise * Double(generator.nextNormal()))
+            }
+        }
+        return (columns, labels)
+    }
+
+    /// `f(x) ~ GP(0, exp(−‖x − x′‖² / 2ℓ²))` at the rows of the (standardised) feature columns,
+    /// plus a little noise; sampled through a Cholesky factor of the kernel matrix.
+    func gaussianProcessTarget(_ columns: [[Double]], using generator: inout RandomGenerator) -> [Double] {
+        let n = columns[0].count, f = columns.count
+        let standardised = columns.map { column -> [Double] in
+            let mean = column.reduce(0, +) / Double(n)
+            let sd = (column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)).squareRoot()
+            return column.map { ($0 - mean) / (sd > 1e-9 ? sd : 1) }
+        }
+        let lengthScale = exp(log(0.3) + generator.nextDouble() * (log(3.0) - log(0.3))) * Double(f).squareRoot()
+        var kernel = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0...i {
+                var distance = 0.0
+                for c in 0..<f { let d = standardised[c][i] - standardised[c][j]; distance += d * d }
+                let k = exp(-distance / (2 * lengthScale * lengthScale)) + (i == j ? 1e-4 : 0)
+                kernel[i * n + j] = k
+                kernel[j * n + i] = k
+            }
+        }
+        // f = L u with u ~ N(0, I); squared pivots floored at 10⁻¹² (L[j, j] ≥ 10⁻⁶).
+        let factor = CholeskyFactor(matrix: kernel, size: n, minimumPivot: 1e-12)
+        let u = (0..<n).map { _ in Double(generator.nextNormal()) }
+        let noise = 0.02 + 0.2 * generator.nextDouble()
+        return factor.lowerTimes(u).map { $0 + noise * Double(generator.nextNormal()) }
+    }
+
+    /// ``TabularPreprocessor``'s encoding of numeric columns (`NaN` = missing; categorical ones
+    /// hold codes): robust scaling and clipping, categorical codes by training frequency over
+    /// `[−1, 1]`, 0 plus an indicator for missing. Returns row-major features and their count.
+    static func encode(_ columns: [[Double]], categorical: [Bool], trainCount: Int, clip: Double) -> ([Float], Int) {
+        let n = columns.first?.count ?? 0
+        var encoded: [[Double]] = [], indicators: [[Double]] = []
+        for (j, column) in columns.enumerated() {
+            let train = column.prefix(trainCount).filter { !$0.isNaN }
+            if column.contains(where: \.isNaN) { indicators.append(column.map { $0.isNaN ? 1 : 0 }) }
+            if categorical[j] {
+                let counts = Dictionary(train.map { ($0, 1) }, uniquingKeysWith: +)
+                // Ties by the level's text, as the preprocessor orders equal counts by name.
+                let levels = counts.sorted { $0.value != $1.value ? $0.value > $1.value : String(Int($0.key)) < String(Int($1.key)) }.map(\.key)
+                let position = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
+                encoded.append(column.map { value in
+                    guard !value.isNaN, let code = position[value] else { return 0 }
+                    return levels.count > 1 ? 2 * Double(code) / Double(levels.count - 1) - 1 : 0
+                })
+            } else {
+                let (center, scale) = TabularPreprocessor.robustCenterAndScale(train.sorted())
+                encoded.append(column.map { $0.isNaN ? 0 : Swift.min(Swift.max(($0 - center) / scale, -clip), clip) })
+            }
+        }
+        let all = encoded + indicators, width = all.count
+        var features = [Float](repeating: 0, count: n * width)
+        for (j, column) in all.enumerated() { for i in 0..<n { features[i * width + j] = Float(column[i]) } }
+        return (features, width)
+    }
+}

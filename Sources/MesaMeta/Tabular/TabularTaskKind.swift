@@ -1,0 +1,10 @@
+import Foundation
+import MesaCore
+
+/// Classification or regression, for the tabular model and its prior.
+public enum TabularTaskKind: String, Codable, Sendable {
+    /// Class labels.
+    case classification
+    /// Numeric targets.
+    case regression
+}

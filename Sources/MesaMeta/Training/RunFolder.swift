@@ -1,0 +1,110 @@
+import Foundation
+import MesaCore
+import MesaOptim
+
+/// The files every Mesa training run keeps in its folder, shared by ``InContextTrainer`` and
+/// ``EpisodicTrainer``: a safetensors checkpoint whose metadata holds the step, the sampling
+/// generator and the optimizer's scalar state (its moment buffers as tensors
+/// `optimizer.<index>.<buffer>`), and `metrics.jsonl`, one JSON object per line.
+enum RunFolder {
+    /// Prepares `directory` for a new run: refuses a folder that already holds a checkpoint (a
+    /// finished run is never overwritten by accident), then creates it with `config.json` and an
+    /// empty `metrics.jsonl`.
+    static func startNewRun(in directory: URL, configuration: Data) throws {
+        guard !FileManager.default.fileExists(atPath: directory.appendingPathComponent("checkpoint.safetensors").path) else {
+            throw InContextError.invalidCheckpoint("\(directory.path) already holds a run (checkpoint.safetensors): resume it with --resume, or choose another --output")
+        }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try configuration.write(to: directory.appendingPathComponent("config.json"), options: .atomic)
+        try Data().write(to: directory.appendingPathComponent("metrics.jsonl"), options: .atomic)
+    }
+
+    /// The checkpoint of the run in `directory`, for resuming: the file, its URL, the steps done
+    /// and the training time so far.
+    static func resumableCheckpoint(in directory: URL) throws -> (checkpoint: SafeTensors, url: URL, step: Int, seconds: Double) {
+        let url = directory.appendingPathComponent("checkpoint.safetensors")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw InContextError.invalidCheckpoint("no checkpoint.safetensors in \(directory.path): nothing to resume")
+        }
+        let checkpoint = try SafeTensors(contentsOf: url)
+        guard let step = Int(try field("mesa.step", of: checkpoint, url: url)),
+              let seconds = Double(try field("mesa.trainingSeconds", of: checkpoint, url: url)) else {
+            throw InContextError.invalidCheckpoint("\(url.path): malformed step or training time in the metadata")
+        }
+        return (checkpoint, url, step, seconds)
+    }
+
+    /// Extends a run planned for `planned` steps to `steps` (an error unless it is longer) and
+    /// rewrites the folder's `config.json` with `configuration`, which holds the new length. Call
+    /// it once the checkpoint has been restored, so a failed resume leaves `config.json` alone.
+    static func extend(_ directory: URL, planned: Int, to steps: Int, configuration: Data) throws {
+        guard steps > planned else {
+            throw InContextError.invalidCheckpoint("--steps \(steps) does not extend the run (planned for \(planned) steps)")
+        }
+        try configuration.write(to: directory.appendingPathComponent("config.json"), options: .atomic)
+    }
+
+    /// Moves the optimizer's buffers into `checkpoint` as tensors and returns the rest of its
+    /// state as JSON for the metadata.
+    static func store(_ state: OptimizerState, in checkpoint: inout SafeTensors) throws -> String {
+        var state = state
+        for index in state.parameters.indices {
+            for (name, buffer) in state.parameters[index].buffers {
+                checkpoint["optimizer.\(index).\(name)"] = Tensor(shape: state.parameters[index].shape, scalars: buffer)
+                state.parameters[index].buffers[name] = []
+            }
+        }
+        return try json(state)
+    }
+
+    /// The optimizer state written by ``store(_:in:)``.
+    static func optimizerState(from checkpoint: SafeTensors, url: URL) throws -> OptimizerState {
+        var state = try JSONDecoder().decode(OptimizerState.self, from: Data(try field("mesa.optimizer", of: checkpoint, url: url).utf8))
+        for index in state.parameters.indices {
+            for name in state.parameters[index].buffers.keys {
+                guard let tensor = checkpoint["optimizer.\(index).\(name)"] else {
+                    throw InContextError.invalidCheckpoint("\(url.path) lacks the optimizer tensor 'optimizer.\(index).\(name)'")
+                }
+                state.parameters[index].buffers[name] = tensor.scalars
+            }
+        }
+        return state
+    }
+
+    /// A metadata field of a training checkpoint, or an error naming it.
+    static func field(_ key: String, of checkpoint: SafeTensors, url: URL) throws -> String {
+        guard let value = checkpoint.metadata[key] else {
+            throw InContextError.invalidCheckpoint("\(url.path) lacks the metadata field '\(key)' of a Mesa training checkpoint")
+        }
+        return value
+    }
+
+    /// `value` as compact JSON with sorted keys.
+    static func json<Value: Encodable>(_ value: Value) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Appends one JSON line of numeric fields (non-finite values as `null`).
+    static func appendMetrics(_ fields: [String: Double], to handle: FileHandle) {
+        let line = "{" + fields.sorted { $0.key < $1.key }
+            .map { "\"\($0.key)\": \($0.value.isFinite ? String($0.value) : "null")" }
+            .joined(separator: ", ") + "}\n"
+        handle.write(Data(line.utf8))
+    }
+
+    /// Drops metric lines written after `step` by a session interrupted before its next checkpoint.
+    static func truncateMetrics(at url: URL, afterStep step: Int) throws {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            try Data().write(to: url, options: .atomic)
+            return
+        }
+        let kept = text.split(separator: "\n").filter { line in
+            guard let range = line.range(of: "\"step\": "), let value = Double(line[range.upperBound...].prefix { "0123456789.e+-".contains($0) })
+            else { return true }
+            return Int(value) <= step
+        }
+        try (kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).write(to: url, atomically: true, encoding: .utf8)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import MesaCore
+@testable import MesaMeta
+import XCTest
+
+final class TabularClassifierTests: XCTestCase {
+    /// One untrained model file shared by the tests (made once, lazily).
+    static let modelURL: URL = try! TabularFixtures.modelFile(kind: .classification)
+
+    private func classifier(ensemble: Int = 1) throws -> TabularClassifier {
+        var options = TabularPredictionOptions()
+        options.ensembleSize = ensemble
+        return try TabularClassifier(modelURL: Self.modelURL, options: options)
+    }
+
+    func testProbabilitiesAreDistributionsOverTheTrainingClasses() throws {
+        let table = try TabularFixtures.table(TabularFixtures.blobs(rows: 40, seed: 1))
+        let model = try classifier(ensemble: 3)
+        try model.fit(table.selecting(Array(0..<30)))
+        XCTAssertEqual(model.classNames, ["a", "b"])
+        let probabilities = try model.predictProbabilities(table.selecting(Array(30..<40)))
+        XCTAssertEqual(probabilities.count, 10)
+        for p in probabilities {
+            XCTAssertEqual(p.count, 2)
+            XCTAssertEqual(p.reduce(0, +), 1, accuracy: 1e-4)
+            XCTAssertTrue(p.allSatisfy { $0 >= 0 })
+        }
+        XCTAssertEqual(try model.predict(table.selecting(Array(30..<40))).count, 10)
+    }
+
+    /// Rows are tokens without positions and unlabelled rows never see each other: shuffling the
+    /// labelled rows, or predicting a row alone instead of with others, changes nothing
+    /// (tolerance 1e-4: float sums in another order).
+    func testInvariantToTrainingOrderAndIndependentOfOtherTestRows() throws {
+        let table = try TabularFixtures.table(TabularFixtures.blobs(rows: 50, seed: 2))
+        let train = table.selecting(Array(0..<40)), test = table.selecting(Array(40..<50))
+        let model = try classifier()
+        try model.fit(train)
+        let reference = try model.predictProbabilities(test)
+        try model.fit(train.selecting(Array((0..<40).reversed())))
+        let shuffled = try model.predictProbabilities(test)
+        let alone = try model.predictProbabilities(test.selecting([3]))
+        model.options.maximumTestRowsPerPass = 3
+        let chunked = try model.predictProbabilities(test)
+        for (a, b) in zip(shuffled.joined(), chunked.joined()) { XCTAssertEqual(a, b, accuracy: 1e-4) }
+        for (a, b) in zip(reference.joined(), shuffled.joined()) { XCTAssertEqual(a, b, accuracy: 1e-4) }
+        for (a, b) in zip(reference[3], alone[0]) { XCTAssertEqual(a, b, accuracy: 1e-4) }
+    }
+
+    func testManyClassesAndManyFeaturesNeedTheirOptions() throws {
+        var text = "x,y\n"
+        for i in 0..<24 { text += "\(i),class\(i % 12)\n" }
+        let twelve = try TabularFixtures.table(text)
+        let model = try classifier(ensemble: 6)
+        XCTAssertThrowsError(try model.fit(twelve)) { XCTAssertTrue("\($0)".contains("12 classes") && "\($0)".contains("--many-classes"), "\($0)") }
+        model.options.manyClasses = true
+        try model.fit(twelve)
+        let probabilities = try model.predictProbabilities(twelve.selecting([0, 1]))
+        XCTAssertEqual(probabilities[0].count, 12)
+        XCTAssertEqual(probabilities[0].reduce(0, +), 1, accuracy: 1e-4)
+        XCTAssertTrue(model.mode.contains("grouped"))
+
+        let header = (0..<120).map { "f\($0)" }.joined(separator: ",") + ",y\n"
+        let wide = try TabularFixtures.table(header + (0..<6).map { i in (0..<120).map { "\(($0 * 7 + i) % 5)" }.joined(separator: ",") + ",\(i % 2)\n" }.joined())
+        let narrow = try classifier()
+        try narrow.fit(wide)
+        XCTAssertThrowsError(try narrow.predictProbabilities(wide)) { XCTAssertTrue("\($0)".contains("120 features") && "\($0)".contains("--subsample-features"), "\($0)") }
+        narrow.options.subsampleFeatures = true
+        XCTAssertEqual(try narrow.predictProbabilities(wide).count, 6)
+        // Wider than the pre-training prior's 40 features: each member reads a random 40.
+        XCTAssertTrue(narrow.mode.contains("40 of 120 features per member"), narrow.mode)
+        narrow.options.maximumFeaturesPerMember = 100
+        _ = try narrow.predictProbabilities(wide)
+        XCTAssertTrue(narrow.mode.contains("100 of 120 features per member"), narrow.mode)
+    }
+
+    func testLargeTablesUseStratifiedSubsamplesAndSayHow() throws {
+        let table = try TabularFixtures.table(TabularFixtures.blobs(rows: 60, seed: 3))
+        let model = try classifier(ensemble: 2)
+        model.options.maximumContextRows = 20
+        try model.fit(table.selecting(Array(0..<50)))
+        _ = try model.predictProbabilities(table.selecting(Array(50..<60)))
+        XCTAssertTrue(model.mode.contains("20 labelled rows in context (stratified subsamples of 50)"), model.mode)
+    }
+
+    func testBadTablesAreClearErrors() throws {
+        let model = try classifier()
+        XCTAssertThrowsError(try model.fit(TabularFixtures.table("x,y\n1,a\n2,a\n"))) { XCTAssertTrue("\($0)".contains("single class"), "\($0)") }
+        XCTAssertThrowsError(try model.fit(TabularFixtures.table("x,y\n1,a\n2,\n"))) { XCTAssertTrue("\($0)".contains("row 2 has no value"), "\($0)") }
+        XCTAssertThrowsError(try model.predictProbabilities(TabularFixtures.table("x,y\n1,a\n"))) { XCTAssertTrue("\($0)".contains("call fit")) }
+        XCTAssertThrowsError(try TabularClassifier(modelURL: URL(fileURLWithPath: "/nonexistent/model.safetensors"))) {
+            XCTAssertTrue("\($0)".contains("cannot read the model"), "\($0)")
+        }
+        let regressionModel = try TabularFixtures.modelFile(kind: .regression)
+        XCTAssertThrowsError(try TabularClassifier(modelURL: regressionModel)) { XCTAssertTrue("\($0)".contains("regression model"), "\($0)") }
+    }
+}
