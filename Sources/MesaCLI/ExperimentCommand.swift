@@ -62,9 +62,9 @@ struct ExperimentCommand: ParsableCommand {
             let total = run.configuration.training.steps
             var progress = ProgressBar(total: total, label: "\(index + 1)/\(runs.count) \(run.name)")
             let trainer = try GPICLExperiment.train(run, in: folder, deadline: deadline) { event in
-                if case .step(let step, let loss, _, _, _) = event { progress.update(completed: step, metrics: ["loss": loss]) }
-                if case .evaluation(let step, let loss, let accuracy) = event {
-                    progress.note("step \(step): held-out loss \(String(format: "%.3f", loss)), accuracy at the last point \(String(format: "%.3f", accuracy))")
+                if case .step(let step, let loss, _) = event { progress.update(completed: step, metrics: ["loss": loss]) }
+                if case .evaluation(let step, let metrics) = event {
+                    progress.note("step \(step): held-out loss \(String(format: "%.3f", metrics["evaluationLoss"] ?? .nan)), accuracy at the last point \(String(format: "%.3f", metrics["lastPointMetric"] ?? .nan))")
                 }
             }
             progress.update(completed: trainer.step)
@@ -127,7 +127,7 @@ struct ExperimentCommand: ParsableCommand {
             let end = points.first { $0.accuracy >= 2 * chance }?.step
             let secondsPerStep = trainer.trainingSeconds / Double(max(trainer.step, 1))
             let c = run.configuration
-            summary += "\(run.name),\(c.training.batchSize),\(c.training.epsilon),\(c.task.unpermutedFraction),\(c.learner.resolvedEncoding.rawValue),\(c.learner.architecture),\(end.map(String.init) ?? "not left"),\(end.map { fourDecimals(Double($0) * secondsPerStep) } ?? ""),\(fourDecimals(secondsPerStep)),\(fourDecimals(points.last?.accuracy ?? .nan))\n"
+            summary += "\(run.name),\(c.training.batchSize),\(c.training.optimizer.epsilon),\(c.task.unpermutedFraction),\(c.learner.resolvedEncoding.rawValue),\(c.learner.architecture),\(end.map(String.init) ?? "not left"),\(end.map { fourDecimals(Double($0) * secondsPerStep) } ?? ""),\(fourDecimals(secondsPerStep)),\(fourDecimals(points.last?.accuracy ?? .nan))\n"
             accuracySeries.append(LinePlot.Series(name: run.name, points: points.map { (Double($0.step), $0.accuracy) }))
             lossSeries.append(LinePlot.Series(name: run.name, points: points.map { (Double($0.step), $0.loss) }))
             print("\(run.name): plateau left at step \(end.map(String.init) ?? "—"), final accuracy \(fourDecimals(points.last?.accuracy ?? .nan)), \(fourDecimals(secondsPerStep)) s/step")

@@ -16,7 +16,7 @@ struct GeneralisationReport {
 
     func write(to folder: URL) throws {
         let (configuration, learner, step) = try InContextTrainer.loadLearner(from: runFolder.appendingPathComponent("checkpoint.safetensors"))
-        guard configuration.task.family == "projectedDataset" else {
+        guard configuration.task.family == .projectedDataset else {
             throw ValidationErrorMessage("\(runFolder.path) was not trained on projectedDataset tasks (family \(configuration.task.family))")
         }
         let pointCount = configuration.training.pointCount

@@ -44,19 +44,10 @@ struct MetaTrainCommand: ParsableCommand {
         let c = trainer.configuration
         let task = c.isClassification ? "\(c.ways)-way \(c.shots)-shot \(c.source.rawValue)" : "sinusoid K=\(c.supportCount)"
         print("mesa meta-train: \(c.name): \(c.algorithm.rawValue)\(c.algorithm == .prototypicalNetwork || c.algorithm == .reptile ? "" : " (\(c.order.rawValue) order\(c.algorithm == .maml && c.batched ? ", batched" : ""))") on \(task); \(trainer.parameters.parameterCount) parameters; \(c.iterations) iterations of \(c.metaBatchSize) tasks → \(trainer.directory.path)")
-        var progress = ProgressBar(total: c.iterations, label: "meta-train", initial: trainer.iteration)
-        var lastLoss: Float = .nan
-        let deadline = timeLimit.map { Date().addingTimeInterval($0 * 60) }
-        try trainer.run(deadline: deadline) { event in
-            switch event {
-            case .step(let iteration, let loss):
-                lastLoss = loss
-                progress.update(completed: iteration, metrics: ["loss": loss])
-            case .validation(let iteration, let result):
-                progress.note("iteration \(iteration): meta-validation " + MetaTestCommand.describe(result))
-            case .checkpoint:
-                break
-            }
+        let lastLoss = try runWithProgress(trainer, label: "meta-train", minutes: timeLimit) { step, metrics in
+            var text = String(format: "iteration %d: meta-validation loss %.4f", step, metrics["validationLoss"] ?? .nan)
+            if let accuracy = metrics["validationAccuracy"] { text += String(format: ", accuracy %.2f %%", accuracy * 100) }
+            return text
         }
         try writeCurve(trainer)
         let done = trainer.iteration >= c.iterations

@@ -56,11 +56,8 @@ struct PretrainCommand: ParsableCommand {
         }
         let c = trainer.configuration
         print("mesa pretrain: \(c.name): \(c.model.kind.rawValue) TabularTransformer d\(c.model.modelSize) L\(c.model.layerCount), \(trainer.model.parameterCount) parameters; \(c.steps) steps of \(c.batchSize) synthetic tables (\(c.minimumRows)–\(c.maximumRows) rows) → \(trainer.directory.path)")
-        var progress = ProgressBar(total: c.steps, label: "pretrain", initial: trainer.step)
-        let deadline = timeLimit.map { Date().addingTimeInterval($0 * 60) }
-        try trainer.run(deadline: deadline) { step, loss, evaluation in
-            progress.update(completed: step, metrics: ["loss": loss])
-            if let evaluation { progress.note("step \(step): held-out prior loss \(String(format: "%.4f", evaluation))") }
+        try runWithProgress(trainer, label: "pretrain", minutes: timeLimit) { step, metrics in
+            "step \(step): held-out prior loss \(String(format: "%.4f", metrics["evaluationLoss"] ?? .nan))"
         }
         let done = trainer.step >= c.steps
         print(String(format: "%@ at step %d (%.1f min of training in all); checkpoint %@", done ? "finished" : "stopped",

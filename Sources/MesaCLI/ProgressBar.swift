@@ -30,6 +30,11 @@ struct ProgressBar {
 
     /// Shows that `completed` of `total` steps are done, with `metrics` such as `["loss": 0.12]`.
     mutating func update(completed: Int, metrics: KeyValuePairs<String, Float> = [:]) {
+        update(completed: completed, metricList: metrics.map { ($0.key, $0.value) })
+    }
+
+    /// ``update(completed:metrics:)`` with the metrics as a list of name–value pairs.
+    mutating func update(completed: Int, metricList metrics: [(key: String, value: Float)]) {
         let now = Date()
         let elapsed = now.timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(completed - initial) / elapsed : 0

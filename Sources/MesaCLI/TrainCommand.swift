@@ -46,19 +46,10 @@ struct TrainCommand: ParsableCommand {
         }
         let configuration = trainer.configuration
         print("mesa train: \(configuration.name): \(trainer.distribution.name); \(type(of: trainer.learner)) \(configuration.learner.resolvedEncoding.rawValue), \(trainer.learner.parameterCount) parameters; \(configuration.training.steps) steps of batch \(configuration.training.batchSize) → \(trainer.directory.path)")
-        var progress = ProgressBar(total: configuration.training.steps, label: "train", initial: trainer.step)
-        var lastLoss: Float = .nan
-        let deadline = timeLimit.map { Date().addingTimeInterval($0 * 60) }
-        try trainer.run(deadline: deadline) { event in
-            switch event {
-            case .step(let step, let loss, _, let points, let dimensions):
-                lastLoss = loss
-                progress.update(completed: step, metrics: ["loss": loss, "points": Float(points), "d": Float(dimensions)])
-            case .evaluation(let step, let loss, let metric):
-                progress.note("step \(step): held-out loss \(String(format: "%.4f", loss)), \(ErrorCurve.metricName(for: trainer.distribution.kind)) at the last point \(String(format: "%.4f", metric))")
-            case .checkpoint:
-                break
-            }
+        let kind = trainer.distribution.kind
+        let lastLoss = try runWithProgress(trainer, label: "train", minutes: timeLimit,
+                                           shown: [(name: "points", key: "points"), (name: "d", key: "dimensions")]) { step, metrics in
+            "step \(step): held-out loss \(String(format: "%.4f", metrics["evaluationLoss"] ?? .nan)), \(ErrorCurve.metricName(for: kind)) at the last point \(String(format: "%.4f", metrics["lastPointMetric"] ?? .nan))"
         }
         let done = trainer.step >= configuration.training.steps
         print(String(format: "%@ at step %d (loss %.4f, %.1f min of training in all); checkpoint %@",
@@ -75,13 +66,13 @@ struct PresetsCommand: ParsableCommand {
         for name in Presets.names {
             let configuration = try Presets.load(preset: name, file: nil)
             let task = configuration.task
-            let tasks = task.family == "projectedDataset"   // described without loading the dataset
+            let tasks = task.family == .projectedDataset   // described without loading the dataset
                 ? "\(task.dataset) \(task.datasetSplit) projected to \(task.inputDimension) dimensions, " + (task.poolSize.map { "pool of \($0) tasks" } ?? "infinite pool")
                 : try task.makeDistribution().name
             let learner = configuration.learner
             let size = switch learner.architecture {
-            case "lstm": "LSTM, \(learner.layerCount) layer(s) of \(learner.modelSize)"
-            case "lsa": "linear self-attention, \(learner.layerCount) layer(s)\(learner.contextCount.map { ", \($0) context points" } ?? "")"
+            case .lstm: "LSTM, \(learner.layerCount) layer(s) of \(learner.modelSize)"
+            case .lsa: "linear self-attention, \(learner.layerCount) layer(s)\(learner.contextCount.map { ", \($0) context points" } ?? "")"
             default: "Transformer, \(learner.layerCount) layers of width \(learner.modelSize)"
             }
             print("\(name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(tasks); \(size); \(configuration.training.steps) steps")

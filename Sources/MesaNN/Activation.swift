@@ -16,7 +16,7 @@ import MesaCore
 /// let activation = Activation.gelu
 /// let y = activation(x)
 /// ```
-public enum Activation: String, CaseIterable, Codable, Sendable {
+public enum Activation: String, ConfigurationChoice {
     /// Rectified linear unit `max(x, 0)`.
     case relu
     /// Gaussian error linear unit `x · Φ(x)` (exact form).

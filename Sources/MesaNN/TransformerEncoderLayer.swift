@@ -21,7 +21,7 @@ import MesaCore
 /// `feedForwardOut.*` (`linear2`), `attentionNorm.*` (`norm1`), `feedForwardNorm.*` (`norm2`).
 public final class TransformerEncoderLayer: Layer {
     /// Where the layer normalisations sit relative to the residual connections.
-    public enum NormalizationPlacement: String, Codable, Sendable {
+    public enum NormalizationPlacement: String, ConfigurationChoice {
         /// Normalise each sublayer's input: `x + f(LN(x))`. Trains stably without warm-up.
         case pre
         /// Normalise after each residual sum: `LN(x + f(x))`, the original Transformer.

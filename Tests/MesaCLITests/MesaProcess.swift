@@ -3,13 +3,17 @@ import XCTest
 
 /// Runs the built `mesa` executable as a user would, for the command tests.
 enum MesaProcess {
-    /// The `mesa` binary beside the test bundle in the build folder.
+    /// The `mesa` binary beside the test bundle in the build folder. Missing, the command tests
+    /// are skipped on a developer's machine but fail under CI (`CI=true`), where a skip would hide
+    /// that no command was tested.
     static var executable: URL {
         get throws {
             let candidates = [Bundle.main.bundleURL, Bundle(for: MesaCommandTests.self).bundleURL.deletingLastPathComponent()]
                 .map { $0.appendingPathComponent("mesa") }
             guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-                throw XCTSkip("the mesa executable was not found beside the tests (looked in \(candidates.map(\.path)))")
+                let message = "the mesa executable was not found beside the tests (looked in \(candidates.map(\.path)))"
+                if ProcessInfo.processInfo.environment["CI"] == "true" { throw MissingExecutable(message: message) }
+                throw XCTSkip(message)
             }
             return found
         }
@@ -27,5 +31,10 @@ enum MesaProcess {
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
+}
 
+/// The `mesa` executable is missing where it must be present (under CI).
+struct MissingExecutable: Error, CustomStringConvertible {
+    let message: String
+    var description: String { "\(message); under CI the command tests must run" }
 }

@@ -50,7 +50,9 @@ final class LSTMCellTests: XCTestCase {
             for b in 0..<2 {
                 let expected = naiveLSTMStep(cell, input: row(inputs[0], b), hidden: row(inputs[1], b), cell: row(inputs[2], b))
                 // Float32 sums of ~10 terms through sigmoid/tanh: within 1e-5.
+                XCTAssertEqual(row(state.hidden, b).count, expected.hidden.count, "paired lengths")
                 for (actual, wanted) in zip(row(state.hidden, b), expected.hidden) { XCTAssertEqual(actual, wanted, accuracy: 1e-5) }
+                XCTAssertEqual(row(state.cell, b).count, expected.cell.count, "paired lengths")
                 for (actual, wanted) in zip(row(state.cell, b), expected.cell) { XCTAssertEqual(actual, wanted, accuracy: 1e-5) }
             }
         }

@@ -29,6 +29,19 @@ final class LearningRateScheduleTests: XCTestCase {
         XCTAssertTrue(zip(steps, steps.dropFirst()).allSatisfy { $0 >= $1 }, "cosine decay is monotone")
     }
 
+    func testWarmUpThenLinearDecay() {
+        let schedule = LearningRateSchedule.warmUpLinearDecay(peak: 2, minimum: 0.5, warmUpSteps: 4, totalSteps: 24)
+        XCTAssertEqual(schedule.learningRate(atStep: 0), 0.5)
+        XCTAssertEqual(schedule.learningRate(atStep: 3), 2)
+        XCTAssertEqual(schedule.learningRate(atStep: 4), 2)                  // the line starts at the peak
+        XCTAssertEqual(schedule.learningRate(atStep: 14), 1.25, accuracy: 1e-6) // halfway: (2 + 0.5) / 2
+        XCTAssertEqual(schedule.learningRate(atStep: 24), 0.5)
+        XCTAssertEqual(schedule.learningRate(atStep: 99), 0.5)
+        let steps = (4...24).map(schedule.learningRate(atStep:))
+        let differences = zip(steps.dropFirst(), steps).map { $0 - $1 }
+        XCTAssertTrue(differences.allSatisfy { abs($0 + 0.075) < 1e-6 }, "equal steps down: \(differences)")
+    }
+
     func testWarmUpThenCosineDecay() {
         let schedule = LearningRateSchedule.warmUpCosineDecay(peak: 2, minimum: 0, warmUpSteps: 10, totalSteps: 110)
         XCTAssertEqual(schedule.learningRate(atStep: 0), 0.2, accuracy: 1e-7)

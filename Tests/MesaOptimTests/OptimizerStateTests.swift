@@ -60,6 +60,7 @@ final class OptimizerStateTests: XCTestCase {
             XCTAssertEqual(resumedOptimizer.state, firstOptimizer.state, name)
             train(resumed, resumedOptimizer, steps: 4..<10)
 
+            XCTAssertEqual(uninterrupted.parameters.count, resumed.parameters.count, "paired lengths")
             for (a, b) in zip(uninterrupted.parameters, resumed.parameters) {
                 XCTAssertEqual(a.value.scalars, b.value.scalars, name)
             }

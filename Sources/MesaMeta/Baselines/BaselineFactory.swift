@@ -54,7 +54,7 @@ public enum BaselineFactory {
             let candidates = (0...40).map { Float(pow(10, -3 + 0.1 * Double($0))) }
             return try GradientDescentPredictor.tuned(steps: steps, on: batches, candidates: candidates)
         case "gp":
-            guard task.family == "gaussianProcess" else {
+            guard task.family == .gaussianProcess else {
                 throw InContextError.invalidConfiguration("baseline 'gp' needs a gaussianProcess task (it uses the task's kernel), not '\(task.family)'")
             }
             return try GaussianProcessPredictor(lengthScale: task.lengthScale, signalVariance: task.signalVariance, noise: task.noise)
@@ -73,16 +73,16 @@ public enum BaselineFactory {
     static func mixturePosterior(for task: TaskConfiguration) throws -> MixturePosteriorPredictor {
         func component(_ configuration: TaskConfiguration, weight: Float) throws -> MixturePosteriorPredictor.Component {
             switch configuration.family {
-            case "linear": return .init(weight: weight, kind: .dense)
-            case "sparseLinear": return .init(weight: weight, kind: .sparse(nonZeroCount: configuration.nonZeroCount))
+            case .linear: return .init(weight: weight, kind: .dense)
+            case .sparseLinear: return .init(weight: weight, kind: .sparse(nonZeroCount: configuration.nonZeroCount))
             default:
                 throw InContextError.invalidConfiguration("baseline 'mixture' covers linear and sparseLinear tasks, not '\(configuration.family)'")
             }
         }
-        let components = try task.family == "mixture"
+        let components = try task.family == .mixture
             ? (task.components ?? []).map { try component($0.task, weight: Float($0.weight)) }
             : [component(task, weight: 1)]
-        let noise = max(task.family == "mixture" ? (task.components?.map(\.task.noise).max() ?? 0) : task.noise, 1e-3)
+        let noise = max(task.family == .mixture ? (task.components?.map(\.task.noise).max() ?? 0) : task.noise, 1e-3)
         return try MixturePosteriorPredictor(inputDimension: task.inputDimension, components: components, noise: noise,
                                              weightScale: task.weightScale)
     }

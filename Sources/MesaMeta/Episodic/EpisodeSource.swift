@@ -1,8 +1,9 @@
+import MesaCore
 import Foundation
 import MesaNN
 
 /// Where episodes come from.
-public enum EpisodeSource: String, Codable, Sendable {
+public enum EpisodeSource: String, ConfigurationChoice {
     /// Finn et al.'s sinusoid regression (``SinusoidTasks``).
     case sinusoid
     /// Fashion-MNIST classes (``FashionMNIST``).

@@ -50,10 +50,11 @@ public struct EpisodicConfiguration: Codable, Sendable, Equatable {
     public var testInnerSteps: Int?
     /// Tasks per meta-batch.
     public var metaBatchSize = 25
-    /// The outer step size (Adam's; Reptile's ε with `sgd`).
-    public var metaLearningRate: Float = 0.001
-    /// `adam` or `sgd` (SGD with linear decay to 0, Reptile's schedule).
-    public var metaOptimizer = "adam"
+    /// The outer optimizer and its schedule (default: Adam at a constant 10⁻³; Reptile's presets
+    /// use SGD with `ε` decaying linearly to 0). Files written before this section existed give
+    /// `metaLearningRate` and `metaOptimizer` (`adam`, or `sgd` with that linear decay) instead,
+    /// and still decode.
+    public var optimizer = Self.defaultOptimizer
     /// Meta-iterations (outer steps).
     public var iterations = 70_000
     /// Meta-validation every this many iterations.
@@ -72,16 +73,23 @@ public struct EpisodicConfiguration: Codable, Sendable, Equatable {
     /// The defaults.
     public init() {}
 
+    /// The default outer optimizer: Adam at a constant 10⁻³, no clipping.
+    public static let defaultOptimizer = OptimizerConfiguration(algorithm: .adam, learningRate: 0.001, decay: .constant)
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, algorithm, order, batched, source, path, target, supportCount, queryCount, ways, shots, queries
         case trainClasses, validationClasses, testClasses, hiddenSizes, activation, embeddingSize, refinementSteps
-        case innerLearningRate, innerSteps, testInnerSteps, metaBatchSize, metaLearningRate, metaOptimizer, iterations
+        case innerLearningRate, innerSteps, testInnerSteps, metaBatchSize, optimizer, iterations
         case validationInterval, validationEpisodes, testEpisodes, checkpointInterval, logInterval, seed
     }
 
+    /// The outer-optimizer fields of files written before the `optimizer` section.
+    enum LegacyKeys: String, CodingKey, CaseIterable { case metaLearningRate, metaOptimizer }
+
     /// Decodes with defaults for absent fields; unknown fields are an error.
     public init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self, in: "meta-learning configuration")
+        try decoder.rejectUnknownKeys(known: CodingKeys.allCases.map(\.stringValue) + LegacyKeys.allCases.map(\.stringValue),
+                                      in: "meta-learning configuration")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = EpisodicConfiguration()
         name = try c.value(.name, default: d.name)
@@ -107,8 +115,21 @@ public struct EpisodicConfiguration: Codable, Sendable, Equatable {
         innerSteps = try c.value(.innerSteps, default: d.innerSteps)
         testInnerSteps = try c.decodeIfPresent(Int.self, forKey: .testInnerSteps)
         metaBatchSize = try c.value(.metaBatchSize, default: d.metaBatchSize)
-        metaLearningRate = try c.value(.metaLearningRate, default: d.metaLearningRate)
-        metaOptimizer = try c.value(.metaOptimizer, default: d.metaOptimizer)
+        let legacy = try decoder.container(keyedBy: LegacyKeys.self)
+        if legacy.allKeys.isEmpty {
+            optimizer = try OptimizerConfiguration.decode(from: c, forKey: .optimizer, defaults: d.optimizer)
+        } else {
+            guard !c.contains(.optimizer) else {
+                throw MetaLearningError.invalidConfiguration(
+                    "give the outer optimizer either as a section (\"optimizer\": {\"algorithm\": …}) or, as older files do, as metaLearningRate/metaOptimizer, not both")
+            }
+            let learningRate = try legacy.value(.metaLearningRate, default: d.optimizer.learningRate)
+            switch try legacy.value(.metaOptimizer, default: "adam") {
+            case "adam": optimizer = OptimizerConfiguration(algorithm: .adam, learningRate: learningRate, decay: .constant)
+            case "sgd": optimizer = OptimizerConfiguration(algorithm: .sgd, learningRate: learningRate, decay: .linear, minimumLearningRate: 0)
+            case let name: throw MetaLearningError.invalidConfiguration("metaOptimizer must be 'adam' or 'sgd', got '\(name)'")
+            }
+        }
         iterations = try c.value(.iterations, default: d.iterations)
         validationInterval = try c.value(.validationInterval, default: d.validationInterval)
         validationEpisodes = try c.value(.validationEpisodes, default: d.validationEpisodes)
@@ -147,8 +168,8 @@ public struct EpisodicConfiguration: Codable, Sendable, Equatable {
         }
         try require(iterations >= 1 && metaBatchSize >= 1, "iterations and metaBatchSize must be ≥ 1")
         try require(innerSteps >= 0 && (testInnerSteps ?? 0) >= 0, "innerSteps and testInnerSteps must be ≥ 0")
-        try require(innerLearningRate.isFinite && metaLearningRate > 0, "innerLearningRate must be finite and metaLearningRate > 0")
-        try require(["adam", "sgd"].contains(metaOptimizer), "metaOptimizer must be 'adam' or 'sgd', got '\(metaOptimizer)'")
+        try require(innerLearningRate.isFinite, "innerLearningRate must be finite")
+        do { try optimizer.validate(in: "optimizer") } catch let InContextError.invalidConfiguration(message) { try require(false, message) }
         try require(validationInterval >= 1 && checkpointInterval >= 1 && logInterval >= 1, "intervals must be ≥ 1")
         try require(validationEpisodes >= 1 && testEpisodes >= 1, "validationEpisodes and testEpisodes must be ≥ 1")
         try require(hiddenSizes.allSatisfy { $0 >= 1 } && embeddingSize >= 1, "hiddenSizes and embeddingSize must be ≥ 1")
@@ -157,5 +178,17 @@ public struct EpisodicConfiguration: Codable, Sendable, Equatable {
                      "prototypicalNetwork classifies: use source fashionMNIST or table, not sinusoid")
         try require(source != .table || path != nil, "source 'table' needs 'path', the CSV file")
         try require(algorithm != .anil || !hiddenSizes.isEmpty, "anil needs at least one hidden layer (the body)")
+    }
+}
+
+extension EpisodicConfiguration: TrainingRecipe {
+    /// `iterations`.
+    public var totalSteps: Int {
+        get { iterations }
+        set { iterations = newValue }
+    }
+    /// The log, validation and checkpoint intervals.
+    public var intervals: TrainingIntervals {
+        TrainingIntervals(log: logInterval, evaluation: validationInterval, checkpoint: checkpointInterval)
     }
 }

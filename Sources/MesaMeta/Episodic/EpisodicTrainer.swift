@@ -17,36 +17,19 @@ import MesaOptim
 /// file), meta-validates on the same classes' held-out `t10k` images, and meta-tests on classes
 /// 2, 3, 6, 7, 9 (both files), never seen in meta-training; a table's classes are split 60/20/20
 /// by a seeded permutation. Either is overridable (`trainClasses`, `validationClasses`, `testClasses`).
-public final class EpisodicTrainer {
-    /// What happened during ``run(stoppingAt:observer:)``.
-    public enum Event {
-        /// An outer step finished with this meta-loss (every `logInterval` iterations).
-        case step(iteration: Int, loss: Float)
-        /// Meta-validation: mean query loss and, for classification, accuracy.
-        case validation(iteration: Int, result: MetaTestResult)
-        /// A checkpoint was written.
-        case checkpoint(iteration: Int, url: URL)
-    }
-
+public final class EpisodicTrainer: TrainingRun {
     /// The run's configuration.
     public let configuration: EpisodicConfiguration
-    /// The run folder.
-    public let directory: URL
-    /// Outer steps completed.
-    public private(set) var iteration: Int
-    /// Wall time spent training, over all sessions of the run, in seconds.
-    public private(set) var trainingSeconds: Double
     /// All trainable tensors (network, and Meta-SGD's step sizes), for checkpoints.
     public let parameters: EpisodicParameters
+    /// Steps, generator, optimizer and checkpoint bookkeeping (``TrainingState``).
+    public let state: TrainingState
+    /// Logging, meta-validation and checkpoint intervals.
+    public var intervals: TrainingIntervals { configuration.intervals }
+    /// Outer steps completed (``TrainingRun/step``).
+    public var iteration: Int { state.step }
 
     let splits: EpisodeSplits
-    let optimizer: any Optimizer & AnyObject
-    var generator: RandomGenerator
-
-    /// The checkpoint file.
-    public var checkpointURL: URL { directory.appendingPathComponent("checkpoint.safetensors") }
-    /// The metrics file.
-    public var metricsURL: URL { directory.appendingPathComponent("metrics.jsonl") }
 
     /// Starts a new run in `directory` (an existing checkpoint there is an error).
     public convenience init(configuration: EpisodicConfiguration, directory: URL) throws {
@@ -55,16 +38,13 @@ public final class EpisodicTrainer {
         try self.init(configuration: configuration, directory: directory, iteration: 0, trainingSeconds: 0)
     }
 
-    /// Continues the run saved in `directory` from its last checkpoint.
-    public convenience init(resumingFrom directory: URL) throws {
-        let (checkpoint, url, iteration, seconds) = try RunFolder.resumableCheckpoint(in: directory)
-        func field(_ key: String) throws -> String { try RunFolder.field(key, of: checkpoint, url: url) }
-        let configuration = try EpisodicConfiguration(json: Data(try field("mesa.configuration").utf8), source: "\(url.path) metadata")
-        try self.init(configuration: configuration, directory: directory, iteration: iteration, trainingSeconds: seconds)
-        try parameters.restore(from: checkpoint, strict: false)
-        generator = try JSONDecoder().decode(RandomGenerator.self, from: Data(try field("mesa.generator").utf8))
-        try optimizer.load(try RunFolder.optimizerState(from: checkpoint, url: url))
-        try RunFolder.truncateMetrics(at: metricsURL, afterStep: iteration)
+    /// Continues the run saved in `directory` from its last checkpoint; with `iterations`, extends
+    /// it to that many (the learning-rate schedule is stretched, as for the other trainers).
+    public convenience init(resumingFrom directory: URL, extendingTo iterations: Int? = nil) throws {
+        let point: ResumePoint<EpisodicConfiguration> = try RunFolder.resumePoint(in: directory, extendingTo: iterations)
+        try self.init(configuration: point.recipe, directory: directory, iteration: point.step, trainingSeconds: point.seconds)
+        try parameters.restore(from: point.checkpoint, strict: false)
+        try RunFolder.completeResume(point, state: state)
     }
 
     /// Reads a finished (or interrupted) run for meta-testing; nothing is written.
@@ -79,33 +59,26 @@ public final class EpisodicTrainer {
 
     private init(configuration: EpisodicConfiguration, directory: URL, iteration: Int, trainingSeconds: Double) throws {
         self.configuration = configuration
-        self.directory = directory
-        self.iteration = iteration
-        self.trainingSeconds = trainingSeconds
         var initialization = RandomGenerator(seed: configuration.seed)
         splits = try EpisodeSplits(configuration: configuration, using: &initialization)
         parameters = EpisodicParameters(configuration: configuration, inputSize: splits.inputSize, using: &initialization)
-        generator = initialization.split()
-        optimizer = configuration.metaOptimizer == "sgd"
-            ? SGD(parameters: parameters.parameters, learningRate: configuration.metaLearningRate)
-            : Adam(parameters: parameters.parameters, learningRate: configuration.metaLearningRate)
+        state = TrainingState(directory: directory, optimizer: configuration.optimizer, parameters: parameters.parameters,
+                              totalSteps: configuration.iterations, generator: initialization.split(), step: iteration,
+                              trainingSeconds: trainingSeconds)
     }
 
     /// One outer step on a fresh meta-batch; returns the meta-loss (for Reptile, the query loss
     /// after adaptation).
     @discardableResult
-    public func trainStep() throws -> Float {
-        let episodes = (0..<configuration.metaBatchSize).map { _ in splits.train.sample(using: &generator) }
-        if configuration.metaOptimizer == "sgd", let sgd = optimizer as? SGD {
-            sgd.learningRate = configuration.metaLearningRate * (1 - Float(iteration) / Float(configuration.iterations))
+    public func trainStep() throws -> TrainingStepResult {
+        let episodes = (0..<configuration.metaBatchSize).map { _ in splits.train.sample(using: &state.generator) }
+        state.optimizer.clearGradients()
+        let loss = try state.update {
+            let loss = parameters.metaLoss(on: episodes, configuration: configuration)
+            try loss.checkFinite("meta-loss at iteration \(state.step + 1)")
+            return loss.scalar
         }
-        optimizer.clearGradients()
-        let loss = parameters.metaLoss(on: episodes, configuration: configuration)
-        try loss.checkFinite("meta-loss at iteration \(iteration + 1)")
-        optimizer.step()
-        optimizer.clearGradients()
-        iteration += 1
-        return loss.scalar
+        return TrainingStepResult(loss: loss)
     }
 
     /// Mean query loss (and accuracy) over `episodeCount` episodes of a split, after adapting
@@ -124,52 +97,17 @@ public final class EpisodicTrainer {
         return MetaTestResult(loss: .init(losses), accuracy: accuracies.isEmpty ? nil : .init(accuracies))
     }
 
-    /// Writes the checkpoint atomically.
-    public func saveCheckpoint() throws {
-        var checkpoint = try parameters.checkpoint(metadata: [:])
-        let optimizerJSON = try RunFolder.store(optimizer.state, in: &checkpoint)
-        checkpoint.metadata = [
-            "mesa.format": "episodic-checkpoint-1",
-            "mesa.step": String(iteration),
-            "mesa.trainingSeconds": String(trainingSeconds),
-            "mesa.configuration": try RunFolder.json(configuration),
-            "mesa.generator": try RunFolder.json(generator),
-            "mesa.optimizer": optimizerJSON,
-            "architecture": "\(configuration.algorithm.rawValue) MLP \(configuration.hiddenSizes)",
-        ]
-        try checkpoint.write(to: checkpointURL)
+    /// Meta-validation as metrics: `validationLoss` and, for classification, `validationAccuracy`.
+    public func evaluationMetrics() -> [String: Double] {
+        let result = evaluate(split: .validation, episodeCount: configuration.validationEpisodes, seed: configuration.seed &+ 1)
+        var fields = ["validationLoss": result.loss.mean]
+        if let accuracy = result.accuracy { fields["validationAccuracy"] = accuracy.mean }
+        return fields
     }
 
-    /// Trains until `stoppingAt` iterations (default: all) or `deadline`, validating, logging and
-    /// checkpointing on the configured intervals, and always checkpointing before returning.
-    public func run(stoppingAt last: Int? = nil, deadline: Date? = nil, observer: (Event) -> Void = { _ in }) throws {
-        let end = min(last ?? configuration.iterations, configuration.iterations)
-        let metrics = try FileHandle(forWritingTo: metricsURL)
-        defer { try? metrics.close() }
-        try metrics.seekToEnd()
-        var sessionStart = Date()
-        while iteration < end {
-            let loss = try trainStep()
-            if iteration % configuration.logInterval == 0 || iteration == end {
-                RunFolder.appendMetrics(["step": Double(iteration), "loss": Double(loss)], to: metrics)
-                observer(.step(iteration: iteration, loss: loss))
-            }
-            if iteration % configuration.validationInterval == 0 || iteration == configuration.iterations {
-                let result = evaluate(split: .validation, episodeCount: configuration.validationEpisodes, seed: configuration.seed &+ 1)
-                var fields = ["step": Double(iteration), "validationLoss": result.loss.mean]
-                if let accuracy = result.accuracy { fields["validationAccuracy"] = accuracy.mean }
-                RunFolder.appendMetrics(fields, to: metrics)
-                observer(.validation(iteration: iteration, result: result))
-            }
-            let outOfTime = deadline.map { Date() >= $0 } ?? false
-            if iteration % configuration.checkpointInterval == 0 || iteration == end || outOfTime {
-                let now = Date()
-                trainingSeconds += now.timeIntervalSince(sessionStart)
-                sessionStart = now
-                try saveCheckpoint()
-                observer(.checkpoint(iteration: iteration, url: checkpointURL))
-            }
-            if outOfTime { break }
-        }
+    /// Writes the checkpoint atomically.
+    public func saveCheckpoint() throws {
+        try state.writeCheckpoint(try parameters.checkpoint(metadata: [:]), format: "episodic-checkpoint-1", configuration: configuration,
+                                  extra: ["architecture": "\(configuration.algorithm.rawValue) MLP \(configuration.hiddenSizes)"])
     }
 }

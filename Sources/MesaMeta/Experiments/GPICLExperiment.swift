@@ -52,7 +52,7 @@ public enum GPICLExperiment: String, CaseIterable, Sendable {
         // Read-in (t + 1)·h, gates 4h × (h + h) weights and 2 · 4h biases, read-out (h + 1)·classes.
         func count(_ h: Int) -> Int { (tokenWidth + 1) * h + 4 * h * (2 * h) + 8 * h + (h + 1) * classCount }
         let hidden = (8...2048).min { abs(count($0) - target) < abs(count($1) - target) } ?? 128
-        return LearnerConfiguration(architecture: "lstm", encoding: .previousTarget, modelSize: hidden, layerCount: 1,
+        return LearnerConfiguration(architecture: .lstm, encoding: .previousTarget, modelSize: hidden, layerCount: 1,
                                     headCount: 1, maximumPointCount: transformer.maximumPointCount)
     }
 
@@ -87,8 +87,8 @@ public enum GPICLExperiment: String, CaseIterable, Sendable {
                     configuration: variant("batch-\(batch / 2)") { $0.training.batchSize = batch / 2 }),
                 Run(name: "batch-\(batch * 2)", series: "batch size", x: Double(batch * 2),
                     configuration: variant("batch-\(batch * 2)") { $0.training.batchSize = batch * 2 }),
-                Run(name: "epsilon-1e-6", series: "Adam ε", x: 1e-6, configuration: variant("epsilon-1e-6") { $0.training.epsilon = 1e-6 }),
-                Run(name: "epsilon-1e-10", series: "Adam ε", x: 1e-10, configuration: variant("epsilon-1e-10") { $0.training.epsilon = 1e-10 }),
+                Run(name: "epsilon-1e-6", series: "Adam ε", x: 1e-6, configuration: variant("epsilon-1e-6") { $0.training.optimizer.epsilon = 1e-6 }),
+                Run(name: "epsilon-1e-10", series: "Adam ε", x: 1e-10, configuration: variant("epsilon-1e-10") { $0.training.optimizer.epsilon = 1e-10 }),
                 Run(name: "unpermuted-0.25", series: "unpermuted fraction", x: 0.25,
                     configuration: variant("unpermuted-0.25") { $0.task.unpermutedFraction = 0.25 }),
                 Run(name: "imbalance-1", series: "class imbalance", x: 1,
@@ -143,7 +143,7 @@ public enum GPICLExperiment: String, CaseIterable, Sendable {
     /// quantity Kirsch et al. find accuracy to depend on.
     public static func stateSize(of learner: LearnerConfiguration, pointCount: Int) -> Int {
         switch learner.architecture {
-        case "lstm": return 2 * learner.layerCount * learner.modelSize
+        case .lstm: return 2 * learner.layerCount * learner.modelSize
         default:
             // Concatenated queries are attended by nobody but themselves: the state is the N context tokens.
             let tokens = learner.resolvedEncoding == .interleaved ? 2 * pointCount : pointCount
@@ -154,7 +154,7 @@ public enum GPICLExperiment: String, CaseIterable, Sendable {
     /// Trains `run` in `directory` (starting, resuming, or leaving a finished run alone) until it
     /// finishes or `deadline` passes; returns the trainer.
     public static func train(_ run: Run, in directory: URL, deadline: Date? = nil,
-                             observer: (InContextTrainer.Event) -> Void = { _ in }) throws -> InContextTrainer {
+                             observer: (TrainingEvent) -> Void = { _ in }) throws -> InContextTrainer {
         let folder = directory.appendingPathComponent(run.name)
         let trainer = FileManager.default.fileExists(atPath: folder.appendingPathComponent("checkpoint.safetensors").path)
             ? try InContextTrainer(resumingFrom: folder)

@@ -6,7 +6,7 @@ import MesaOptim
 /// Meta-trains an in-context learner on a task distribution (Garg et al. 2022, §3): every step
 /// draws a fresh batch of prompts, scores every prefix length in one forward pass, and takes one
 /// Adam/AdamW step, with warm-up and cosine decay, global-norm clipping and the optional
-/// dimension/length curriculum.
+/// dimension/length curriculum (the optimizer and schedule of ``TrainingConfiguration/optimizer``).
 ///
 /// A run lives in a folder: `config.json`, `checkpoint.safetensors` (the learner's weights
 /// under their parameter names, the optimizer's moments under `optimizer.<index>.<buffer>`, and
@@ -17,41 +17,20 @@ import MesaOptim
 ///
 /// ```swift
 /// let trainer = try InContextTrainer(configuration: configuration, directory: URL(fileURLWithPath: "runs/linear"))
-/// try trainer.run { event in print(event) }
+/// try trainer.run { event in print(event) }   // the shared loop of ``TrainingRun``
 /// ```
-public final class InContextTrainer {
-    /// What happened during ``run(stoppingAt:deadline:observer:)``.
-    public enum Event {
-        /// A training step finished with this loss (reported every `logInterval` steps and at the end).
-        case step(step: Int, loss: Float, learningRate: Float, points: Int, dimensions: Int)
-        /// The held-out loss and the curve metric (normalised squared error or accuracy) at the last prefix, every `evaluationInterval` steps.
-        case evaluation(step: Int, loss: Float, lastPointMetric: Float)
-        /// A checkpoint was written.
-        case checkpoint(step: Int, url: URL)
-    }
-
+public final class InContextTrainer: TrainingRun {
     /// The run's configuration.
     public let configuration: InContextTrainingConfiguration
     /// The learner being trained.
     public let learner: any InContextLearner
     /// The training tasks.
     public let distribution: any TaskDistribution
-    /// The run folder.
-    public let directory: URL
-    /// Steps completed.
-    public private(set) var step: Int
-    /// Wall time spent training in this and earlier sessions of the run, in seconds.
-    public private(set) var trainingSeconds: Double
-
-    let optimizer: Adam
-    let schedule: LearningRateSchedule
-    var generator: RandomGenerator
+    /// Steps, generator, optimizer and checkpoint bookkeeping (``TrainingState``).
+    public let state: TrainingState
+    /// When to log, evaluate and checkpoint.
+    public var intervals: TrainingIntervals { configuration.intervals }
     let evaluationBatch: TaskBatch
-
-    /// The checkpoint file of the run folder.
-    public var checkpointURL: URL { directory.appendingPathComponent("checkpoint.safetensors") }
-    /// The metrics file of the run folder.
-    public var metricsURL: URL { directory.appendingPathComponent("metrics.jsonl") }
 
     /// Starts a new run in `directory` (created if needed; an existing checkpoint there is an error,
     /// so that a finished run is never overwritten by accident: resume it or choose another folder).
@@ -72,36 +51,21 @@ public final class InContextTrainer {
     ///   learning rate), so the result differs from a run planned that long from the start;
     ///   without it, resuming is exact.
     public convenience init(resumingFrom directory: URL, extendingTo steps: Int? = nil) throws {
-        let (checkpoint, url, step, seconds) = try RunFolder.resumableCheckpoint(in: directory)
-        func field(_ key: String) throws -> String { try RunFolder.field(key, of: checkpoint, url: url) }
-        var configuration = try InContextTrainingConfiguration(json: Data(try field("mesa.configuration").utf8), source: "\(url.path) metadata")
-        let planned = configuration.training.steps
-        if let steps { configuration.training.steps = steps }
-        try self.init(configuration: configuration, directory: directory, step: step, trainingSeconds: seconds)
-        try learner.restore(from: checkpoint, strict: false)
-        generator = try JSONDecoder().decode(RandomGenerator.self, from: Data(try field("mesa.generator").utf8))
-        let state = try RunFolder.optimizerState(from: checkpoint, url: url)
-        try optimizer.load(state)
-        if let steps { try RunFolder.extend(directory, planned: planned, to: steps, configuration: try configuration.jsonData()) }
-        try RunFolder.truncateMetrics(at: metricsURL, afterStep: step)
+        let point: ResumePoint<InContextTrainingConfiguration> = try RunFolder.resumePoint(in: directory, extendingTo: steps)
+        try self.init(configuration: point.recipe, directory: directory, step: point.step, trainingSeconds: point.seconds)
+        try learner.restore(from: point.checkpoint, strict: false)
+        try RunFolder.completeResume(point, state: state)
     }
 
     private init(configuration: InContextTrainingConfiguration, directory: URL, step: Int, trainingSeconds: Double) throws {
         self.configuration = configuration
-        self.directory = directory
-        self.step = step
-        self.trainingSeconds = trainingSeconds
         distribution = try configuration.task.makeDistribution()
         var initialization = RandomGenerator(seed: configuration.training.seed)
         learner = try configuration.learner.makeLearner(inputDimension: distribution.inputDimension, kind: distribution.kind,
                                                         using: &initialization)
-        generator = initialization.split()
         let training = configuration.training
-        optimizer = training.optimizer == "adamw"
-            ? AdamW(parameters: learner.parameters, learningRate: training.learningRate, epsilon: training.epsilon, weightDecay: training.weightDecay)
-            : Adam(parameters: learner.parameters, learningRate: training.learningRate, epsilon: training.epsilon)
-        schedule = .warmUpCosineDecay(peak: training.learningRate, minimum: training.minimumLearningRate,
-                                      warmUpSteps: training.warmUpSteps, totalSteps: training.steps)
+        state = TrainingState(directory: directory, optimizer: training.optimizer, parameters: learner.parameters,
+                              totalSteps: training.steps, generator: initialization.split(), step: step, trainingSeconds: trainingSeconds)
         var evaluationGenerator = RandomGenerator(seed: configuration.evaluation.seed &+ 1)
         evaluationBatch = distribution.heldOutDistribution.sample(batchSize: training.evaluationPromptCount, pointCount: training.pointCount,
                                               using: &evaluationGenerator)
@@ -114,21 +78,20 @@ public final class InContextTrainer {
             ?? (distribution.inputDimension, training.pointCount)
     }
 
-    /// Takes one optimisation step and returns its loss.
+    /// Takes one optimisation step on a fresh batch; returns its loss and the curriculum's stage
+    /// (`points`, `dimensions`).
     @discardableResult
-    public func trainStep() throws -> Float {
-        let (dimensions, points) = stage(atStep: step)
+    public func trainStep() throws -> TrainingStepResult {
+        let (dimensions, points) = stage(atStep: state.step)
         let batch = distribution.sample(batchSize: configuration.training.batchSize, pointCount: points,
-                                        options: SamplingOptions(activeDimensions: dimensions), using: &generator)
-        optimizer.learningRate = schedule.learningRate(atStep: step)
-        let loss = learner.loss(on: batch)
-        try loss.checkFinite("training loss at step \(step + 1)")
-        loss.backward()
-        if let norm = configuration.training.gradientClipNorm { _ = clipGradientNorm(learner.parameters, maximumNorm: norm) }
-        optimizer.step()
-        optimizer.clearGradients()
-        step += 1
-        return loss.scalar
+                                        options: SamplingOptions(activeDimensions: dimensions), using: &state.generator)
+        let loss = try state.update {
+            let loss = learner.loss(on: batch)
+            try loss.checkFinite("training loss at step \(state.step + 1)")
+            loss.backward()
+            return loss.scalar
+        }
+        return TrainingStepResult(loss: loss, metrics: ["points": Double(points), "dimensions": Double(dimensions)])
     }
 
     /// The loss on the fixed held-out prompts and the curve metric at their last point
@@ -142,56 +105,17 @@ public final class InContextTrainer {
         }
     }
 
-    /// Writes the checkpoint (weights, optimizer state, sampling state, configuration) atomically.
-    public func saveCheckpoint() throws {
-        var checkpoint = try learner.checkpoint(metadata: [:])
-        let optimizerJSON = try RunFolder.store(optimizer.state, in: &checkpoint)
-        checkpoint.metadata = [
-            "mesa.format": "training-checkpoint-1",
-            "mesa.step": String(step),
-            "mesa.trainingSeconds": String(trainingSeconds),
-            "mesa.configuration": try RunFolder.json(configuration),
-            "mesa.generator": try RunFolder.json(generator),
-            "mesa.optimizer": optimizerJSON,
-            "architecture": "\(type(of: learner)) \(configuration.learner.architecture) d\(configuration.learner.modelSize) L\(configuration.learner.layerCount)",
-        ]
-        try checkpoint.write(to: checkpointURL)
+    /// ``evaluate()`` as metrics: `evaluationLoss` and `lastPointMetric`.
+    public func evaluationMetrics() -> [String: Double] {
+        let (loss, metric) = evaluate()
+        return ["evaluationLoss": Double(loss), "lastPointMetric": Double(metric)]
     }
 
-    /// Trains until `stoppingAt` steps (default: the configured total) or until `deadline`
-    /// passes, logging metrics, evaluating and checkpointing on the configured intervals, and
-    /// always writing a checkpoint before returning.
-    public func run(stoppingAt last: Int? = nil, deadline: Date? = nil, observer: (Event) -> Void = { _ in }) throws {
-        let training = configuration.training
-        let end = min(last ?? training.steps, training.steps)
-        let metrics = try FileHandle(forWritingTo: metricsURL)
-        defer { try? metrics.close() }
-        try metrics.seekToEnd()
-        func log(_ fields: [String: Double]) { RunFolder.appendMetrics(fields, to: metrics) }
-        var sessionStart = Date()
-        while step < end {
-            let loss = try trainStep()
-            let (dimensions, points) = stage(atStep: step - 1)
-            if step % training.logInterval == 0 || step == end {
-                log(["step": Double(step), "loss": Double(loss), "learningRate": Double(optimizer.learningRate),
-                     "points": Double(points), "dimensions": Double(dimensions)])
-                observer(.step(step: step, loss: loss, learningRate: optimizer.learningRate, points: points, dimensions: dimensions))
-            }
-            if step % training.evaluationInterval == 0 || step == training.steps {
-                let (evaluationLoss, error) = evaluate()
-                log(["step": Double(step), "evaluationLoss": Double(evaluationLoss), "lastPointMetric": Double(error)])
-                observer(.evaluation(step: step, loss: evaluationLoss, lastPointMetric: error))
-            }
-            let outOfTime = deadline.map { Date() >= $0 } ?? false
-            if step % training.checkpointInterval == 0 || step == end || outOfTime {
-                let now = Date()
-                trainingSeconds += now.timeIntervalSince(sessionStart)
-                sessionStart = now
-                try saveCheckpoint()
-                observer(.checkpoint(step: step, url: checkpointURL))
-            }
-            if outOfTime { break }
-        }
+    /// Writes the checkpoint (weights, optimizer state, sampling state, configuration) atomically.
+    public func saveCheckpoint() throws {
+        try state.writeCheckpoint(try learner.checkpoint(metadata: [:]), format: "training-checkpoint-1", configuration: configuration, extra: [
+            "architecture": "\(type(of: learner)) \(configuration.learner.architecture) d\(configuration.learner.modelSize) L\(configuration.learner.layerCount)",
+        ])
     }
 }
 

@@ -56,7 +56,8 @@ public struct InContextTrainingConfiguration: Codable, Equatable, Sendable {
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             throw InContextError.invalidConfiguration("\(source): field '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)")
         } catch let DecodingError.dataCorrupted(context) {
-            throw InContextError.invalidConfiguration("\(source): \(context.debugDescription) \(context.codingPath.map(\.stringValue).joined(separator: "."))")
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw InContextError.invalidConfiguration("\(source): \(context.debugDescription)\(context.debugDescription.contains(path) ? "" : " \(path)")")
         } catch {
             throw InContextError.invalidConfiguration("\(source): \(error)")
         }
@@ -90,5 +91,19 @@ public struct InContextTrainingConfiguration: Codable, Equatable, Sendable {
     /// still loads (and can be evaluated with other baselines).
     public func validateBaselines() throws {
         for name in evaluation.baselines { _ = try BaselineFactory.make(name, for: task) }
+    }
+}
+
+extension InContextTrainingConfiguration: TrainingRecipe {
+    /// `training.steps`.
+    public var totalSteps: Int {
+        get { training.steps }
+        set { training.steps = newValue }
+    }
+    /// `training.optimizer`.
+    public var optimizer: OptimizerConfiguration { training.optimizer }
+    /// `training`'s log, evaluation and checkpoint intervals.
+    public var intervals: TrainingIntervals {
+        TrainingIntervals(log: training.logInterval, evaluation: training.evaluationInterval, checkpoint: training.checkpointInterval)
     }
 }

@@ -6,40 +6,38 @@ extension LearnerConfiguration {
     public var resolvedEncoding: PromptEncoding {
         if let encoding { return encoding }
         switch architecture {
-        case "lstm": return .previousTarget
-        case "lsa": return .concatenated
-        default: return .interleaved
+        case .lstm: return .previousTarget
+        case .lsa: return .concatenated
+        case .transformer: return .interleaved
         }
     }
 
     /// Builds a freshly initialised learner for tasks of `kind` with inputs of `inputDimension`.
     ///
-    /// - Throws: ``InContextError/invalidConfiguration(_:)`` for an unknown architecture or
-    ///   sizes that do not fit it.
+    /// - Throws: ``InContextError/invalidConfiguration(_:)`` for sizes that do not fit the
+    ///   architecture.
     public func makeLearner(inputDimension: Int, kind: TaskKind, using generator: inout RandomGenerator) throws -> any InContextLearner {
         guard modelSize > 0, layerCount > 0, headCount > 0, maximumPointCount > 0 else {
             throw InContextError.invalidConfiguration("learner: modelSize, layerCount, headCount and maximumPointCount must be positive")
         }
         switch architecture {
-        case "transformer":
+        case .transformer:
             guard modelSize % headCount == 0 else {
                 throw InContextError.invalidConfiguration("learner: modelSize \(modelSize) is not a multiple of headCount \(headCount)")
             }
             return TransformerLearner(inputDimension: inputDimension, kind: kind, encoding: resolvedEncoding,
                                       maximumPointCount: maximumPointCount, modelSize: modelSize, layerCount: layerCount,
                                       headCount: headCount, feedForwardSize: feedForwardSize, using: &generator)
-        case "lstm":
+        case .lstm:
             return try LSTMLearner(inputDimension: inputDimension, kind: kind, encoding: resolvedEncoding,
                                    maximumPointCount: maximumPointCount, hiddenSize: modelSize, layerCount: layerCount, using: &generator)
-        case "lsa":
+        case .lsa:
             guard resolvedEncoding == .concatenated else {
                 throw InContextError.invalidConfiguration("learner: linear self-attention reads concatenated (x, y) tokens; drop 'encoding' or set it to concatenated")
             }
             return try LinearSelfAttentionLearner(inputDimension: inputDimension, kind: kind, contextCount: contextCount,
                                                   layerCount: layerCount, headCount: headCount, maximumPointCount: maximumPointCount,
                                                   using: &generator)
-        default:
-            throw InContextError.invalidConfiguration("learner: unknown architecture '\(architecture)'; known: transformer, lstm, lsa")
         }
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// The learner: a Transformer, an LSTM or a linear-self-attention stack.
 public struct LearnerConfiguration: Codable, Equatable, Sendable {
-    /// `"transformer"`, `"lstm"` or `"lsa"`.
-    public var architecture: String
+    /// The sequence model: a Transformer, an LSTM or linear self-attention.
+    public var architecture: LearnerArchitecture
     /// How prompts become tokens (`interleaved`, `concatenated`, `previousTarget`); `nil`: the
     /// architecture's default (interleaved for Transformers, previousTarget for LSTMs,
     /// concatenated for LSA).
@@ -23,7 +23,7 @@ public struct LearnerConfiguration: Codable, Equatable, Sendable {
     public var contextCount: Int?
 
     /// Creates a learner configuration (defaults: a 3-layer, width-64 Transformer over 40 points).
-    public init(architecture: String = "transformer", encoding: PromptEncoding? = nil, modelSize: Int = 64, layerCount: Int = 3,
+    public init(architecture: LearnerArchitecture = .transformer, encoding: PromptEncoding? = nil, modelSize: Int = 64, layerCount: Int = 3,
                 headCount: Int = 2, feedForwardSize: Int? = nil, maximumPointCount: Int = 40, contextCount: Int? = nil) {
         self.architecture = architecture
         self.encoding = encoding

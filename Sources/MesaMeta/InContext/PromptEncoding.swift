@@ -6,7 +6,7 @@ import MesaNN
 /// Every encoding is causal in the sense that matters: the output read for target `i` depends
 /// only on pairs `0..<i` and input `i`, so one forward pass scores every prefix length.
 /// Targets are encoded as the value `y` (regression) or a one-hot vector (classification).
-public enum PromptEncoding: String, Codable, Sendable, CaseIterable {
+public enum PromptEncoding: String, ConfigurationChoice {
     /// Garg et al. 2022: `2N` tokens `x₁, y₁, x₂, y₂, …`, each of width `max(d, targetWidth)`;
     /// an x-token is `x` zero-padded, a y-token is the target encoding zero-padded
     /// (`[y, 0, …, 0]`). Causal attention; target `i` is read at x-token `i` (position `2i`).

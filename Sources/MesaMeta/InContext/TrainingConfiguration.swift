@@ -8,20 +8,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var batchSize: Int
     /// Prompt length (pairs) once the curriculum is complete.
     public var pointCount: Int
-    /// `"adam"` or `"adamw"`.
-    public var optimizer: String
-    /// Peak learning rate (after warm-up).
-    public var learningRate: Float
-    /// Learning rate at the end of the cosine decay.
-    public var minimumLearningRate: Float
-    /// Linear warm-up steps.
-    public var warmUpSteps: Int
-    /// Decoupled weight decay (AdamW only).
-    public var weightDecay: Float
-    /// Adam's `ε`.
-    public var epsilon: Float
-    /// Global gradient-norm clipping threshold; `nil`: no clipping.
-    public var gradientClipNorm: Float?
+    /// The optimizer and its learning-rate schedule (default: Adam at 10⁻³, 200 warm-up steps,
+    /// cosine decay to 10⁻⁵, gradients clipped to norm 1). Files written before this section
+    /// existed give its fields flat in `training` (`"optimizer": "adam"`, `learningRate`,
+    /// `minimumLearningRate`, `warmUpSteps`, `weightDecay`, `epsilon`, `gradientClipNorm`) and
+    /// still decode.
+    public var optimizer: OptimizerConfiguration
     /// The curriculum; `nil`: full dimension and length from the start.
     public var curriculum: CurriculumConfiguration?
     /// Seed of initialisation and task sampling.
@@ -36,20 +28,13 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var logInterval: Int
 
     /// Creates a configuration (defaults sized for a small, quick run).
-    public init(steps: Int = 2000, batchSize: Int = 64, pointCount: Int = 20, optimizer: String = "adam", learningRate: Float = 1e-3,
-                minimumLearningRate: Float = 1e-5, warmUpSteps: Int = 200, weightDecay: Float = 0, epsilon: Float = 1e-8,
-                gradientClipNorm: Float? = 1, curriculum: CurriculumConfiguration? = nil, seed: UInt64 = 0,
+    public init(steps: Int = 2000, batchSize: Int = 64, pointCount: Int = 20, optimizer: OptimizerConfiguration = Self.defaultOptimizer,
+                curriculum: CurriculumConfiguration? = nil, seed: UInt64 = 0,
                 evaluationInterval: Int = 500, evaluationPromptCount: Int = 256, checkpointInterval: Int = 500, logInterval: Int = 10) {
         self.steps = steps
         self.batchSize = batchSize
         self.pointCount = pointCount
         self.optimizer = optimizer
-        self.learningRate = learningRate
-        self.minimumLearningRate = minimumLearningRate
-        self.warmUpSteps = warmUpSteps
-        self.weightDecay = weightDecay
-        self.epsilon = epsilon
-        self.gradientClipNorm = gradientClipNorm
         self.curriculum = curriculum
         self.seed = seed
         self.evaluationInterval = evaluationInterval
@@ -58,25 +43,45 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         self.logInterval = logInterval
     }
 
+    /// The default optimizer of in-context meta-training.
+    public static let defaultOptimizer = OptimizerConfiguration(algorithm: .adam, learningRate: 1e-3, decay: .cosine, warmUpSteps: 200,
+                                                                minimumLearningRate: 1e-5, gradientClipNorm: 1)
+
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case steps, batchSize, pointCount, optimizer, learningRate, minimumLearningRate, warmUpSteps, weightDecay, epsilon
-        case gradientClipNorm, curriculum, seed, evaluationInterval, evaluationPromptCount, checkpointInterval, logInterval
+        case steps, batchSize, pointCount, optimizer, curriculum, seed, evaluationInterval, evaluationPromptCount, checkpointInterval, logInterval
+    }
+
+    /// The flat optimizer fields of files written before the `optimizer` section.
+    enum LegacyKeys: String, CodingKey, CaseIterable {
+        case learningRate, minimumLearningRate, warmUpSteps, weightDecay, epsilon, gradientClipNorm
     }
 
     public init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self, in: "training")
+        try decoder.rejectUnknownKeys(known: (CodingKeys.allCases.map(\.stringValue) + LegacyKeys.allCases.map(\.stringValue)), in: "training")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = TrainingConfiguration()
         steps = try c.value(.steps, default: d.steps)
         batchSize = try c.value(.batchSize, default: d.batchSize)
         pointCount = try c.value(.pointCount, default: d.pointCount)
-        optimizer = try c.value(.optimizer, default: d.optimizer)
-        learningRate = try c.value(.learningRate, default: d.learningRate)
-        minimumLearningRate = try c.value(.minimumLearningRate, default: d.minimumLearningRate)
-        warmUpSteps = try c.value(.warmUpSteps, default: d.warmUpSteps)
-        weightDecay = try c.value(.weightDecay, default: d.weightDecay)
-        epsilon = try c.value(.epsilon, default: d.epsilon)
-        gradientClipNorm = c.contains(.gradientClipNorm) ? try c.decodeIfPresent(Float.self, forKey: .gradientClipNorm) : d.gradientClipNorm
+        let legacy = try decoder.container(keyedBy: LegacyKeys.self)
+        let legacyName = try? c.decode(String.self, forKey: .optimizer)
+        if legacyName != nil || !legacy.allKeys.isEmpty {
+            guard legacyName != nil || !c.contains(.optimizer) else {
+                throw InContextError.invalidConfiguration(
+                    "training: give the optimizer either as a section (\"optimizer\": {\"algorithm\": …, \"learningRate\": …}) or, as older files do, as flat fields (\"optimizer\": \"adam\", \"learningRate\": …), not both")
+            }
+            var o = d.optimizer
+            if let legacyName { o.algorithm = try OptimizerAlgorithm(named: legacyName, field: "training.optimizer") }
+            o.learningRate = try legacy.value(.learningRate, default: o.learningRate)
+            o.minimumLearningRate = try legacy.value(.minimumLearningRate, default: o.resolvedMinimumLearningRate)
+            o.warmUpSteps = try legacy.value(.warmUpSteps, default: o.warmUpSteps)
+            o.weightDecay = try legacy.value(.weightDecay, default: o.weightDecay)
+            o.epsilon = try legacy.value(.epsilon, default: o.epsilon)
+            if legacy.contains(.gradientClipNorm) { o.gradientClipNorm = try legacy.decodeIfPresent(Float.self, forKey: .gradientClipNorm) }
+            optimizer = o
+        } else {
+            optimizer = try OptimizerConfiguration.decode(from: c, forKey: .optimizer, defaults: d.optimizer)
+        }
         curriculum = try c.decodeIfPresent(CurriculumConfiguration.self, forKey: .curriculum)
         seed = try c.value(.seed, default: d.seed)
         evaluationInterval = try c.value(.evaluationInterval, default: d.evaluationInterval)
@@ -93,13 +98,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         try require(steps > 0, "steps must be positive, got \(steps)")
         try require(batchSize > 0, "batchSize must be positive, got \(batchSize)")
         try require(pointCount > 0, "pointCount must be positive, got \(pointCount)")
-        try require(["adam", "adamw"].contains(optimizer), "optimizer must be \"adam\" or \"adamw\", got \"\(optimizer)\"")
-        try require(learningRate > 0 && learningRate.isFinite, "learningRate must be positive, got \(learningRate)")
-        try require(minimumLearningRate >= 0 && minimumLearningRate <= learningRate, "minimumLearningRate must be in 0...learningRate, got \(minimumLearningRate)")
-        try require(warmUpSteps >= 0, "warmUpSteps must be non-negative, got \(warmUpSteps)")
-        try require(weightDecay >= 0, "weightDecay must be non-negative, got \(weightDecay)")
-        try require(epsilon > 0, "epsilon must be positive, got \(epsilon)")
-        try require(gradientClipNorm.map { $0 > 0 } ?? true, "gradientClipNorm must be positive when given")
+        try optimizer.validate(in: "training.optimizer")
         try require(evaluationInterval > 0 && checkpointInterval > 0 && logInterval > 0, "evaluationInterval, checkpointInterval and logInterval must be positive")
         try require(evaluationPromptCount > 0, "evaluationPromptCount must be positive")
         if let curriculum {

@@ -1,3 +1,4 @@
+import MesaCore
 import Foundation
 
 /// Turns table columns into the numbers the tabular in-context model reads, the same way at
@@ -16,7 +17,7 @@ import Foundation
 /// Statistics come from the training rows only.
 public struct TabularPreprocessor: Sendable, Codable, Equatable {
     /// How a column is read.
-    public enum ColumnKind: String, Codable, Sendable {
+    public enum ColumnKind: String, ConfigurationChoice {
         /// Numbers.
         case numeric
         /// Labels from a finite set.

@@ -25,12 +25,11 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
     public var minimumTrainFraction = 0.3
     /// See ``minimumTrainFraction``.
     public var maximumTrainFraction = 0.9
-    /// Adam's peak learning rate (linear warm-up, then cosine decay to a tenth).
-    public var learningRate: Float = 3e-4
-    /// Warm-up steps.
-    public var warmUpSteps = 500
-    /// Global gradient-norm clip.
-    public var gradientClipNorm: Float = 1
+    /// The optimizer and its schedule (default: Adam peaking at 3·10⁻⁴ after 500 warm-up steps,
+    /// cosine decay to a tenth, gradients clipped to norm 1). Files written before this section
+    /// existed (the shipped models' metadata among them) give `learningRate`, `warmUpSteps` and
+    /// `gradientClipNorm` flat instead, and still decode.
+    public var optimizer = Self.defaultOptimizer
     /// The seed.
     public var seed: UInt64 = 0
     /// A checkpoint every this many steps.
@@ -39,6 +38,10 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
     public var evaluationInterval = 1000
     /// A metrics line every this many steps.
     public var logInterval = 20
+
+    /// The default optimizer of tabular pre-training.
+    public static let defaultOptimizer = OptimizerConfiguration(algorithm: .adam, learningRate: 3e-4, decay: .cosine, warmUpSteps: 500,
+                                                                gradientClipNorm: 1)
 
     /// The defaults for `kind`: the run's name, the model, its prior and the table sizes.
     public init(kind: TabularTaskKind = .classification) {
@@ -51,12 +54,16 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, model, prior, steps, batchSize, minimumRows, maximumRows, minimumTrainFraction, maximumTrainFraction
-        case learningRate, warmUpSteps, gradientClipNorm, seed, checkpointInterval, evaluationInterval, logInterval
+        case optimizer, seed, checkpointInterval, evaluationInterval, logInterval
     }
+
+    /// The optimizer fields of files written before the `optimizer` section.
+    enum LegacyKeys: String, CodingKey, CaseIterable { case learningRate, warmUpSteps, gradientClipNorm }
 
     /// Decodes with defaults; unknown fields are an error.
     public init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self, in: "pre-training configuration")
+        try decoder.rejectUnknownKeys(known: CodingKeys.allCases.map(\.stringValue) + LegacyKeys.allCases.map(\.stringValue),
+                                      in: "pre-training configuration")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         model = try c.value(.model, default: TabularModelConfiguration())
         let d = TabularPretrainingConfiguration(kind: model.kind)
@@ -68,9 +75,18 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
         maximumRows = try c.value(.maximumRows, default: d.maximumRows)
         minimumTrainFraction = try c.value(.minimumTrainFraction, default: d.minimumTrainFraction)
         maximumTrainFraction = try c.value(.maximumTrainFraction, default: d.maximumTrainFraction)
-        learningRate = try c.value(.learningRate, default: d.learningRate)
-        warmUpSteps = try c.value(.warmUpSteps, default: d.warmUpSteps)
-        gradientClipNorm = try c.value(.gradientClipNorm, default: d.gradientClipNorm)
+        let legacy = try decoder.container(keyedBy: LegacyKeys.self)
+        if legacy.allKeys.isEmpty {
+            optimizer = try OptimizerConfiguration.decode(from: c, forKey: .optimizer, defaults: d.optimizer)
+        } else {
+            guard !c.contains(.optimizer) else {
+                throw TabularError.invalidModel("give the optimizer either as a section (\"optimizer\": {…}) or, as older files do, as learningRate/warmUpSteps/gradientClipNorm, not both")
+            }
+            optimizer = d.optimizer
+            optimizer.learningRate = try legacy.value(.learningRate, default: optimizer.learningRate)
+            optimizer.warmUpSteps = try legacy.value(.warmUpSteps, default: optimizer.warmUpSteps)
+            optimizer.gradientClipNorm = try legacy.value(.gradientClipNorm, default: Float(1))
+        }
         seed = try c.value(.seed, default: d.seed)
         checkpointInterval = try c.value(.checkpointInterval, default: d.checkpointInterval)
         evaluationInterval = try c.value(.evaluationInterval, default: d.evaluationInterval)
@@ -89,6 +105,7 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
               0 < minimumTrainFraction, minimumTrainFraction <= maximumTrainFraction, maximumTrainFraction < 1 else {
             throw TabularError.invalidModel("\(source): need steps, batchSize ≥ 1, 4 ≤ minimumRows ≤ maximumRows and 0 < train fractions < 1")
         }
+        do { try optimizer.validate(in: "optimizer") } catch { throw TabularError.invalidModel("\(source): \(error)") }
     }
 
     /// Pretty-printed JSON.
@@ -96,5 +113,17 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(self)
+    }
+}
+
+extension TabularPretrainingConfiguration: TrainingRecipe {
+    /// `steps`.
+    public var totalSteps: Int {
+        get { steps }
+        set { steps = newValue }
+    }
+    /// The log, evaluation and checkpoint intervals.
+    public var intervals: TrainingIntervals {
+        TrainingIntervals(log: logInterval, evaluation: evaluationInterval, checkpoint: checkpointInterval)
     }
 }

@@ -1,7 +1,7 @@
 import MesaCore
 
 /// The loss a meta-learner adapts with and is scored by.
-public enum MetaLoss: String, Codable, Sendable, CaseIterable {
+public enum MetaLoss: String, ConfigurationChoice {
     /// `mean((prediction − target)²)`, for regression.
     case meanSquaredError
     /// `−mean log softmax(logits)[label]`, for classification (targets hold class indices).

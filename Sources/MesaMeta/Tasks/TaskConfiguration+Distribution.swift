@@ -6,7 +6,7 @@ extension TaskConfiguration {
     /// - Throws: ``InContextError/invalidConfiguration(_:)`` for an unknown family or parameters
     ///   out of range, naming them.
     public func makeDistribution() throws -> any TaskDistribution {
-        if family == "projectedDataset" {
+        if family == .projectedDataset {
             let (data, name) = try loadDataset()
             return try ProjectedDatasetTasks(dataset: data, datasetName: name, inputDimension: inputDimension, classCount: classCount,
                                              taskCount: poolSize, seed: poolSeed, unpermutedFraction: unpermutedFraction,
@@ -19,35 +19,35 @@ extension TaskConfiguration {
 
     private func makeBaseDistribution() throws -> any TaskDistribution {
         switch family {
-        case "linear":
+        case .linear:
             return try LinearRegressionTasks(inputDimension: inputDimension, noise: noise, weightScale: weightScale,
                                              inputs: inputs ?? .standardNormal)
-        case "sparseLinear":
+        case .sparseLinear:
             return try SparseLinearRegressionTasks(inputDimension: inputDimension, nonZeroCount: nonZeroCount, noise: noise,
                                                    inputs: inputs ?? .standardNormal)
-        case "reluNetwork":
+        case .reluNetwork:
             return try ReLUNetworkTasks(inputDimension: inputDimension, hiddenSize: hiddenSize, noise: noise)
-        case "decisionTree":
+        case .decisionTree:
             return try DecisionTreeTasks(inputDimension: inputDimension, depth: depth)
-        case "fourier":
+        case .fourier:
             return try FourierSeriesTasks(maximumFrequency: maximumFrequency, minimumFrequency: minimumFrequency, noise: noise)
-        case "gaussianProcess":
+        case .gaussianProcess:
             return try GaussianProcessTasks(inputDimension: inputDimension, lengthScale: lengthScale, signalVariance: signalVariance,
                                             noise: noise, inputs: inputs ?? .standardNormal)
-        case "sinusoid":
+        case .sinusoid:
             return SinusoidTasks()
-        case "linearClassification":
+        case .linearClassification:
             return try LinearClassificationTasks(inputDimension: inputDimension, classCount: classCount, labelNoise: labelNoise)
-        case "mixture":
+        case .mixture:
             guard let components, !components.isEmpty else {
                 throw InContextError.invalidConfiguration("task: a mixture needs 'components': [{\"weight\": …, \"task\": {…}}, …]")
             }
-            if components.contains(where: { $0.task.family == "projectedDataset" }) {
+            if components.contains(where: { $0.task.family == .projectedDataset }) {
                 throw InContextError.invalidConfiguration("task: projectedDataset tasks label only the dataset rows they draw and cannot be mixed; train on them alone")
             }
             return try TaskMixture(components: components.map { (weight: $0.weight, distribution: try $0.task.makeDistribution()) })
-        default:
-            throw InContextError.invalidConfiguration("task: unknown family '\(family)'; known families: \(Self.families.joined(separator: ", "))")
+        case .projectedDataset:
+            preconditionFailure("handled by makeDistribution()")
         }
     }
 

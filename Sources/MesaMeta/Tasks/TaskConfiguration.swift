@@ -30,8 +30,8 @@ public struct TaskConfiguration: Codable, Equatable, Sendable {
         }
     }
 
-    /// The family name (see the type's documentation).
-    public var family: String
+    /// The family (see the type's documentation).
+    public var family: TaskFamily
     /// The input dimension `d` (1 for `fourier` and `sinusoid`).
     public var inputDimension: Int
     /// Observation noise `σ` (regression).
@@ -76,7 +76,7 @@ public struct TaskConfiguration: Codable, Equatable, Sendable {
     public var classImbalance: Double?
 
     /// Creates a configuration of `family` with default parameters.
-    public init(family: String, inputDimension: Int = 1, noise: Float = 0, weightScale: Float = 1, nonZeroCount: Int = 3,
+    public init(family: TaskFamily, inputDimension: Int = 1, noise: Float = 0, weightScale: Float = 1, nonZeroCount: Int = 3,
                 hiddenSize: Int = 100, depth: Int = 4, maximumFrequency: Int = 5, minimumFrequency: Int? = nil,
                 lengthScale: Float = 1, signalVariance: Float = 1, classCount: Int = 2, labelNoise: Float = 0,
                 inputs: InputDistribution? = nil, components: [Component]? = nil, poolSize: Int? = nil, poolSeed: UInt64 = 0,
@@ -114,8 +114,8 @@ public struct TaskConfiguration: Codable, Equatable, Sendable {
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "task")
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let family = try c.decodeIfPresent(String.self, forKey: .family) else {
-            throw InContextError.invalidConfiguration("task: 'family' is required (one of \(Self.families.joined(separator: ", ")))")
+        guard let family = try c.decodeIfPresent(TaskFamily.self, forKey: .family) else {
+            throw InContextError.invalidConfiguration("task: 'family' is required (one of \(TaskFamily.names.joined(separator: ", ")))")
         }
         let d = TaskConfiguration(family: family)
         self.family = family
@@ -142,11 +142,10 @@ public struct TaskConfiguration: Codable, Equatable, Sendable {
     }
 
     /// The known family names.
-    public static let families = ["linear", "sparseLinear", "reluNetwork", "decisionTree", "fourier", "gaussianProcess", "sinusoid",
-                                  "linearClassification", "projectedDataset", "mixture"]
+    public static var families: [String] { TaskFamily.names }
 
     /// The kind of tasks this configuration describes (without building the distribution).
     public var kind: TaskKind {
-        family == "linearClassification" || family == "projectedDataset" ? .classification(classCount: classCount) : .regression
+        family.isClassification ? .classification(classCount: classCount) : .regression
     }
 }

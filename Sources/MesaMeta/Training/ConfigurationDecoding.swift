@@ -10,8 +10,13 @@ struct AnyCodingKey: CodingKey {
 extension Decoder {
     /// Throws when the JSON object being decoded has keys outside `known`.
     func rejectUnknownKeys<Key: CodingKey & CaseIterable>(_ keys: Key.Type, in section: String) throws {
+        try rejectUnknownKeys(known: Key.allCases.map(\.stringValue), in: section)
+    }
+
+    /// Throws when the JSON object being decoded has keys outside `known` (field names).
+    func rejectUnknownKeys(known names: [String], in section: String) throws {
         let present = try container(keyedBy: AnyCodingKey.self).allKeys.map(\.stringValue)
-        let known = Set(Key.allCases.map(\.stringValue))
+        let known = Set(names)
         let unknown = present.filter { !known.contains($0) }.sorted()
         guard unknown.isEmpty else {
             throw InContextError.invalidConfiguration(

@@ -2,8 +2,8 @@ import Foundation
 import MesaCore
 import MesaOptim
 
-/// The files every Mesa training run keeps in its folder, shared by ``InContextTrainer`` and
-/// ``EpisodicTrainer``: a safetensors checkpoint whose metadata holds the step, the sampling
+/// The files every Mesa training run keeps in its folder, shared by every trainer through
+/// ``TrainingState`` and ``TrainingRun``: a safetensors checkpoint whose metadata holds the step, the sampling
 /// generator and the optimizer's scalar state (its moment buffers as tensors
 /// `optimizer.<index>.<buffer>`), and `metrics.jsonl`, one JSON object per line.
 enum RunFolder {
@@ -34,14 +34,29 @@ enum RunFolder {
         return (checkpoint, url, step, seconds)
     }
 
-    /// Extends a run planned for `planned` steps to `steps` (an error unless it is longer) and
-    /// rewrites the folder's `config.json` with `configuration`, which holds the new length. Call
-    /// it once the checkpoint has been restored, so a failed resume leaves `config.json` alone.
-    static func extend(_ directory: URL, planned: Int, to steps: Int, configuration: Data) throws {
-        guard steps > planned else {
-            throw InContextError.invalidCheckpoint("--steps \(steps) does not extend the run (planned for \(planned) steps)")
+    /// Where to continue the run in `directory`: its checkpoint, the steps done, the training time
+    /// and its configuration, read from the checkpoint's metadata and, with `steps`, extended to
+    /// that many steps (an error unless it is more than planned). Pass it to
+    /// ``completeResume(_:state:)`` once the trainer is built and its weights restored.
+    static func resumePoint<Recipe: TrainingRecipe>(in directory: URL, extendingTo steps: Int?) throws -> ResumePoint<Recipe> {
+        let (checkpoint, url, step, seconds) = try resumableCheckpoint(in: directory)
+        var recipe = try Recipe(json: Data(try field("mesa.configuration", of: checkpoint, url: url).utf8), source: "\(url.path) metadata")
+        let planned = recipe.totalSteps
+        if let steps {
+            guard steps > planned else {
+                throw InContextError.invalidCheckpoint("--steps \(steps) does not extend the run (planned for \(planned) steps)")
+            }
+            recipe.totalSteps = steps
         }
-        try configuration.write(to: directory.appendingPathComponent("config.json"), options: .atomic)
+        return ResumePoint(checkpoint: checkpoint, url: url, step: step, seconds: seconds, recipe: recipe, isExtended: steps != nil)
+    }
+
+    /// Restores the generator and the optimizer into `state`, rewrites `config.json` when the run
+    /// was extended, and drops metric lines written after the checkpoint.
+    static func completeResume<Recipe: TrainingRecipe>(_ point: ResumePoint<Recipe>, state: TrainingState) throws {
+        try state.restore(from: point.checkpoint, url: point.url)
+        if point.isExtended { try point.recipe.jsonData().write(to: state.directory.appendingPathComponent("config.json"), options: .atomic) }
+        try truncateMetrics(at: state.metricsURL, afterStep: point.step)
     }
 
     /// Moves the optimizer's buffers into `checkpoint` as tensors and returns the rest of its

@@ -34,6 +34,7 @@ final class TensorAttentionTests: XCTestCase {
         for (mask, allowed) in masks {
             let result = Tensor.scaledDotProductAttention(query: q, key: k, value: v, mask: mask)
             let expected = naiveAttention(rows(q), rows(k), rows(v), allowed: allowed)
+            XCTAssertEqual(result.scalars.count, expected.flatMap { $0 }.count, "paired lengths")
             for (a, b) in zip(result.scalars, expected.flatMap { $0 }) { XCTAssertEqual(a, b, accuracy: 1e-5) }
         }
     }
@@ -52,6 +53,7 @@ final class TensorAttentionTests: XCTestCase {
         let loss = { (v: [Tensor]) in (Tensor.scaledDotProductAttention(query: v[0], key: v[1], value: v[2], mask: mask) * inputs[2].sum()).sin().sum() }
         let fused = gradients(of: loss(leaves), withRespectTo: leaves)
         let recorded = gradients(of: loss(leaves), withRespectTo: leaves, createGraph: true)
+        XCTAssertEqual(fused.count, recorded.count, "paired lengths")
         for (a, b) in zip(fused, recorded) { XCTAssertTrue(a.isApproximatelyEqual(to: b, tolerance: 1e-5)) }
         for index in 0..<3 {
             let error = GradientCheck.hessianVectorError(of: { x in
@@ -86,6 +88,7 @@ final class TensorAttentionTests: XCTestCase {
             let loss = { (v: [Tensor]) in Tensor.multiHeadAttention(query: v[0], key: v[1], value: v[2], headCount: 3, mask: mask).sin().sum() }
             let fast = gradients(of: loss(leaves), withRespectTo: leaves)
             let recorded = gradients(of: loss(leaves), withRespectTo: leaves, createGraph: true)
+            XCTAssertEqual(fast.count, recorded.count, "paired lengths")
             for (a, b) in zip(fast, recorded) { XCTAssertTrue(a.isApproximatelyEqual(to: b, tolerance: 1e-5)) }
         }
         let error = GradientCheck.hessianVectorError(of: {

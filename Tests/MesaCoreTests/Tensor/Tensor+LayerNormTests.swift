@@ -22,6 +22,7 @@ final class TensorLayerNormTests: XCTestCase {
         let loss = { (values: [Tensor]) in (values[0].layerNormalized(gain: values[1], bias: values[2]) * inputs[0]).sum() }
         let fused = gradients(of: loss(leaves), withRespectTo: leaves)
         let recorded = gradients(of: loss(leaves), withRespectTo: leaves, createGraph: true)
+        XCTAssertEqual(fused.count, recorded.count, "paired lengths")
         for (a, b) in zip(fused, recorded) { XCTAssertTrue(a.isApproximatelyEqual(to: b, tolerance: 1e-5)) }
         let error = GradientCheck.hessianVectorError(
             of: { $0.layerNormalized(gain: inputs[1], bias: inputs[2]).pow(3).sum() }, at: inputs[0], direction: inputs[0])

@@ -24,6 +24,7 @@ final class TensorMatrixMultiplicationTests: XCTestCase {
             let c = a.matmul(b)
             let expected = naiveMatmul(a, b)
             XCTAssertEqual(c.shape, Array(shapeA.dropLast()) + [shapeB.last!])
+            XCTAssertEqual(c.scalars.count, expected.count, "paired lengths")
             for (x, y) in zip(c.scalars, expected) { XCTAssertEqual(x, y, accuracy: 1e-4) }
         }
     }

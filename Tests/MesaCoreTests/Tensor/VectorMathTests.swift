@@ -12,6 +12,7 @@ final class VectorMathTests: XCTestCase {
         let maximum = values.max()!
         let exps = values.map { Foundation.exp(Double($0 - maximum)) }
         let total = exps.reduce(0, +)
+        XCTAssertEqual(result.count, exps.map { $0 / total }.count, "paired lengths")
         for (computed, exact) in zip(result, exps.map { $0 / total }) {
             // 1e-6 relative (a few Float32 ulp) plus 1e-37 absolute (the subnormal region).
             XCTAssertEqual(Double(computed), exact, accuracy: 1e-6 * exact + 1e-37)

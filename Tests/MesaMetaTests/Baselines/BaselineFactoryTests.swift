@@ -3,11 +3,11 @@ import XCTest
 
 final class BaselineFactoryTests: XCTestCase {
     func testEveryNameBuildsForAFittingTask() throws {
-        let linear = TaskConfiguration(family: "linear", inputDimension: 4, noise: 0.5)
-        let gp = TaskConfiguration(family: "gaussianProcess", inputDimension: 1, lengthScale: 0.5)
-        let mixture = TaskConfiguration(family: "mixture", inputDimension: 6, components: [
-            .init(weight: 1, task: TaskConfiguration(family: "linear", inputDimension: 6)),
-            .init(weight: 3, task: TaskConfiguration(family: "sparseLinear", inputDimension: 6, nonZeroCount: 2)),
+        let linear = TaskConfiguration(family: .linear, inputDimension: 4, noise: 0.5)
+        let gp = TaskConfiguration(family: .gaussianProcess, inputDimension: 1, lengthScale: 0.5)
+        let mixture = TaskConfiguration(family: .mixture, inputDimension: 6, components: [
+            .init(weight: 1, task: TaskConfiguration(family: .linear, inputDimension: 6)),
+            .init(weight: 3, task: TaskConfiguration(family: .sparseLinear, inputDimension: 6, nonZeroCount: 2)),
         ])
         let cases: [(String, TaskConfiguration, String)] = [
             ("leastSquares", linear, "LeastSquaresPredictor"), ("ridge", linear, "RidgePredictor"), ("lasso:0.1", linear, "LassoPredictor"),
@@ -27,13 +27,13 @@ final class BaselineFactoryTests: XCTestCase {
     }
 
     func testUnknownNamesBadParametersAndMismatchedTasksThrow() {
-        let linear = TaskConfiguration(family: "linear", inputDimension: 4)
+        let linear = TaskConfiguration(family: .linear, inputDimension: 4)
         for (name, expected) in [("oracle", "unknown baseline 'oracle'"), ("knn:three", "'three' is not a valid Int"),
                                  ("gp", "needs a gaussianProcess task"), ("lasso:-1", "lasso")] {
             XCTAssertThrowsError(try BaselineFactory.make(name, for: linear), name) { error in
                 XCTAssertTrue("\(error)".lowercased().contains(expected.lowercased()), "\(name): \(error)")
             }
         }
-        XCTAssertThrowsError(try BaselineFactory.make("mixture", for: TaskConfiguration(family: "reluNetwork", inputDimension: 2)))
+        XCTAssertThrowsError(try BaselineFactory.make("mixture", for: TaskConfiguration(family: .reluNetwork, inputDimension: 2)))
     }
 }

@@ -8,6 +8,7 @@ final class GradientDescentPredictorTests: XCTestCase {
         let batch = try TaskBatch.linear(tasks: 3, points: 10, dimension: 4, noise: 0.1, seed: 8)
         let gd = try GradientDescentPredictor(steps: 1, learningRate: 0.3).predictions(for: batch)
         let averaging = AveragingPredictor().predictions(for: batch)
+        XCTAssertEqual(gd.scalars.count, averaging.scalars.count, "paired lengths")
         for (a, b) in zip(gd.scalars, averaging.scalars) { XCTAssertEqual(a, 0.3 * b, accuracy: 1e-5 * max(1, abs(b))) }
     }
 

@@ -30,7 +30,9 @@ final class ANILTests: XCTestCase {
         let reference = total! / 3
         reference.backward()
         XCTAssertEqual(loss.scalar, reference.scalar, accuracy: 1e-5)
+        XCTAssertEqual(whole.parameters.count, anilGradients.count, "paired lengths")
         for (parameter, expected) in zip(whole.parameters, anilGradients) {
+            XCTAssertEqual(parameter.gradient!.scalars.count, expected.count, "paired lengths")
             for (a, e) in zip(parameter.gradient!.scalars, expected) { XCTAssertEqual(a, e, accuracy: 1e-4 * (1 + abs(e))) }
         }
         XCTAssertTrue(body.parameters.allSatisfy { $0.gradient != nil }, "the body is meta-trained through the features")

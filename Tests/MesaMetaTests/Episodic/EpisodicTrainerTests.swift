@@ -18,7 +18,7 @@ final class EpisodicTrainerTests: XCTestCase {
         c.validationEpisodes = 10
         c.checkpointInterval = 10
         c.logInterval = 10
-        if algorithm == .reptile { c.metaOptimizer = "sgd"; c.metaLearningRate = 0.5; c.innerSteps = 3 }
+        if algorithm == .reptile { c.optimizer = OptimizerConfiguration(algorithm: .sgd, learningRate: 0.5, decay: .linear, minimumLearningRate: 0); c.innerSteps = 3 }
         return c
     }
 

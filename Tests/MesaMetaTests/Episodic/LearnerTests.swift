@@ -37,6 +37,7 @@ final class LearnerTests: XCTestCase {
         let grads = gradients(of: loss, withRespectTo: model.parameters.map(\.value))
         for (index, parameter) in model.parameters.enumerated() {
             let expected = (parameter.value.detached() - grads[index] * 0.3).scalars
+            XCTAssertEqual(learner.weights[index].scalars.count, expected.count, "paired lengths")
             for (a, e) in zip(learner.weights[index].scalars, expected) { XCTAssertEqual(a, e, accuracy: 1e-6) }
         }
     }

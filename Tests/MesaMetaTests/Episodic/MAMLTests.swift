@@ -33,6 +33,7 @@ final class MAMLTests: XCTestCase {
                 return sum + ((row == column ? 1 : 0) - Double(alpha) * hessian) * queryGradient[column]
             }
         }
+        XCTAssertEqual(analytic.count, expected.count, "paired lengths")
         for (a, e) in zip(analytic, expected) { XCTAssertEqual(Double(a), e, accuracy: 1e-4 * (1 + abs(e))) }
         // The Hessian term matters here: the first-order answer differs.
         let firstOrderDistance = zip(queryGradient, expected).map { abs($0 - $1) }.max()!
@@ -48,7 +49,9 @@ final class MAMLTests: XCTestCase {
         let adapted = maml.adapt(on: episode.support).weights.map { $0.detached().requiringGradient() }
         let queryLoss = model(substituting: adapted) { MetaLoss.meanSquaredError(model(episode.query.inputs), episode.query.targets) }
         let expected = gradients(of: queryLoss, withRespectTo: adapted)
+        XCTAssertEqual(model.parameters.count, expected.count, "paired lengths")
         for (parameter, gradient) in zip(model.parameters, expected) {
+            XCTAssertEqual(parameter.gradient!.scalars.count, gradient.scalars.count, "paired lengths")
             for (a, e) in zip(parameter.gradient!.scalars, gradient.scalars) { XCTAssertEqual(a, e, accuracy: 1e-5 * (1 + abs(e))) }
         }
     }
@@ -93,7 +96,9 @@ final class MAMLTests: XCTestCase {
             let batchedLoss = maml.metaLoss(on: EpisodeBatch(episodes))
             batchedLoss.backward()
             XCTAssertEqual(loopLoss.scalar, batchedLoss.scalar, accuracy: 1e-5 * (1 + abs(loopLoss.scalar)))
+            XCTAssertEqual(model.parameters.count, loopGradients.count, "paired lengths")
             for (parameter, expected) in zip(model.parameters, loopGradients) {
+                XCTAssertEqual(parameter.gradient!.scalars.count, expected.count, "paired lengths")
                 for (a, e) in zip(parameter.gradient!.scalars, expected) {
                     XCTAssertEqual(a, e, accuracy: 1e-4 * (1 + abs(e)), "\(order)")
                 }

@@ -15,6 +15,7 @@ final class MetaSGDTests: XCTestCase {
         let grads = gradients(of: MetaLoss.meanSquaredError(model(support.inputs), support.targets), withRespectTo: model.parameters.map(\.value))
         let w = model.weight.value.scalars, g = grads[0].scalars
         let expected = [w[0], w[1] - 0.2 * g[1], w[2] - 0.5 * g[2]]
+        XCTAssertEqual(adapted[0].scalars.count, expected.count, "paired lengths")
         for (a, e) in zip(adapted[0].scalars, expected) { XCTAssertEqual(a, e, accuracy: 1e-6) }
         XCTAssertEqual(adapted[1].scalar, model.bias!.value.scalar - 0.1 * grads[1].scalar, accuracy: 1e-6)
     }

@@ -20,7 +20,9 @@ final class ReptileTests: XCTestCase {
             for index in meanGradient.indices { meanGradient[index] = meanGradient[index] + grads[index] / 3 }
         }
         let direction = reptile.metaGradient(on: tasks)
+        XCTAssertEqual(direction.count, meanGradient.count, "paired lengths")
         for (a, b) in zip(direction, meanGradient) {
+            XCTAssertEqual(a.scalars.count, (b * 0.02).scalars.count, "paired lengths")
             for (x, y) in zip(a.scalars, (b * 0.02).scalars) { XCTAssertEqual(x, y, accuracy: 1e-6) }
         }
         let epsilon: Float = 0.5
@@ -30,6 +32,7 @@ final class ReptileTests: XCTestCase {
         let phiMean = zip(theta, direction).map { $0 - $1 }
         for (index, parameter) in model.parameters.enumerated() {
             let expected = (theta[index] + (phiMean[index] - theta[index]) * epsilon).scalars
+            XCTAssertEqual(parameter.value.scalars.count, expected.count, "paired lengths")
             for (x, y) in zip(parameter.value.scalars, expected) { XCTAssertEqual(x, y, accuracy: 1e-6) }
         }
     }

@@ -35,6 +35,7 @@ final class ErrorCurveTests: XCTestCase {
         }
         let pooled = ErrorCurve.measure([Fixed(value: 0.5)], on: chunks)[0]
         let single = ErrorCurve.measure([Fixed(value: 0.5)], on: [whole])[0]
+        XCTAssertEqual(pooled.points.count, single.points.count, "paired lengths")
         for (a, b) in zip(pooled.points, single.points) {
             XCTAssertEqual(a.mean, b.mean, accuracy: 1e-9)
             XCTAssertEqual(a.standardError, b.standardError, accuracy: 1e-9)

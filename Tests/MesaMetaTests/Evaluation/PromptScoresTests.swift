@@ -50,6 +50,7 @@ final class PromptScoresTests: XCTestCase {
         let single = PromptScores.measure(Fixed(name: "half", value: 0.5), on: [whole])
         XCTAssertEqual(pooled.promptCount, 30)
         XCTAssertEqual(pooled.pointCount, 4)
+        XCTAssertEqual(pooled.values.count, single.values.count, "paired lengths")
         for (a, b) in zip(pooled.values, single.values) { XCTAssertEqual(a, b, accuracy: 1e-12) }
     }
 

@@ -7,8 +7,8 @@ final class GPICLExperimentTests: XCTestCase {
     private func base() -> InContextTrainingConfiguration {
         InContextTrainingConfiguration(
             name: "base",
-            task: TaskConfiguration(family: "projectedDataset", inputDimension: 8, classCount: 10),
-            learner: LearnerConfiguration(architecture: "transformer", encoding: .concatenated, modelSize: 32, layerCount: 2, headCount: 2,
+            task: TaskConfiguration(family: .projectedDataset, inputDimension: 8, classCount: 10),
+            learner: LearnerConfiguration(architecture: .transformer, encoding: .concatenated, modelSize: 32, layerCount: 2, headCount: 2,
                                           feedForwardSize: 64, maximumPointCount: 50),
             training: TrainingConfiguration(steps: 100, batchSize: 16, pointCount: 50))
     }
@@ -33,11 +33,11 @@ final class GPICLExperimentTests: XCTestCase {
         let byName = Dictionary(uniqueKeysWithValues: plateau.map { ($0.name, $0.configuration) })
         XCTAssertEqual(byName["batch-8"]?.training.batchSize, 8)
         XCTAssertEqual(byName["batch-32"]?.training.batchSize, 32)
-        XCTAssertEqual(byName["epsilon-1e-10"]?.training.epsilon, 1e-10)
+        XCTAssertEqual(byName["epsilon-1e-10"]?.training.optimizer.epsilon, 1e-10)
         XCTAssertEqual(byName["unpermuted-0.25"]?.task.unpermutedFraction, 0.25)
         XCTAssertEqual(byName["encoding-previousTarget"]?.learner.encoding, .previousTarget)
         var changed = byName["epsilon-1e-10"]!
-        changed.training.epsilon = base().training.epsilon
+        changed.training.optimizer.epsilon = base().training.optimizer.epsilon
         changed.name = "base"
         XCTAssertEqual(changed, base(), "a variant changes only its lever")
         let sizes = try GPICLExperiment.stateSize.runs(base: base())
@@ -52,11 +52,11 @@ final class GPICLExperimentTests: XCTestCase {
     }
 
     func testStateSizeCountsKeysAndValuesOrLSTMState() {
-        let transformer = LearnerConfiguration(architecture: "transformer", encoding: .concatenated, modelSize: 64, layerCount: 2)
+        let transformer = LearnerConfiguration(architecture: .transformer, encoding: .concatenated, modelSize: 64, layerCount: 2)
         XCTAssertEqual(GPICLExperiment.stateSize(of: transformer, pointCount: 100), 2 * 2 * 64 * 100)
-        let interleaved = LearnerConfiguration(architecture: "transformer", encoding: .interleaved, modelSize: 64, layerCount: 2)
+        let interleaved = LearnerConfiguration(architecture: .transformer, encoding: .interleaved, modelSize: 64, layerCount: 2)
         XCTAssertEqual(GPICLExperiment.stateSize(of: interleaved, pointCount: 100), 2 * 2 * 64 * 200)
-        let lstm = LearnerConfiguration(architecture: "lstm", modelSize: 128, layerCount: 1)
+        let lstm = LearnerConfiguration(architecture: .lstm, modelSize: 128, layerCount: 1)
         XCTAssertEqual(GPICLExperiment.stateSize(of: lstm, pointCount: 100), 256)
     }
 
@@ -97,7 +97,7 @@ final class GPICLExperimentTests: XCTestCase {
         try csv.write(to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
         var configuration = base()
         configuration.task.dataset = folder.appendingPathComponent("t.csv").path
-        configuration.learner = LearnerConfiguration(architecture: "transformer", encoding: .concatenated, modelSize: 8, layerCount: 1,
+        configuration.learner = LearnerConfiguration(architecture: .transformer, encoding: .concatenated, modelSize: 8, layerCount: 1,
                                                      headCount: 2, maximumPointCount: 10)
         configuration.training = TrainingConfiguration(steps: 4, batchSize: 2, pointCount: 10, evaluationInterval: 2, evaluationPromptCount: 4,
                                                        checkpointInterval: 2)

@@ -17,11 +17,12 @@ final class InContextTrainerTests: XCTestCase {
         return url
     }
 
-    func smallConfiguration(architecture: String = "transformer", steps: Int = 12) -> InContextTrainingConfiguration {
+    func smallConfiguration(architecture: LearnerArchitecture = .transformer, steps: Int = 12) -> InContextTrainingConfiguration {
         InContextTrainingConfiguration(
-            name: "test", task: TaskConfiguration(family: "linear", inputDimension: 3),
+            name: "test", task: TaskConfiguration(family: .linear, inputDimension: 3),
             learner: LearnerConfiguration(architecture: architecture, modelSize: 16, layerCount: 1, headCount: 2, maximumPointCount: 8),
-            training: TrainingConfiguration(steps: steps, batchSize: 8, pointCount: 8, learningRate: 3e-3, warmUpSteps: 2,
+            training: TrainingConfiguration(steps: steps, batchSize: 8, pointCount: 8,
+                                            optimizer: OptimizerConfiguration(learningRate: 3e-3, warmUpSteps: 2, minimumLearningRate: 1e-5, gradientClipNorm: 1),
                                             curriculum: CurriculumConfiguration(startDimensions: 1, startPoints: 3, interval: 4),
                                             evaluationInterval: 4, evaluationPromptCount: 16, checkpointInterval: 5, logInterval: 1))
     }
@@ -29,7 +30,7 @@ final class InContextTrainerTests: XCTestCase {
     /// The acceptance test of resumability: stopping after 5 steps and resuming from the
     /// checkpoint gives, after 12 steps, exactly (bit for bit) the parameters of an uninterrupted run.
     func testInterruptedAndResumedRunEqualsUninterruptedRun() throws {
-        for architecture in ["transformer", "lstm"] {
+        for architecture in [LearnerArchitecture.transformer, .lstm] {
             let configuration = smallConfiguration(architecture: architecture)
             let straight = try InContextTrainer(configuration: configuration, directory: temporaryDirectory())
             try straight.run()
@@ -43,6 +44,7 @@ final class InContextTrainerTests: XCTestCase {
             XCTAssertEqual(resumed.step, 5)
             try resumed.run()
             XCTAssertEqual(resumed.step, 12)
+            XCTAssertEqual(straight.learner.namedParameters.count, resumed.learner.namedParameters.count, "paired lengths")
             for ((name, a), (_, b)) in zip(straight.learner.namedParameters, resumed.learner.namedParameters) {
                 XCTAssertEqual(a.value.scalars, b.value.scalars, "\(architecture): parameter \(name) differs after resuming")
             }
@@ -80,10 +82,10 @@ final class InContextTrainerTests: XCTestCase {
     /// presets and `mesa eval`, not here.
     func testTrainingFitsAFixedTask() throws {
         var configuration = smallConfiguration(steps: 150)
-        configuration.task = TaskConfiguration(family: "linear", inputDimension: 2, poolSize: 1, poolSeed: 3)
+        configuration.task = TaskConfiguration(family: .linear, inputDimension: 2, poolSize: 1, poolSeed: 3)
         configuration.training.curriculum = nil
-        configuration.training.learningRate = 1e-2
-        configuration.training.warmUpSteps = 10
+        configuration.training.optimizer.learningRate = 1e-2
+        configuration.training.optimizer.warmUpSteps = 10
         configuration.training.evaluationInterval = 150
         configuration.training.checkpointInterval = 150
         let trainer = try InContextTrainer(configuration: configuration, directory: temporaryDirectory())

@@ -21,13 +21,15 @@ final class InContextTrainingConfigurationTests: XCTestCase {
         let cases: [(String, String)] = [
             (#"{"task": {"family": "linear", "inputDimension": 4}, "trainig": {}}"#, "'trainig'"),
             (#"{"task": {"family": "linear", "inputDimension": 4, "nois": 1}}"#, "'nois'"),
-            (#"{"task": {"family": "quadratic"}}"#, "unknown family 'quadratic'"),
+            (#"{"task": {"family": "quadratic"}}"#, #"unknown value "quadratic" for task.family; valid values: linear, sparseLinear"#),
+            (#"{"task": {"family": "linear"}, "learner": {"architecture": "mamba"}}"#, #"unknown value "mamba" for learner.architecture; valid values: transformer, lstm, lsa"#),
+            (#"{"task": {"family": "linear"}, "learner": {"encoding": "stacked"}}"#, "valid values: interleaved, concatenated, previousTarget"),
             (#"{"learner": {}}"#, "'task' section is required"),
             (#"{"task": {"family": "linear", "inputDimension": 0}}"#, "inputDimension must be positive"),
             (#"{"task": {"family": "linear", "inputDimension": 4}, "training": {"steps": -1}}"#, "steps must be positive"),
             (#"{"task": {"family": "linear", "inputDimension": 4}, "training": {"batchSize": "many"}}"#, "batchSize"),
             (#"{"task": {"family": "linear", "inputDimension": 4}, "training": {"pointCount": 50}}"#, "maximumPointCount (40) is below training.pointCount (50)"),
-            (#"{"task": {"family": "linear", "inputDimension": 4}, "training": {"optimizer": "sgd"}}"#, "optimizer must be"),
+            (#"{"task": {"family": "linear", "inputDimension": 4}, "training": {"optimizer": "rmsprop"}}"#, "valid values: adam, adamw, sgd, lion"),
         ]
         for (json, expected) in cases {
             XCTAssertThrowsError(try decode(json), json) { error in
@@ -59,9 +61,8 @@ final class InContextTrainingConfigurationTests: XCTestCase {
 
     func testLearnerFactoryRejectsBadArchitectures() {
         var generator = RandomGenerator(seed: 0)
-        XCTAssertThrowsError(try LearnerConfiguration(architecture: "mamba").makeLearner(inputDimension: 2, kind: .regression, using: &generator))
-        XCTAssertThrowsError(try LearnerConfiguration(modelSize: 10, headCount: 3).makeLearner(inputDimension: 2, kind: .regression, using: &generator))
-        XCTAssertThrowsError(try LearnerConfiguration(architecture: "lstm", encoding: .concatenated)
+                XCTAssertThrowsError(try LearnerConfiguration(modelSize: 10, headCount: 3).makeLearner(inputDimension: 2, kind: .regression, using: &generator))
+        XCTAssertThrowsError(try LearnerConfiguration(architecture: .lstm, encoding: .concatenated)
             .makeLearner(inputDimension: 2, kind: .regression, using: &generator))
     }
 }

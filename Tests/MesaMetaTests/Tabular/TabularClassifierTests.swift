@@ -42,8 +42,11 @@ final class TabularClassifierTests: XCTestCase {
         let alone = try model.predictProbabilities(test.selecting([3]))
         model.options.maximumTestRowsPerPass = 3
         let chunked = try model.predictProbabilities(test)
+        XCTAssertEqual(shuffled.joined().count, chunked.joined().count, "paired lengths")
         for (a, b) in zip(shuffled.joined(), chunked.joined()) { XCTAssertEqual(a, b, accuracy: 1e-4) }
+        XCTAssertEqual(reference.joined().count, shuffled.joined().count, "paired lengths")
         for (a, b) in zip(reference.joined(), shuffled.joined()) { XCTAssertEqual(a, b, accuracy: 1e-4) }
+        XCTAssertEqual(reference[3].count, alone[0].count, "paired lengths")
         for (a, b) in zip(reference[3], alone[0]) { XCTAssertEqual(a, b, accuracy: 1e-4) }
     }
 

@@ -67,6 +67,7 @@ final class TabularPreprocessorTests: XCTestCase {
         let preprocessor = try TabularPreprocessor(fitting: table.selecting(Array(0..<4)), test: table.selecting([4, 5]), kinds: ["c": .categorical])
         XCTAssertEqual(width, preprocessor.featureCount)
         let expected = try preprocessor.transform(table)
+        XCTAssertEqual(features.count, expected.count, "paired lengths")
         for (a, b) in zip(features, expected) { XCTAssertEqual(a, b, accuracy: 1e-5) }
     }
 }

@@ -107,12 +107,12 @@ final class ProjectedDatasetTasksTests: XCTestCase {
         XCTAssertThrowsError(try ProjectedDatasetTasks(dataset: data, inputDimension: 4, unpermutedFraction: 1.5)) {
             XCTAssertTrue("\($0)".contains("unpermutedFraction"))
         }
-        var configuration = TaskConfiguration(family: "projectedDataset", inputDimension: 4, classCount: 10, datasetSplit: "validation")
+        var configuration = TaskConfiguration(family: .projectedDataset, inputDimension: 4, classCount: 10, datasetSplit: "validation")
         XCTAssertThrowsError(try configuration.makeDistribution()) { XCTAssertTrue("\($0)".contains("datasetSplit"), "\($0)") }
         configuration.dataset = "/nonexistent/table.csv"
         XCTAssertThrowsError(try configuration.makeDistribution()) { XCTAssertTrue("\($0)".contains("cannot read /nonexistent/table.csv"), "\($0)") }
-        let mixture = TaskConfiguration(family: "mixture", inputDimension: 4, classCount: 10, components: [
-            .init(weight: 1, task: TaskConfiguration(family: "linearClassification", inputDimension: 4, classCount: 10)),
+        let mixture = TaskConfiguration(family: .mixture, inputDimension: 4, classCount: 10, components: [
+            .init(weight: 1, task: TaskConfiguration(family: .linearClassification, inputDimension: 4, classCount: 10)),
             .init(weight: 1, task: configuration)])
         XCTAssertThrowsError(try mixture.makeDistribution()) { XCTAssertTrue("\($0)".contains("cannot be mixed"), "\($0)") }
     }

@@ -1,0 +1,26 @@
+import Foundation
+import Mesa
+
+/// Runs a trainer through the library's one training loop (``TrainingRun/run(stoppingAt:deadline:observer:)``)
+/// with a progress bar on standard error: the step's loss (and `shown` metrics of the logged line)
+/// on the bar, each evaluation as a line above it (`describe` formats its metrics). Returns the
+/// last logged loss.
+@discardableResult
+func runWithProgress(_ trainer: some TrainingRun, label: String, minutes timeLimit: Double?, shown: [(name: String, key: String)] = [],
+                     describe: @escaping (_ step: Int, _ metrics: [String: Double]) -> String) throws -> Float {
+    var progress = ProgressBar(total: trainer.totalSteps, label: label, initial: trainer.step)
+    var lastLoss: Float = .nan
+    let deadline = timeLimit.map { Date().addingTimeInterval($0 * 60) }
+    try trainer.run(deadline: deadline) { event in
+        switch event {
+        case .step(let step, let loss, let metrics):
+            lastLoss = loss
+            progress.update(completed: step, metricList: [(key: "loss", value: loss)] + shown.map { (key: $0.name, value: Float(metrics[$0.key] ?? .nan)) })
+        case .evaluation(let step, let metrics):
+            progress.note(describe(step, metrics))
+        case .checkpoint:
+            break
+        }
+    }
+    return lastLoss
+}
