@@ -45,8 +45,11 @@ struct MetaTrainCommand: ParsableCommand {
         let task = c.isClassification ? "\(c.ways)-way \(c.shots)-shot \(c.source.rawValue)" : "sinusoid K=\(c.supportCount)"
         print("mesa meta-train: \(c.name): \(c.algorithm.rawValue)\(c.algorithm == .prototypicalNetwork || c.algorithm == .reptile ? "" : " (\(c.order.rawValue) order\(c.algorithm == .maml && c.batched ? ", batched" : ""))") on \(task); \(trainer.parameters.parameterCount) parameters; \(c.iterations) iterations of \(c.metaBatchSize) tasks → \(trainer.directory.path)")
         let lastLoss = try runWithProgress(trainer, label: "meta-train", minutes: timeLimit) { step, metrics in
-            var text = String(format: "iteration %d: meta-validation loss %.4f", step, metrics["validationLoss"] ?? .nan)
-            if let accuracy = metrics["validationAccuracy"] { text += String(format: ", accuracy %.2f %%", accuracy * 100) }
+            var text = String(format: "iteration %d: meta-validation loss %.4f ± %.4f", step, metrics["validationLoss"] ?? .nan,
+                              metrics["validationLossCI95"] ?? .nan)
+            if let accuracy = metrics["validationAccuracy"] {
+                text += String(format: ", accuracy %.2f %% ± %.2f", accuracy * 100, (metrics["validationAccuracyCI95"] ?? .nan) * 100)
+            }
             return text
         }
         try writeCurve(trainer)

@@ -97,11 +97,15 @@ public final class EpisodicTrainer: TrainingRun {
         return MetaTestResult(loss: .init(losses), accuracy: accuracies.isEmpty ? nil : .init(accuracies))
     }
 
-    /// Meta-validation as metrics: `validationLoss` and, for classification, `validationAccuracy`.
+    /// Meta-validation as metrics: `validationLoss` and, for classification, `validationAccuracy`,
+    /// each with the half-width of its 95 % interval (`validationLossCI95`, `validationAccuracyCI95`).
     public func evaluationMetrics() -> [String: Double] {
         let result = evaluate(split: .validation, episodeCount: configuration.validationEpisodes, seed: configuration.seed &+ 1)
-        var fields = ["validationLoss": result.loss.mean]
-        if let accuracy = result.accuracy { fields["validationAccuracy"] = accuracy.mean }
+        var fields = ["validationLoss": result.loss.mean, "validationLossCI95": result.loss.halfWidth95]
+        if let accuracy = result.accuracy {
+            fields["validationAccuracy"] = accuracy.mean
+            fields["validationAccuracyCI95"] = accuracy.halfWidth95
+        }
         return fields
     }
 

@@ -80,3 +80,10 @@ public struct DecisionTreeFunction: TaskFunction {
         (0..<count).map { point in leafValues[leafIndex(for: inputs, offset: point * inputDimension)] }
     }
 }
+
+extension DecisionTreeTasks: ConfigurableTaskDistribution {
+    /// The distribution of a ``TaskConfiguration`` of this family.
+    public init(configuration c: TaskConfiguration) throws {
+        try self.init(inputDimension: c.inputDimension, depth: c.depth)
+    }
+}

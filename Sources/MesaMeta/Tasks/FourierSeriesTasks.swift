@@ -131,3 +131,10 @@ public struct FourierSeriesFunction: TaskFunction {
         }
     }
 }
+
+extension FourierSeriesTasks: ConfigurableTaskDistribution {
+    /// The distribution of a ``TaskConfiguration`` of this family.
+    public init(configuration c: TaskConfiguration) throws {
+        try self.init(maximumFrequency: c.maximumFrequency, minimumFrequency: c.minimumFrequency, noise: c.noise)
+    }
+}

@@ -154,3 +154,11 @@ public struct GaussianProcessFunction: TaskFunction {
         }
     }
 }
+
+extension GaussianProcessTasks: ConfigurableTaskDistribution {
+    /// The distribution of a ``TaskConfiguration`` of this family.
+    public init(configuration c: TaskConfiguration) throws {
+        try self.init(inputDimension: c.inputDimension, lengthScale: c.lengthScale, signalVariance: c.signalVariance, noise: c.noise,
+                      inputs: c.inputs ?? .standardNormal)
+    }
+}

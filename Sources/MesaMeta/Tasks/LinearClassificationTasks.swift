@@ -91,3 +91,10 @@ public struct LinearClassifierFunction: TaskFunction {
         }
     }
 }
+
+extension LinearClassificationTasks: ConfigurableTaskDistribution {
+    /// The distribution of a ``TaskConfiguration`` of this family.
+    public init(configuration c: TaskConfiguration) throws {
+        try self.init(inputDimension: c.inputDimension, classCount: c.classCount, labelNoise: c.labelNoise)
+    }
+}

@@ -63,3 +63,10 @@ public struct LinearFunction: TaskFunction {
         }
     }
 }
+
+extension LinearRegressionTasks: ConfigurableTaskDistribution {
+    /// The distribution of a ``TaskConfiguration`` of this family.
+    public init(configuration c: TaskConfiguration) throws {
+        try self.init(inputDimension: c.inputDimension, noise: c.noise, weightScale: c.weightScale, inputs: c.inputs ?? .standardNormal)
+    }
+}

@@ -81,3 +81,10 @@ public struct ReLUNetworkFunction: TaskFunction {
         }
     }
 }
+
+extension ReLUNetworkTasks: ConfigurableTaskDistribution {
+    /// The distribution of a ``TaskConfiguration`` of this family.
+    public init(configuration c: TaskConfiguration) throws {
+        try self.init(inputDimension: c.inputDimension, hiddenSize: c.hiddenSize, noise: c.noise)
+    }
+}

@@ -54,3 +54,10 @@ public struct SinusoidFunction: TaskFunction {
         (0..<count).map { amplitude * sin(inputs[$0] - phase) }
     }
 }
+
+extension SinusoidTasks: ConfigurableTaskDistribution {
+    /// The distribution of a ``TaskConfiguration`` of this family.
+    public init(configuration c: TaskConfiguration) throws {
+        self.init()
+    }
+}

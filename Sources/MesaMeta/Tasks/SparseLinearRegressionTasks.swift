@@ -60,3 +60,10 @@ public struct SparseLinearRegressionTasks: TaskDistribution {
         inputs.sample(count: count * inputDimension, using: &generator)
     }
 }
+
+extension SparseLinearRegressionTasks: ConfigurableTaskDistribution {
+    /// The distribution of a ``TaskConfiguration`` of this family.
+    public init(configuration c: TaskConfiguration) throws {
+        try self.init(inputDimension: c.inputDimension, nonZeroCount: c.nonZeroCount, noise: c.noise, inputs: c.inputs ?? .standardNormal)
+    }
+}

@@ -18,37 +18,8 @@ extension TaskConfiguration {
     }
 
     private func makeBaseDistribution() throws -> any TaskDistribution {
-        switch family {
-        case .linear:
-            return try LinearRegressionTasks(inputDimension: inputDimension, noise: noise, weightScale: weightScale,
-                                             inputs: inputs ?? .standardNormal)
-        case .sparseLinear:
-            return try SparseLinearRegressionTasks(inputDimension: inputDimension, nonZeroCount: nonZeroCount, noise: noise,
-                                                   inputs: inputs ?? .standardNormal)
-        case .reluNetwork:
-            return try ReLUNetworkTasks(inputDimension: inputDimension, hiddenSize: hiddenSize, noise: noise)
-        case .decisionTree:
-            return try DecisionTreeTasks(inputDimension: inputDimension, depth: depth)
-        case .fourier:
-            return try FourierSeriesTasks(maximumFrequency: maximumFrequency, minimumFrequency: minimumFrequency, noise: noise)
-        case .gaussianProcess:
-            return try GaussianProcessTasks(inputDimension: inputDimension, lengthScale: lengthScale, signalVariance: signalVariance,
-                                            noise: noise, inputs: inputs ?? .standardNormal)
-        case .sinusoid:
-            return SinusoidTasks()
-        case .linearClassification:
-            return try LinearClassificationTasks(inputDimension: inputDimension, classCount: classCount, labelNoise: labelNoise)
-        case .mixture:
-            guard let components, !components.isEmpty else {
-                throw InContextError.invalidConfiguration("task: a mixture needs 'components': [{\"weight\": …, \"task\": {…}}, …]")
-            }
-            if components.contains(where: { $0.task.family == .projectedDataset }) {
-                throw InContextError.invalidConfiguration("task: projectedDataset tasks label only the dataset rows they draw and cannot be mixed; train on them alone")
-            }
-            return try TaskMixture(components: components.map { (weight: $0.weight, distribution: try $0.task.makeDistribution()) })
-        case .projectedDataset:
-            preconditionFailure("handled by makeDistribution()")
-        }
+        guard let type = family.distributionType else { preconditionFailure("\(family) is built by makeDistribution()") }
+        return try type.init(configuration: self)
     }
 
     /// The `projectedDataset` base: Fashion-MNIST's `datasetSplit`, or a CSV table (last column the class).

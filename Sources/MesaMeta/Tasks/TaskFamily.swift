@@ -26,4 +26,21 @@ public enum TaskFamily: String, ConfigurationChoice {
 
     /// Whether its tasks are classification tasks.
     public var isClassification: Bool { self == .linearClassification || self == .projectedDataset }
+
+    /// The distribution type that builds this family's tasks from a configuration; `nil` for
+    /// ``projectedDataset``, which loads a dataset first (``TaskConfiguration/makeDistribution()``).
+    public var distributionType: (any ConfigurableTaskDistribution.Type)? {
+        switch self {
+        case .linear: LinearRegressionTasks.self
+        case .sparseLinear: SparseLinearRegressionTasks.self
+        case .reluNetwork: ReLUNetworkTasks.self
+        case .decisionTree: DecisionTreeTasks.self
+        case .fourier: FourierSeriesTasks.self
+        case .gaussianProcess: GaussianProcessTasks.self
+        case .sinusoid: SinusoidTasks.self
+        case .linearClassification: LinearClassificationTasks.self
+        case .mixture: TaskMixture.self
+        case .projectedDataset: nil
+        }
+    }
 }

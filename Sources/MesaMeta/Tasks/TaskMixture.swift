@@ -104,3 +104,16 @@ public struct MixtureTask: TaskFunction {
         task.targets(for: inputs, count: count, using: &generator)
     }
 }
+
+extension TaskMixture: ConfigurableTaskDistribution {
+    /// The mixture of the configuration's `components`, each built from its own configuration.
+    public init(configuration c: TaskConfiguration) throws {
+        guard let components = c.components, !components.isEmpty else {
+            throw InContextError.invalidConfiguration("task: a mixture needs 'components': [{\"weight\": …, \"task\": {…}}, …]")
+        }
+        if components.contains(where: { $0.task.family == .projectedDataset }) {
+            throw InContextError.invalidConfiguration("task: projectedDataset tasks label only the dataset rows they draw and cannot be mixed; train on them alone")
+        }
+        try self.init(components: components.map { (weight: $0.weight, distribution: try $0.task.makeDistribution()) })
+    }
+}
