@@ -16,7 +16,10 @@ import MesaCore
 ///    Classification: with probability ``linearProbability`` the target is a random linear
 ///    function of the features instead, and with ``clusterProbability`` the whole table is a
 ///    mixture of Gaussian clusters (one class each) seen through a random linear map, in some
-///    tables beside large nuisance factors (``nuisanceProbability``).
+///    tables beside large nuisance factors (``nuisanceProbability``). Either kind: with
+///    probability ``treeProbability`` the target is a sum of random axis-aligned decision trees
+///    over the features (the threshold structure that tree ensembles exploit in real tables, as
+///    in the tree-based structural causal models of TabPFN v2 and TabICL).
 /// 3. Classification: the target is cut at random quantiles into 2–10 classes, randomly
 ///    relabelled. Regression: it is standardised on the training rows.
 /// 4. Categorical features: some features are discretised into 2–10 levels with shuffled codes.
@@ -57,6 +60,11 @@ public struct TabularPrior: Sendable, Codable, Equatable {
     /// do in body measurements dominated by size (default 0.5; a saved configuration without
     /// this field predates it and still gets the default).
     public var nuisanceProbability = 0.5
+    /// The probability that the target is a sum of 1–4 random axis-aligned decision trees of depth
+    /// 1–5 over the features (thresholds at the values of random rows, leaves `N(0, 1)`, a little
+    /// noise) instead of a node of the graph (default 0: the shipped models were trained without
+    /// it, and a saved configuration without this field gets 0).
+    public var treeProbability = 0.0
 
     /// The defaults for `kind` (linear targets and clusters are classification-only by default).
     public init(kind: TabularTaskKind = .classification) {
@@ -71,7 +79,7 @@ public struct TabularPrior: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, maximumFeatures, featureRange, maximumClasses, categoricalProbability, missingProbability, gaussianProcessProbability
-        case linearProbability, clusterProbability, nuisanceProbability
+        case linearProbability, clusterProbability, nuisanceProbability, treeProbability
     }
 
     /// Decodes with defaults for absent fields; unknown fields are an error.
@@ -89,6 +97,7 @@ public struct TabularPrior: Sendable, Codable, Equatable {
         linearProbability = try c.value(.linearProbability, default: d.linearProbability)
         clusterProbability = try c.value(.clusterProbability, default: d.clusterProbability)
         nuisanceProbability = try c.value(.nuisanceProbability, default: d.nuisanceProbability)
+        treeProbability = try c.value(.treeProbability, default: d.treeProbability)
     }
 
     /// Draws one dataset of `rowCount` rows whose first `trainCount` are training rows.
@@ -118,6 +127,8 @@ public struct TabularPrior: Sendable, Codable, Equatable {
             target = linearTarget(featureColumns, using: &generator)
         } else if kind == .classification && mode < gaussianProcess + linearProbability + clusterProbability {
             (featureColumns, clusterLabels) = clusters(rows: n, features: f, classes: classCount, using: &generator)
+        } else if mode < gaussianProcess + linearProbability + (kind == .classification ? clusterProbability : 0) + treeProbability {
+            target = treeTarget(featureColumns, using: &generator)
         }
 
         // 3. Targets.
@@ -217,6 +228,32 @@ public struct TabularPrior: Sendable, Codable, Equatable {
         }
         let noise = 0.05 * generator.nextDouble()
         let spread = (target.map { $0 * $0 }.reduce(0, +) / Double(n)).squareRoot()
+        return target.map { $0 + noise * spread * Double(generator.nextNormal()) }
+    }
+
+    /// `Σₜ treeₜ(x) + ε`: 1–4 random axis-aligned decision trees of depth 1–5 over the feature
+    /// columns. Each internal node splits on a random column at the value of a random row (so
+    /// splits fall inside the data, as a fitted tree's do); leaves are `N(0, 1)`; the noise is up
+    /// to 10 % of the target's spread.
+    func treeTarget(_ columns: [[Double]], using generator: inout RandomGenerator) -> [Double] {
+        let n = columns[0].count
+        var target = [Double](repeating: 0, count: n)
+        for _ in 0..<(1 + generator.nextIndex(below: 4)) {
+            let depth = 1 + generator.nextIndex(below: 5)
+            let internalCount = (1 << depth) - 1
+            // Heap order: node k has children 2k + 1 and 2k + 2; leaves follow the internal nodes.
+            let splitColumns = (0..<internalCount).map { _ in generator.nextIndex(below: columns.count) }
+            let thresholds = splitColumns.map { columns[$0][generator.nextIndex(below: n)] }
+            let leaves = (0..<(1 << depth)).map { _ in Double(generator.nextNormal()) }
+            for i in 0..<n {
+                var node = 0
+                while node < internalCount { node = 2 * node + (columns[splitColumns[node]][i] > thresholds[node] ? 2 : 1) }
+                target[i] += leaves[node - internalCount]
+            }
+        }
+        let noise = 0.1 * generator.nextDouble()
+        let mean = target.reduce(0, +) / Double(n)
+        let spread = (target.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)).squareRoot()
         return target.map { $0 + noise * spread * Double(generator.nextNormal()) }
     }
 

@@ -44,4 +44,37 @@ final class TabularPriorTests: XCTestCase {
         let decoded = try? JSONDecoder().decode(TabularPrior.self, from: Data(#"{"kind": "regression"}"#.utf8))
         XCTAssertEqual(decoded, TabularPrior(kind: .regression))
     }
+
+    /// A tree target is piecewise constant in the features: rows that agree on every feature
+    /// agree on the target up to its small noise, and it takes at most 4 · 2⁵ distinct levels
+    /// before the noise.
+    func testTreeTargetsArePiecewiseConstantInTheFeatures() {
+        var generator = RandomGenerator(seed: 5)
+        let columns = (0..<3).map { _ in (0..<400).map { _ in Double(generator.nextNormal()) } }
+        let duplicated = columns.map { $0 + $0 }   // every row appears twice, rows i and i + 400
+        for seed in 0..<10 as Range<UInt64> {
+            var g = RandomGenerator(seed: seed)
+            let target = TabularPrior().treeTarget(duplicated, using: &g)
+            let mean = target.reduce(0, +) / Double(target.count)
+            let spread = (target.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(target.count)).squareRoot()
+            let gaps = (0..<400).map { abs(target[$0] - target[$0 + 400]) }
+            XCTAssertLessThan(gaps.max()!, 0.1 * 8 * spread + 1e-9, "seed \(seed): twin rows differ by more than the noise allows")
+            XCTAssertGreaterThan(spread, 0, "seed \(seed): a constant target")
+        }
+    }
+
+    /// With `treeProbability` 0 (the default) sampling is unchanged, so shipped recipes
+    /// reproduce; with 1 every table's target is a tree target.
+    func testTreeProbabilityIsOptInAndDecodes() throws {
+        XCTAssertEqual(TabularPrior().treeProbability, 0)
+        let decoded = try JSONDecoder().decode(TabularPrior.self, from: Data(#"{"kind": "regression", "treeProbability": 0.4}"#.utf8))
+        XCTAssertEqual(decoded.treeProbability, 0.4)
+        var trees = TabularPrior(kind: .regression)
+        trees.treeProbability = 1
+        trees.gaussianProcessProbability = 0
+        var a = RandomGenerator(seed: 9), b = RandomGenerator(seed: 9)
+        let withTrees = trees.sample(rowCount: 60, trainCount: 30, using: &a)
+        let plain = TabularPrior(kind: .regression).sample(rowCount: 60, trainCount: 30, using: &b)
+        XCTAssertNotEqual(withTrees.targets, plain.targets)
+    }
 }
