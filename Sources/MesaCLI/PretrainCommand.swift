@@ -18,11 +18,13 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Stop (after checkpointing) once this many minutes have passed.") var timeLimit: Double?
     @Flag(help: "Print the resolved configuration and exit.") var printConfig = false
     @Option(help: "Write the run's model (no optimizer state) to this file and exit: the form shipped in Sources/MesaMeta/Models.") var export: String?
+    @Option(help: "Start from this model's weights (a shipped model or an export) instead of random ones: continued pre-training.") var initializeFrom: String?
     @Option(help: "Threads for tensor kernels.") var threads = 2
 
     func validate() throws {
         guard ["classification", "regression"].contains(kind) else { throw ValidationError("--kind must be classification or regression") }
         if resume && output == nil { throw ValidationError("--resume needs --output FOLDER") }
+        if resume && initializeFrom != nil { throw ValidationError("--initialize-from starts a new run; a resumed run continues from its own checkpoint") }
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
     }
 
@@ -48,6 +50,7 @@ struct PretrainCommand: ParsableCommand {
                 configuration = TabularPretrainingConfiguration(kind: kind == "regression" ? .regression : .classification)
             }
             if let steps { configuration.steps = steps }
+            if let initializeFrom { configuration.initialModel = initializeFrom }
             if printConfig {
                 print(String(decoding: try configuration.jsonData(), as: UTF8.self))
                 return

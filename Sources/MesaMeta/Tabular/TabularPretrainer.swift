@@ -15,10 +15,20 @@ public final class TabularPretrainer: TrainingRun {
     /// When to log, evaluate and checkpoint.
     public var intervals: TrainingIntervals { configuration.intervals }
 
-    /// Starts a run in `directory` (an existing checkpoint there is an error).
+    /// Starts a run in `directory` (an existing checkpoint there is an error), from random
+    /// weights or, with ``TabularPretrainingConfiguration/initialModel``, from that model's.
     public convenience init(configuration: TabularPretrainingConfiguration, directory: URL) throws {
+        var initial: TabularTransformer?
+        if let path = configuration.initialModel {
+            let loaded = try TabularModelFile.load(URL(fileURLWithPath: path), kind: configuration.model.kind)
+            guard loaded.recipe.model == configuration.model else {
+                throw TabularError.invalidModel("initialModel \(path) has other model sizes than this run's 'model' section; copy its 'model' section (mesa pretrain --print-config shows this run's)")
+            }
+            initial = loaded.model
+        }
         try RunFolder.startNewRun(in: directory, configuration: try configuration.jsonData())
         self.init(configuration: configuration, directory: directory, step: 0, seconds: 0)
+        if let initial { try model.restore(from: try initial.checkpoint(metadata: [:]), strict: true) }
     }
 
     /// Continues the run in `directory` from its last checkpoint.

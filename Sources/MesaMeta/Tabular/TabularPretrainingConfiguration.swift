@@ -32,6 +32,10 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
     public var optimizer = Self.defaultOptimizer
     /// The seed.
     public var seed: UInt64 = 0
+    /// A tabular model file (a shipped model or an export of `mesa pretrain`) whose weights start
+    /// the run instead of a random initialisation: continued pre-training, e.g. on a changed
+    /// prior. Its model sizes must equal ``model``'s. `nil`: random initialisation.
+    public var initialModel: String?
     /// A checkpoint every this many steps.
     public var checkpointInterval = 500
     /// A held-out evaluation every this many steps.
@@ -54,7 +58,7 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, model, prior, steps, batchSize, minimumRows, maximumRows, minimumTrainFraction, maximumTrainFraction
-        case optimizer, seed, checkpointInterval, evaluationInterval, logInterval
+        case optimizer, seed, initialModel, checkpointInterval, evaluationInterval, logInterval
     }
 
     /// The optimizer fields of files written before the `optimizer` section.
@@ -88,6 +92,7 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
             optimizer.gradientClipNorm = try legacy.value(.gradientClipNorm, default: Float(1))
         }
         seed = try c.value(.seed, default: d.seed)
+        initialModel = try c.decodeIfPresent(String.self, forKey: .initialModel)
         checkpointInterval = try c.value(.checkpointInterval, default: d.checkpointInterval)
         evaluationInterval = try c.value(.evaluationInterval, default: d.evaluationInterval)
         logInterval = try c.value(.logInterval, default: d.logInterval)

@@ -43,6 +43,35 @@ final class TabularPretrainerTests: XCTestCase {
         XCTAssertEqual(try TabularPretrainer(resumingFrom: directory).configuration.steps, 16)
     }
 
+    /// A run started from a model file begins with that model's weights (continued pre-training);
+    /// a model of other sizes is refused before anything is written.
+    func testInitialModelStartsFromItsWeights() throws {
+        let first = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-pt-first-\(UUID())")
+        let second = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-pt-second-\(UUID())")
+        let refused = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-pt-refused-\(UUID())")
+        defer { for url in [first, second, refused] { try? FileManager.default.removeItem(at: url) } }
+        let trained = try TabularPretrainer(configuration: configuration(), directory: first)
+        try trained.run()
+        var continued = configuration()
+        continued.seed = 7
+        continued.initialModel = trained.checkpointURL.path
+        let warm = try TabularPretrainer(configuration: continued, directory: second)
+        XCTAssertEqual(warm.model.parameters.map { $0.value.scalars }, trained.model.parameters.map { $0.value.scalars })
+        var cold = configuration()
+        cold.seed = 7
+        let fresh = try TabularPretrainer(configuration: cold, directory: refused)
+        XCTAssertNotEqual(fresh.model.parameters.map { $0.value.scalars }, trained.model.parameters.map { $0.value.scalars })
+        try FileManager.default.removeItem(at: refused)
+
+        var mismatched = continued
+        mismatched.model.modelSize = 32
+        mismatched.model.feedForwardSize = 64
+        XCTAssertThrowsError(try TabularPretrainer(configuration: mismatched, directory: refused)) { error in
+            XCTAssertTrue("\(error)".contains("other model sizes"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: refused.path), "nothing is written for a refused run")
+    }
+
     func testPriorSamplesAreWellFormed() {
         var generator = RandomGenerator(seed: 4)
         for kind in [TabularTaskKind.classification, .regression] {
