@@ -141,35 +141,11 @@ struct BenchmarkTabularCommand: ParsableCommand {
             markdown += "\nMean over datasets: " + methods.map { "\($0) \(f(mean(overall[$0, default: []].map { $0 })))" }.joined(separator: ", ") + "\n\n"
         }
         try markdown.write(to: folder.appendingPathComponent("tabular-benchmark.md"), atomically: true, encoding: .utf8)
-        try barChart(chart, methods: ["mesa", "logistic regression", "k-NN"]).write(
-            to: folder.appendingPathComponent("tabular-benchmark.svg"), atomically: true, encoding: .utf8)
+        try SVGChart.groupedBars(title: "mesa benchmark-tabular: accuracy (mean of \(splits) splits)",
+                                 groups: chart.map { SVGChart.BarGroup(label: $0.0, values: $0.1) },
+                                 categories: ["mesa", "logistic regression", "k-NN"])
+            .write(to: folder.appendingPathComponent("tabular-benchmark.svg"))
         print(markdown)
         print("wrote \(folder.path)/tabular-benchmark.{md,csv,svg}")
-    }
-
-    /// Grouped horizontal bars: accuracy per classification dataset and method.
-    func barChart(_ rows: [(String, [Double])], methods: [String]) -> String {
-        let colors = ["#1f77b4", "#ff7f0e", "#2ca02c"], barHeight = 6.0, group = barHeight * Double(methods.count) + 6
-        let left = 170.0, width = 640.0, height = 40 + group * Double(rows.count) + 30
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">\n"
-        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"10\" y=\"18\" font-size=\"14\">mesa benchmark-tabular: accuracy (mean of \(splits) splits)</text>\n"
-        for (index, method) in methods.enumerated() {
-            svg += "<rect x=\"\(Int(left) + index * 150)\" y=\"26\" width=\"10\" height=\"10\" fill=\"\(colors[index])\"/><text x=\"\(Int(left) + 14 + index * 150)\" y=\"35\">\(method)</text>\n"
-        }
-        let plot = width - left - 20
-        for (row, (name, values)) in rows.enumerated() {
-            let y = 44 + group * Double(row)
-            svg += "<text x=\"\(Int(left) - 6)\" y=\"\(Int(y + group / 2))\" text-anchor=\"end\">\(name)</text>\n"
-            for (index, value) in values.enumerated() {
-                svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%@\"/>\n", left, y + Double(index) * barHeight,
-                              max(0, value) * plot, barHeight - 1, colors[index % colors.count])
-            }
-        }
-        for tick in stride(from: 0.0, through: 1.0, by: 0.25) {
-            let x = left + tick * plot
-            svg += String(format: "<line x1=\"%.1f\" y1=\"40\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ccc\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.2f</text>\n",
-                          x, x, height - 24, x, height - 10, tick)
-        }
-        return svg + "</svg>\n"
     }
 }

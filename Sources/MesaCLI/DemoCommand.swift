@@ -105,7 +105,7 @@ struct DemoCommand: ParsableCommand {
             return Double(zip(predictions, y).filter { $0 == $1 }.count) / Double(y.count)
         }
         try metrics.write(to: directory.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
-        let plot = LinePlot(title: "mesa demo: two spirals, MLP 2-\(hidden)-\(hidden)-2", xLabel: "step", yLabel: "cross-entropy loss",
+        let plot = SVGChart.lines(title: "mesa demo: two spirals, MLP 2-\(hidden)-\(hidden)-2", xLabel: "step", yLabel: "cross-entropy loss",
                             series: [.init(name: "training loss", points: curve)], logarithmicY: true)
         try plot.svg().write(to: directory.appendingPathComponent("loss.svg"), atomically: true, encoding: .utf8)
         print(String(format: "loss %.4f → %.4f; accuracy %.1f %% on the training points, %.1f %% on %d fresh held-out points",

@@ -94,7 +94,7 @@ struct EvalCommand: ParsableCommand {
                 }
                 print(Self.pairedTable(differences, baselines: scores.dropFirst().map(\.predictor), title: "\(probe.name): learner − baseline on the same prompts (mean ± paired standard error)"))
             }
-            let plot = LinePlot(title: "\(distribution.name): \(probe.name)", xLabel: "in-context examples",
+            let plot = SVGChart.lines(title: "\(distribution.name): \(probe.name)", xLabel: "in-context examples",
                                 yLabel: curves.first?.metric ?? "", series: curves.map { curve in
                                     // Exact fits (≈ 1e-15) would stretch a log axis over 15 decades: floor at 1e-4.
                                     .init(name: curve.predictor, points: curve.points.map {

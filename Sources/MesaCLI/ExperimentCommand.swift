@@ -109,9 +109,9 @@ struct ExperimentCommand: ParsableCommand {
             series["\(run.series), unseen tasks", default: []].append((x, unseen.mean))
             print("\(run.name): seen \(fourDecimals(seen.mean)) ± \(fourDecimals(seen.standardError)), unseen \(fourDecimals(unseen.mean)) ± \(fourDecimals(unseen.standardError)): \(regime.rawValue)")
         }
-        let plot = LinePlot(title: "Memorisation → general learning (infinite pool at x = \(Int(infiniteX)))",
+        let plot = SVGChart.lines(title: "Memorisation → general learning (infinite pool at x = \(Int(infiniteX)))",
                             xLabel: "log₂ number of training tasks", yLabel: "accuracy at the last point",
-                            series: series.keys.sorted().map { LinePlot.Series(name: $0, points: series[$0]!) })
+                            series: series.keys.sorted().map { SVGChart.Series(name: $0, points: series[$0]!) })
         try write(csv: csv, plot: plot, name: "transition", to: folder)
     }
 
@@ -119,7 +119,7 @@ struct ExperimentCommand: ParsableCommand {
     func writePlateau(runs: [GPICLExperiment.Run], trainers: [InContextTrainer], to folder: URL) throws {
         var curves = "run,step,heldout_loss,heldout_accuracy\n"
         var summary = "run,batch_size,epsilon,unpermuted_fraction,encoding,architecture,plateau_end_step,plateau_end_seconds,seconds_per_step,final_accuracy\n"
-        var accuracySeries: [LinePlot.Series] = [], lossSeries: [LinePlot.Series] = []
+        var accuracySeries: [SVGChart.Series] = [], lossSeries: [SVGChart.Series] = []
         for (run, trainer) in zip(runs, trainers) {
             let points = try evaluationPoints(trainer.metricsURL)
             for point in points { curves += "\(run.name),\(point.step),\(fourDecimals(point.loss)),\(fourDecimals(point.accuracy))\n" }
@@ -128,14 +128,14 @@ struct ExperimentCommand: ParsableCommand {
             let secondsPerStep = trainer.trainingSeconds / Double(max(trainer.step, 1))
             let c = run.configuration
             summary += "\(run.name),\(c.training.batchSize),\(c.training.epsilon),\(c.task.unpermutedFraction),\(c.learner.resolvedEncoding.rawValue),\(c.learner.architecture),\(end.map(String.init) ?? "not left"),\(end.map { fourDecimals(Double($0) * secondsPerStep) } ?? ""),\(fourDecimals(secondsPerStep)),\(fourDecimals(points.last?.accuracy ?? .nan))\n"
-            accuracySeries.append(LinePlot.Series(name: run.name, points: points.map { (Double($0.step), $0.accuracy) }))
-            lossSeries.append(LinePlot.Series(name: run.name, points: points.map { (Double($0.step), $0.loss) }))
+            accuracySeries.append(SVGChart.Series(name: run.name, points: points.map { (Double($0.step), $0.accuracy) }))
+            lossSeries.append(SVGChart.Series(name: run.name, points: points.map { (Double($0.step), $0.loss) }))
             print("\(run.name): plateau left at step \(end.map(String.init) ?? "—"), final accuracy \(fourDecimals(points.last?.accuracy ?? .nan)), \(fourDecimals(secondsPerStep)) s/step")
         }
         try curves.write(to: folder.appendingPathComponent("plateau-curves.csv"), atomically: true, encoding: .utf8)
-        try write(csv: summary, plot: LinePlot(title: "Held-out accuracy at the last point (unseen tasks)", xLabel: "step",
+        try write(csv: summary, plot: SVGChart.lines(title: "Held-out accuracy at the last point (unseen tasks)", xLabel: "step",
                                                yLabel: "accuracy", series: accuracySeries), name: "plateau", to: folder)
-        try LinePlot(title: "Held-out loss", xLabel: "step", yLabel: "cross-entropy", series: lossSeries).svg()
+        try SVGChart.lines(title: "Held-out loss", xLabel: "step", yLabel: "cross-entropy", series: lossSeries).svg()
             .write(to: folder.appendingPathComponent("plateau-loss.svg"), atomically: true, encoding: .utf8)
     }
 
@@ -150,8 +150,8 @@ struct ExperimentCommand: ParsableCommand {
             series[run.series, default: []].append((Foundation.log2(Double(state)), unseen.mean))
             print("\(run.name): state \(state), \(trainer.learner.parameterCount) parameters, unseen accuracy \(fourDecimals(unseen.mean)) ± \(fourDecimals(unseen.standardError))")
         }
-        let plot = LinePlot(title: "Accuracy against state size", xLabel: "log₂ state size (numbers)", yLabel: "unseen-task accuracy at the last point",
-                            series: series.keys.sorted().map { LinePlot.Series(name: $0, points: series[$0]!) })
+        let plot = SVGChart.lines(title: "Accuracy against state size", xLabel: "log₂ state size (numbers)", yLabel: "unseen-task accuracy at the last point",
+                            series: series.keys.sorted().map { SVGChart.Series(name: $0, points: series[$0]!) })
         try write(csv: csv, plot: plot, name: "state-size", to: folder)
     }
 
@@ -180,7 +180,7 @@ struct ExperimentCommand: ParsableCommand {
         }
     }
 
-    func write(csv: String, plot: LinePlot, name: String, to folder: URL) throws {
+    func write(csv: String, plot: SVGChart, name: String, to folder: URL) throws {
         try csv.write(to: folder.appendingPathComponent("\(name).csv"), atomically: true, encoding: .utf8)
         try plot.svg().write(to: folder.appendingPathComponent("\(name).svg"), atomically: true, encoding: .utf8)
         print("wrote \(folder.appendingPathComponent("\(name).csv").path) and \(name).svg")

@@ -74,9 +74,9 @@ struct GeneralisationReport {
         if tableCount > 0 {
             markdown += "| mean of \(tableCount) tables | " + counts.indices.flatMap { c in predictors.indices.map { String(format: "%.3f", tableMeans[$0][c] / Double(tableCount)) } }.joined(separator: " | ") + " |\n"
             let series = predictors.indices.map { p in
-                LinePlot.Series(name: predictors[p].name, points: counts.indices.map { (Double(counts[$0]), tableMeans[p][$0] / Double(tableCount)) })
+                SVGChart.Series(name: predictors[p].name, points: counts.indices.map { (Double(counts[$0]), tableMeans[p][$0] / Double(tableCount)) })
             }
-            try LinePlot(title: "Mean over \(tableCount) tables", xLabel: "examples in context", yLabel: "accuracy", series: series).svg()
+            try SVGChart.lines(title: "Mean over \(tableCount) tables", xLabel: "examples in context", yLabel: "accuracy", series: series).svg()
                 .write(to: folder.appendingPathComponent("tables.svg"), atomically: true, encoding: .utf8)
         }
         try csv.write(to: folder.appendingPathComponent("generalisation.csv"), atomically: true, encoding: .utf8)
@@ -112,8 +112,8 @@ struct GeneralisationReport {
     }
 
     func plot(_ curves: [ErrorCurve], counts: [Int], title: String, file: String, folder: URL) throws {
-        let series = curves.map { curve in LinePlot.Series(name: curve.predictor, points: counts.map { (Double($0), curve.points[$0].mean) }) }
-        try LinePlot(title: "\(title): accuracy in context (10-way chance 0.1)", xLabel: "examples in context", yLabel: "accuracy", series: series).svg()
+        let series = curves.map { curve in SVGChart.Series(name: curve.predictor, points: counts.map { (Double($0), curve.points[$0].mean) }) }
+        try SVGChart.lines(title: "\(title): accuracy in context (10-way chance 0.1)", xLabel: "examples in context", yLabel: "accuracy", series: series).svg()
             .write(to: folder.appendingPathComponent("\(file).svg"), atomically: true, encoding: .utf8)
     }
 

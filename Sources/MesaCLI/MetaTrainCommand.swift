@@ -77,7 +77,7 @@ struct MetaTrainCommand: ParsableCommand {
             if let loss = object["validationLoss"] as? Double { validation.append((step, loss)) }
         }
         let c = trainer.configuration
-        let plot = LinePlot(title: "\(c.name): \(c.algorithm.rawValue) meta-training", xLabel: "iteration",
+        let plot = SVGChart.lines(title: "\(c.name): \(c.algorithm.rawValue) meta-training", xLabel: "iteration",
                             yLabel: c.isClassification ? "query cross-entropy" : "query MSE",
                             series: [.init(name: "meta-training batch", points: training),
                                      .init(name: "meta-validation", points: validation)],
