@@ -8,21 +8,22 @@ import Mesa
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time a reference workload (matmul, encoder-train, encoder-train-large, encoder-infer, icl-linear-train, maml-sine)."
+        abstract: "Time a reference workload (matmul, encoder-train, encoder-train-large, encoder-infer, icl-linear-train, maml-sine).",
+        discussion: "The reference uses 2 threads, the --threads default."
     )
 
     @Argument(help: "The workload: \(BenchmarkWorkload.allCases.map(\.rawValue).joined(separator: ", ")).")
     var workload: BenchmarkWorkload
     @Flag(help: "Print JSON lines only (the schema compare.py reads).") var json = false
     @Flag(help: "Fewer repetitions, for a smoke run.") var quick = false
-    @Option(help: "Threads for tensor kernels (the reference uses 2).") var threads = 2
+    @OptionGroup var threads: ThreadsOption
     @Option(help: "Run only this variant (e.g. B1, n512); all when omitted.") var variant: String?
 
     func run() throws {
-        Parallelism.threadCount = threads
+        threads.apply()
         Benchmarks.selectedVariant = variant
         // On standard error, so that the JSON lines stay alone on standard output.
-        FileHandle.standardError.write(Data("mesa bench: \(threads) threads, BLAS kernels \(OpenBLASKernels.selection)\n".utf8))
+        FileHandle.standardError.write(Data("mesa bench: \(threads.count) threads, BLAS kernels \(OpenBLASKernels.selection)\n".utf8))
         let emit: (BenchmarkResult) -> Void = { result in
             if json { print(result.jsonLine) } else {
                 print(String(format: "%@ %@: median %.3f ms (min %.3f, max %.3f, n %d)%@", result.workload, result.variant,

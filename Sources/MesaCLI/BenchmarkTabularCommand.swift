@@ -18,7 +18,7 @@ struct BenchmarkTabularCommand: ParsableCommand {
     @Option(help: "Only datasets whose name contains this.") var filter: String?
     @Option(help: "A classification checkpoint of `mesa pretrain` instead of the shipped one.") var model: String?
     @Option(help: "A regression checkpoint of `mesa pretrain` instead of the shipped one.") var regressionModel: String?
-    @Option(help: "Threads for tensor kernels.") var threads = 2
+    @OptionGroup var threads: ThreadsOption
 
     struct Row: Codable {
         var dataset: String, kind: String, rows: Int, features: Int, classes: Int, split: Int, mode: String
@@ -26,7 +26,7 @@ struct BenchmarkTabularCommand: ParsableCommand {
     }
 
     func run() throws {
-        Parallelism.threadCount = threads
+        threads.apply()
         let folder = URL(fileURLWithPath: directory)
         let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
             .filter { url in url.pathExtension == "csv" && (filter.map { url.lastPathComponent.contains($0) } ?? true) }

@@ -22,18 +22,17 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Adam learning rate (--spirals).") var learningRate: Float = 0.01
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Output folder (default: runs/demo).") var output = "runs/demo"
-    @Option(help: "Threads for tensor kernels.") var threads = 2
+    @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
         if let steps, steps <= 0 { throw ValidationError("--steps must be positive, got \(steps)") }
         guard points > 1, hidden > 0 else { throw ValidationError("--points must be at least 2 and --hidden must be positive") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
-        guard threads > 0 else { throw ValidationError("--threads must be positive") }
         guard !output.isEmpty else { throw ValidationError("--output must name a folder") }
     }
 
     func run() throws {
-        Parallelism.threadCount = threads
+        threads.apply()
         if spirals { try runSpirals(steps: steps ?? 1500) } else { try runInContext() }
     }
 
@@ -41,11 +40,11 @@ struct DemoCommand: ParsableCommand {
     func runInContext() throws {
         print("mesa demo: meta-training a Transformer to learn linear functions in context (the `demo` preset; --spirals for the MLP demo)")
         try removeEarlierDemoRun()
-        var arguments = ["--preset", "demo", "--output=\(output)", "--seed", String(seed), "--threads", String(threads)]
+        var arguments = ["--preset", "demo", "--output=\(output)", "--seed", String(seed), "--threads", String(threads.count)]
         if let steps { arguments += ["--steps", String(steps)] }
         let train = try TrainCommand.parse(arguments)
         try train.run()
-        let evaluate = try EvalCommand.parse(["--run=\(output)", "--no-probes", "--threads", String(threads)])
+        let evaluate = try EvalCommand.parse(["--run=\(output)", "--no-probes", "--threads", String(threads.count)])
         try evaluate.run()
         print("Each row: the error on a new task after that many examples in the prompt. The Transformer's weights never change")
         print("between tasks: it learned, across the meta-training tasks, how to fit a line from the examples it is shown.")

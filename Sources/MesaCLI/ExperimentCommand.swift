@@ -26,7 +26,7 @@ struct ExperimentCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "gpicl-generalisation: the trained run folder.") var runFolder = "runs/gpicl-fashion-mnist"
     @Option(help: "gpicl-generalisation: a folder of CSV tables (last column the class); tables with 2–10 classes and enough rows are used.")
     var tables: String?
-    @Option(help: "Threads for tensor kernels.") var threads = 2
+    @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
         guard let experiment = GPICLExperiment(rawValue: name) else {
@@ -39,11 +39,10 @@ struct ExperimentCommand: ParsableCommand {
         if let steps, steps <= 0 { throw ValidationError("--steps must be positive") }
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of minutes") }
         guard prompts > 0 else { throw ValidationError("--prompts must be positive") }
-        guard (1...256).contains(threads) else { throw ValidationError("--threads must be in 1...256") }
     }
 
     func run() throws {
-        Parallelism.threadCount = threads
+        threads.apply()
         let experiment = GPICLExperiment(rawValue: name)!
         let folder = URL(fileURLWithPath: output ?? "runs/\(experiment.rawValue)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

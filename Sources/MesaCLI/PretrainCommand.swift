@@ -18,7 +18,7 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Stop (after checkpointing) once this many minutes have passed.") var timeLimit: Double?
     @Flag(help: "Print the resolved configuration and exit.") var printConfig = false
     @Option(help: "Write the run's model (no optimizer state) to this file and exit: the form shipped in Sources/MesaMeta/Models.") var export: String?
-    @Option(help: "Threads for tensor kernels.") var threads = 2
+    @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
         guard ["classification", "regression"].contains(kind) else { throw ValidationError("--kind must be classification or regression") }
@@ -27,7 +27,7 @@ struct PretrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        Parallelism.threadCount = threads
+        threads.apply()
         if let export {
             guard let output else { throw ValidationErrorMessage("--export needs --output FOLDER (the run to export)") }
             try TabularModelFile.export(from: URL(fileURLWithPath: output).appendingPathComponent("checkpoint.safetensors"),

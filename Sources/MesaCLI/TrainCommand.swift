@@ -19,14 +19,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Override training.seed.") var seed: UInt64?
     @Option(help: "Stop (after checkpointing) once this many minutes have passed; resume later with --resume.") var timeLimit: Double?
     @Flag(help: "Print the resolved configuration as JSON and exit.") var printConfig = false
-    @Option(help: "Threads for tensor kernels.") var threads = 2
+    @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
-        try validateRunArguments(resume: resume, preset: preset, config: config, output: output, timeLimit: timeLimit, threads: threads)
+        try validateRunArguments(resume: resume, preset: preset, config: config, output: output, timeLimit: timeLimit)
     }
 
     func run() throws {
-        Parallelism.threadCount = threads
+        threads.apply()
         let trainer: InContextTrainer
         if resume, let output {
             trainer = try InContextTrainer(resumingFrom: URL(fileURLWithPath: output), extendingTo: steps)
