@@ -4,7 +4,8 @@ import Mesa
 
 /// `mesa experiment NAME`: the general-purpose in-context learning experiments of Kirsch et al.
 /// 2022 on projected Fashion-MNIST (``GPICLExperiment``), each training its runs (resumable:
-/// run the same command again to continue) and writing CSV and SVG results.
+/// run the same command again to continue) and writing CSV and SVG results
+/// (``GPICLExperiment/analyse(runs:trainers:base:promptCount:to:)``, ``GeneralisationReport``).
 struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiment",
