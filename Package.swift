@@ -30,7 +30,7 @@ let package = Package(
         ),
         .target(name: "MesaNN", dependencies: ["MesaCore"]),
         .target(name: "MesaOptim", dependencies: ["MesaCore", "MesaNN"]),
-        .target(name: "MesaMeta", dependencies: ["MesaCore", "MesaNN", "MesaOptim", "CZlib"], resources: [.copy("Models")]),
+        .target(name: "MesaMeta", dependencies: ["MesaCore", "MesaNN", "MesaOptim", "CZlib"], resources: [.copy("Models"), .copy("Datasets")]),
         .target(name: "Mesa", dependencies: ["MesaCore", "MesaNN", "MesaOptim", "MesaMeta"]),
         .executableTarget(
             name: "MesaCLI",

@@ -10,6 +10,17 @@ enum Benchmarks {
     /// Whether the variant named `name` should run.
     static func runs(_ name: String) -> Bool { selectedVariant.map { $0 == name } ?? true }
 
+    /// Wall-clock timing in milliseconds, as the reference's `time_ms`: `warmup` untimed calls,
+    /// then `steps` timed ones.
+    static func timeMilliseconds(warmup: Int, steps: Int, _ body: () -> Void) -> [Double] {
+        for _ in 0..<warmup { body() }
+        return (0..<steps).map { _ in
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        }
+    }
+
     /// One n×n by n×n product through the tensor API, for n in 64…1024.
     static func matmul(quick: Bool, emit: (BenchmarkResult) -> Void) {
         var generator = RandomGenerator(seed: 0)

@@ -22,18 +22,17 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Adam learning rate (--spirals).") var learningRate: Float = 0.01
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Output folder (default: runs/demo).") var output = "runs/demo"
-    @Option(help: "Threads for tensor kernels.") var threads = 2
+    @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
         if let steps, steps <= 0 { throw ValidationError("--steps must be positive, got \(steps)") }
         guard points > 1, hidden > 0 else { throw ValidationError("--points must be at least 2 and --hidden must be positive") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
-        guard threads > 0 else { throw ValidationError("--threads must be positive") }
         guard !output.isEmpty else { throw ValidationError("--output must name a folder") }
     }
 
     func run() throws {
-        Parallelism.threadCount = threads
+        threads.apply()
         if spirals { try runSpirals(steps: steps ?? 1500) } else { try runInContext() }
     }
 
@@ -41,11 +40,11 @@ struct DemoCommand: ParsableCommand {
     func runInContext() throws {
         print("mesa demo: meta-training a Transformer to learn linear functions in context (the `demo` preset; --spirals for the MLP demo)")
         try removeEarlierDemoRun()
-        var arguments = ["--preset", "demo", "--output=\(output)", "--seed", String(seed), "--threads", String(threads)]
+        var arguments = ["--preset", "demo", "--output=\(output)", "--seed", String(seed), "--threads", String(threads.count)]
         if let steps { arguments += ["--steps", String(steps)] }
         let train = try TrainCommand.parse(arguments)
         try train.run()
-        let evaluate = try EvalCommand.parse(["--run=\(output)", "--no-probes", "--threads", String(threads)])
+        let evaluate = try EvalCommand.parse(["--run=\(output)", "--no-probes", "--threads", String(threads.count)])
         try evaluate.run()
         print("Each row: the error on a new task after that many examples in the prompt. The Transformer's weights never change")
         print("between tasks: it learned, across the meta-training tasks, how to fit a line from the examples it is shown.")
@@ -69,63 +68,14 @@ struct DemoCommand: ParsableCommand {
         }
     }
 
-    /// The two-spirals MLP demo.
+    /// The two-spirals MLP demo (``TwoSpiralsDemo``).
     func runSpirals(steps: Int) throws {
-        var generator = RandomGenerator(seed: seed)
-        let (inputs, labels) = Self.twoSpirals(pointsPerClass: points, using: &generator)
-        var heldOutGenerator = generator.split()
-        let (testInputs, testLabels) = Self.twoSpirals(pointsPerClass: points, using: &heldOutGenerator)
-        let model = MLP(sizes: [2, hidden, hidden, 2], activation: .tanh, using: &generator)
-        let optimizer = Adam(parameters: model.parameters, learningRate: learningRate)
-        print("mesa demo: MLP 2-\(hidden)-\(hidden)-2 (\(model.parameterCount) parameters) on two spirals (\(2 * points) points), \(steps) Adam steps")
-
-        let directory = URL(fileURLWithPath: output)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var metrics = ""
-        var curve: [(x: Double, y: Double)] = []
+        let demo = TwoSpiralsDemo(pointsPerClass: points, hiddenUnits: hidden, learningRate: learningRate, steps: steps, seed: seed)
+        print("mesa demo: \(demo)")
         var progress = ProgressBar(total: steps, label: "demo")
-        var firstLoss: Float = .nan, lastLoss: Float = .nan
-        for step in 1...steps {
-            let logits = model(inputs)
-            let loss = Tensor.crossEntropy(logits: logits, labels: labels)
-            try loss.checkFinite("loss at step \(step)")
-            loss.backward()
-            optimizer.step()
-            optimizer.clearGradients()
-            lastLoss = loss.scalar
-            if step == 1 { firstLoss = lastLoss }
-            if step == 1 || step % 10 == 0 || step == steps {
-                curve.append((Double(step), Double(lastLoss)))
-                metrics += "{\"step\": \(step), \"loss\": \(lastLoss)}\n"
-            }
-            progress.update(completed: step, metrics: ["loss": lastLoss])
+        let result = try demo.run(writingTo: URL(fileURLWithPath: output)) { step, loss in
+            progress.update(completed: step, metrics: ["loss": loss])
         }
-        func accuracy(_ x: Tensor, _ y: [Int]) -> Double {
-            let predictions = withoutGradients { model(x) }.argmax(alongAxis: 1).indices
-            return Double(zip(predictions, y).filter { $0 == $1 }.count) / Double(y.count)
-        }
-        try metrics.write(to: directory.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
-        let plot = LinePlot(title: "mesa demo: two spirals, MLP 2-\(hidden)-\(hidden)-2", xLabel: "step", yLabel: "cross-entropy loss",
-                            series: [.init(name: "training loss", points: curve)], logarithmicY: true)
-        try plot.svg().write(to: directory.appendingPathComponent("loss.svg"), atomically: true, encoding: .utf8)
-        print(String(format: "loss %.4f → %.4f; accuracy %.1f %% on the training points, %.1f %% on %d fresh held-out points",
-                     firstLoss, lastLoss, 100 * accuracy(inputs, labels), 100 * accuracy(testInputs, testLabels), testLabels.count))
-        print("wrote \(output)/metrics.jsonl and \(output)/loss.svg")
-    }
-
-    /// Two interleaved spirals in the plane (the classic hard toy problem of Lang & Witbrock 1988),
-    /// with a little Gaussian noise: `[2n, 2]` inputs and labels 0/1.
-    static func twoSpirals(pointsPerClass n: Int, using generator: inout RandomGenerator) -> (Tensor, [Int]) {
-        var coordinates: [Float] = [], labels: [Int] = []
-        for label in 0..<2 {
-            for index in 0..<n {
-                let t = Float(index) / Float(n) * 3 * .pi + 0.3
-                let sign: Float = label == 0 ? 1 : -1
-                coordinates.append(sign * t * Foundation.cos(t) / 4 + 0.05 * generator.nextNormal())
-                coordinates.append(sign * t * Foundation.sin(t) / 4 + 0.05 * generator.nextNormal())
-                labels.append(label)
-            }
-        }
-        return (Tensor(shape: [2 * n, 2], scalars: coordinates), labels)
+        print(result)
     }
 }

@@ -30,7 +30,7 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Allow more than 100 features (each member sees a random 100).") var subsampleFeatures = false
     @Option(help: "The training fraction of the split when no --test is given.") var holdout = 0.5
     @Option(help: "The seed of the split and of the ensemble.") var seed: UInt64 = 0
-    @Option(help: "Threads for tensor kernels.") var threads = 2
+    @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
         guard ["auto", "classification", "regression"].contains(task) else { throw ValidationError("--task must be auto, classification or regression") }
@@ -40,7 +40,7 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
-        Parallelism.threadCount = threads
+        threads.apply()
         let start = Date()
         let compare = self.compare || train == nil   // the bundled demo always shows the baselines
         let trainURL = train.map { URL(fileURLWithPath: $0) }

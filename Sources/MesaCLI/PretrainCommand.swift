@@ -19,7 +19,7 @@ struct PretrainCommand: ParsableCommand {
     @Flag(help: "Print the resolved configuration and exit.") var printConfig = false
     @Option(help: "Write the run's model (no optimizer state) to this file and exit: the form shipped in Sources/MesaMeta/Models.") var export: String?
     @Option(help: "Start from this model's weights (a shipped model or an export) instead of random ones: continued pre-training.") var initializeFrom: String?
-    @Option(help: "Threads for tensor kernels.") var threads = 2
+    @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
         guard ["classification", "regression"].contains(kind) else { throw ValidationError("--kind must be classification or regression") }
@@ -29,7 +29,7 @@ struct PretrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        Parallelism.threadCount = threads
+        threads.apply()
         if let export {
             guard let output else { throw ValidationErrorMessage("--export needs --output FOLDER (the run to export)") }
             try TabularModelFile.export(from: URL(fileURLWithPath: output).appendingPathComponent("checkpoint.safetensors"),

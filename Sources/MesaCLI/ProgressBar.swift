@@ -1,4 +1,5 @@
 import Foundation
+import Mesa
 
 /// A terminal progress bar for long work: step count, a bar, the latest metrics, steps per
 /// second and the estimated time left, redrawn in place on standard error.
@@ -60,5 +61,19 @@ struct ProgressBar {
     static func format(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
+    }
+}
+
+extension ProgressBar {
+    /// A handler for the library's ``ProgressUpdate``s: a bar labelled `label`, created at the
+    /// first update (when the total is known), advanced by the later ones, with their notes
+    /// printed above it.
+    static func handler(label: String) -> (ProgressUpdate) -> Void {
+        var bar: ProgressBar?
+        return { update in
+            if bar == nil { bar = ProgressBar(total: update.total, label: label) }
+            if update.completed > 0 { bar?.update(completed: update.completed) }
+            if let note = update.note { bar?.note(note) }
+        }
     }
 }

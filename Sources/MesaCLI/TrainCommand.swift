@@ -19,14 +19,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Override training.seed.") var seed: UInt64?
     @Option(help: "Stop (after checkpointing) once this many minutes have passed; resume later with --resume.") var timeLimit: Double?
     @Flag(help: "Print the resolved configuration as JSON and exit.") var printConfig = false
-    @Option(help: "Threads for tensor kernels.") var threads = 2
+    @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
-        try validateRunArguments(resume: resume, preset: preset, config: config, output: output, timeLimit: timeLimit, threads: threads)
+        try validateRunArguments(resume: resume, preset: preset, config: config, output: output, timeLimit: timeLimit)
     }
 
     func run() throws {
-        Parallelism.threadCount = threads
+        threads.apply()
         let trainer: InContextTrainer
         if resume, let output {
             trainer = try InContextTrainer(resumingFrom: URL(fileURLWithPath: output), extendingTo: steps)
@@ -55,27 +55,5 @@ struct TrainCommand: ParsableCommand {
         print(String(format: "%@ at step %d (loss %.4f, %.1f min of training in all); checkpoint %@",
                      done ? "finished" : "stopped", trainer.step, lastLoss, trainer.trainingSeconds / 60, trainer.checkpointURL.path))
         print(done ? "next: mesa eval --run \(trainer.directory.path)" : "continue with: mesa train --resume --output \(trainer.directory.path)")
-    }
-}
-
-/// `mesa presets`: lists the shipped presets with one line each.
-struct PresetsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "presets", abstract: "List the shipped meta-training presets.")
-
-    func run() throws {
-        for name in Presets.names {
-            let configuration = try Presets.load(preset: name, file: nil)
-            let task = configuration.task
-            let tasks = task.family == .projectedDataset   // described without loading the dataset
-                ? "\(task.dataset) \(task.datasetSplit) projected to \(task.inputDimension) dimensions, " + (task.poolSize.map { "pool of \($0) tasks" } ?? "infinite pool")
-                : try task.makeDistribution().name
-            let learner = configuration.learner
-            let size = switch learner.architecture {
-            case .lstm: "LSTM, \(learner.layerCount) layer(s) of \(learner.modelSize)"
-            case .lsa: "linear self-attention, \(learner.layerCount) layer(s)\(learner.contextCount.map { ", \($0) context points" } ?? "")"
-            default: "Transformer, \(learner.layerCount) layers of width \(learner.modelSize)"
-            }
-            print("\(name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(tasks); \(size); \(configuration.training.steps) steps")
-        }
     }
 }

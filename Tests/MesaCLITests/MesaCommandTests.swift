@@ -64,6 +64,17 @@ final class MesaCommandTests: XCTestCase {
         XCTAssertTrue(workload.error.contains("encoder-train"), "the error lists the workloads: \(workload.error)")
     }
 
+    func testThreadsAreOneOptionValidatedTheSameEverywhere() throws {
+        for arguments in [["demo", "--threads", "0"], ["eval", "--preset", "linear", "--threads", "257"], ["bench", "matmul", "--threads", "0"],
+                          ["train", "--preset", "linear", "--threads", "0"], ["experiment", "gpicl-plateau", "--threads", "300"]] {
+            let result = try run(arguments)
+            XCTAssertNotEqual(result.status, 0, "\(arguments)")
+            XCTAssertTrue(result.error.contains("--threads must be in 1...256"), "\(arguments): \(result.error)")
+        }
+        let help = try run(["predict", "--help"])
+        XCTAssertTrue(help.output.contains("--threads <threads>") && help.output.contains("Threads for tensor kernels. (default: 2)"), help.output)
+    }
+
     func testBenchPrintsTheReferenceSchema() throws {
         let result = try run(["bench", "matmul", "--json", "--quick", "--variant", "n64"])
         XCTAssertEqual(result.status, 0, result.error)

@@ -53,6 +53,22 @@ final class PredictCommandTests: XCTestCase {
         XCTAssertTrue(regression.error.contains("cannot read the model") || regression.error.contains("regression"), regression.error)
     }
 
+    func testBenchmarkTabularWritesItsThreeReports() throws {
+        let tables = directory.appendingPathComponent("tables")
+        try FileManager.default.createDirectory(at: tables, withIntermediateDirectories: true)
+        var csv = "a,b,label\n"
+        for i in 0..<30 { csv += "\(i % 7),\(i % 3 == 0 ? "x" : "y"),\(i % 2 == 0 ? "p" : "q")\n" }
+        try csv.write(to: tables.appendingPathComponent("small.csv"), atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("benchmark").path
+        let result = try MesaProcess.run(["benchmark-tabular", tables.path, "--model", model, "--splits", "2", "--ensemble", "1", "--output", output])
+        XCTAssertEqual(result.status, 0, result.error)
+        XCTAssertTrue(result.output.contains("## Classification") && result.output.contains("| small | 30 | 2 | 2 |"), result.output)
+        XCTAssertTrue(result.output.contains("wrote \(output)/tabular-benchmark.{md,csv,svg}"), result.output)
+        for file in ["tabular-benchmark.md", "tabular-benchmark.csv", "tabular-benchmark.svg"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(output)/\(file)"), "missing \(file)")
+        }
+    }
+
     func testBadInputIsAClearError() throws {
         func failure(_ arguments: [String]) throws -> String {
             let result = try MesaProcess.run(["predict", "--model", model] + arguments)

@@ -18,7 +18,7 @@ import MesaNN
 ///   held-out loss and accuracy curves against steps.
 /// - ``stateSize``: accuracy with 99 examples against the learner's state size (Transformer
 ///   width, LSTM hidden size).
-/// - ``generalisation``: one trained learner evaluated on new datasets (see ``GeneralisationSuite``).
+/// - ``generalisation``: one trained learner evaluated on new datasets (see ``GeneralisationReport``).
 public enum GPICLExperiment: String, CaseIterable, Sendable {
     /// Memorisation → task identification → general learning, against the number of tasks.
     case transition = "gpicl-transition"
