@@ -12,7 +12,7 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Meta-train a small in-context learner and compare it with least squares (or, with --spirals, train an MLP on two spirals).",
-        discussion: "The in-context demo is `mesa train --preset demo` followed by `mesa eval` without probes; it writes its run to --output (default runs/demo), replacing an earlier demo run there."
+        discussion: "The in-context demo is `mesa train --preset demo` followed by `mesa eval` without probes; it writes its run to --output (default runs/demo), replacing an earlier demo run there. --seed (default 0) seeds initialisation and sampling."
     )
 
     @Flag(help: "Train an MLP on the two-spirals problem instead (full-batch Adam).") var spirals = false
@@ -20,7 +20,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Points per spiral (--spirals).") var points = 200
     @Option(help: "Hidden units per layer, two hidden layers (--spirals).") var hidden = 64
     @Option(help: "Adam learning rate (--spirals).") var learningRate: Float = 0.01
-    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @OptionGroup var seed: SeedOption
     @Option(help: "Output folder (default: runs/demo).") var output = "runs/demo"
     @OptionGroup var threads: ThreadsOption
 
@@ -40,7 +40,7 @@ struct DemoCommand: ParsableCommand {
     func runInContext() throws {
         print("mesa demo: meta-training a Transformer to learn linear functions in context (the `demo` preset; --spirals for the MLP demo)")
         try removeEarlierDemoRun()
-        var arguments = ["--preset", "demo", "--output=\(output)", "--seed", String(seed), "--threads", String(threads.count)]
+        var arguments = ["--preset", "demo", "--output=\(output)", "--seed", String(seed.value ?? 0), "--threads", String(threads.count)]
         if let steps { arguments += ["--steps", String(steps)] }
         let train = try TrainCommand.parse(arguments)
         try train.run()
@@ -70,7 +70,7 @@ struct DemoCommand: ParsableCommand {
 
     /// The two-spirals MLP demo (``TwoSpiralsDemo``).
     func runSpirals(steps: Int) throws {
-        let demo = TwoSpiralsDemo(pointsPerClass: points, hiddenUnits: hidden, learningRate: learningRate, steps: steps, seed: seed)
+        let demo = TwoSpiralsDemo(pointsPerClass: points, hiddenUnits: hidden, learningRate: learningRate, steps: steps, seed: seed.value ?? 0)
         print("mesa demo: \(demo)")
         var progress = ProgressBar(total: steps, label: "demo")
         let result = try demo.run(writingTo: URL(fileURLWithPath: output)) { step, loss in

@@ -9,22 +9,21 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Error versus number of in-context examples for a trained learner and baselines (CSV + SVG).",
-        discussion: "With --run, evaluates the learner of that run folder and also writes differences.csv: the learner minus each baseline on the same prompts, with paired standard errors. With --preset/--config alone, only the baselines."
+        discussion: "With --run, evaluates the learner of that run folder and also writes differences.csv: the learner minus each baseline on the same prompts, with paired standard errors. With --preset/--config alone, only the baselines. --seed: the seed of the evaluation prompts (default: the configuration's evaluation.seed); another seed draws an independent set."
     )
 
     @Option(name: .customLong("run"), help: "A run folder written by `mesa train` (its checkpoint.safetensors is evaluated).") var runFolder: String?
-    @Option(help: "A preset, to evaluate baselines only.") var preset: String?
-    @Option(help: "A configuration file, to evaluate baselines only.") var config: String?
+    @OptionGroup var source: ConfigurationSourceOptions
     @Option(help: "Where to write curves.csv and the plots (default: <run>/eval or runs/<name>/eval).") var output: String?
     @Option(help: "Baselines, comma-separated (default: the configuration's evaluation.baselines).") var baselines: String?
     @Option(help: "Evaluation prompts (default: the configuration's evaluation.promptCount).") var prompts: Int?
     @Option(help: "Points per prompt (default: the configuration's).") var points: Int?
-    @Option(help: "Seed of the evaluation prompts (default: the configuration's evaluation.seed); another seed draws an independent set.") var seed: UInt64?
+    @OptionGroup var seed: SeedOption
     @Flag(help: "Skip the out-of-distribution probes.") var noProbes = false
     @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
-        let sources = [runFolder, preset, config].compactMap { $0 }.count
+        let sources = [runFolder, source.preset, source.config].compactMap { $0 }.count
         guard sources == 1 else { throw ValidationError("give exactly one of --run FOLDER, --preset NAME or --config FILE") }
         if let prompts, prompts <= 0 { throw ValidationError("--prompts must be positive") }
         if let points, points <= 0 { throw ValidationError("--points must be positive") }
@@ -38,7 +37,7 @@ struct EvalCommand: ParsableCommand {
             evaluation = try InContextEvaluation(checkpoint: URL(fileURLWithPath: runFolder).appendingPathComponent("checkpoint.safetensors"))
             folder = output ?? "\(runFolder)/eval"
         } else {
-            evaluation = InContextEvaluation(configuration: try Presets.load(preset: preset, file: config))
+            evaluation = InContextEvaluation(configuration: try Presets.load(preset: source.preset, file: source.config))
             folder = output ?? "runs/\(evaluation.configuration.name)/eval"
         }
         if let baselines {
@@ -46,7 +45,7 @@ struct EvalCommand: ParsableCommand {
         }
         if let prompts { evaluation.configuration.evaluation.promptCount = prompts }
         if let points { evaluation.configuration.evaluation.pointCount = points }
-        if let seed { evaluation.configuration.evaluation.seed = seed }
+        if let seed = seed.value { evaluation.configuration.evaluation.seed = seed }
         if noProbes { evaluation.configuration.evaluation.probes = false }
         let report = try evaluation.run(to: URL(fileURLWithPath: folder), progress: ProgressBar.handler(label: "eval"))
         print("mesa eval: \(report)")

@@ -18,11 +18,10 @@ struct ExperimentCommand: ParsableCommand {
         """)
 
     @Argument(help: "The experiment.") var name: String
-    @Option(help: "Base preset of the training experiments.") var preset: String?
-    @Option(help: "Base configuration file of the training experiments.") var config: String?
+    @OptionGroup var source: ConfigurationSourceOptions
     @Option(help: "Experiment folder (default: runs/<experiment>).") var output: String?
     @Option(help: "Override training.steps of every run.") var steps: Int?
-    @Option(help: "Stop (after checkpointing) once this many minutes have passed; run again to resume.") var timeLimit: Double?
+    @OptionGroup var timeLimit: TimeLimitOption
     @Option(help: "Evaluation prompts per dataset.") var prompts = 512
     @Option(name: .customLong("run"), help: "gpicl-generalisation: the trained run folder.") var runFolder = "runs/gpicl-fashion-mnist"
     @Option(help: "gpicl-generalisation: a folder of CSV tables (last column the class); tables with 2–10 classes and enough rows are used.")
@@ -33,12 +32,11 @@ struct ExperimentCommand: ParsableCommand {
         guard let experiment = GPICLExperiment(rawValue: name) else {
             throw ValidationError("unknown experiment '\(name)'; known: \(GPICLExperiment.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if preset != nil, config != nil { throw ValidationError("give at most one of --preset and --config") }
-        if experiment == .generalisation, preset != nil || config != nil || steps != nil {
+        if source.preset != nil, source.config != nil { throw ValidationError("give at most one of --preset and --config") }
+        if experiment == .generalisation, source.isGiven || steps != nil {
             throw ValidationError("gpicl-generalisation evaluates a trained run (--run FOLDER); it takes no --preset, --config or --steps")
         }
         if let steps, steps <= 0 { throw ValidationError("--steps must be positive") }
-        if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of minutes") }
         guard prompts > 0 else { throw ValidationError("--prompts must be positive") }
     }
 
@@ -53,10 +51,10 @@ struct ExperimentCommand: ParsableCommand {
             print(try report.write(to: folder, progress: ProgressBar.handler(label: "datasets")))
             return
         }
-        var base = try Presets.load(preset: config == nil ? (preset ?? "gpicl-small") : nil, file: config)
+        var base = try Presets.load(preset: source.config == nil ? (source.preset ?? "gpicl-small") : nil, file: source.config)
         if let steps { base.training.steps = steps }
         let runs = try experiment.runs(base: base)
-        let deadline = timeLimit.map { Date().addingTimeInterval($0 * 60) }
+        let deadline = timeLimit.deadline
         var trainers: [InContextTrainer] = []
         for (index, run) in runs.enumerated() {
             if let deadline, Date() >= deadline { break }

@@ -8,14 +8,16 @@ struct MetaTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meta-test",
         abstract: "Meta-test a run of `mesa meta-train` on held-out episodes (classes never seen in meta-training).",
-        discussion: "Prints the mean query loss (MSE for regression) and accuracy with 95 % confidence intervals, and writes meta-test.json in the run folder."
+        discussion: "Prints the mean query loss (MSE for regression) and accuracy with 95 % confidence intervals, and writes meta-test.json in the run folder. --seed: the seed of the test episodes (default 2026)."
     )
 
     @Option(name: .customLong("run"), help: "The run folder of `mesa meta-train`.") var runFolder: String
     @Option(help: "Episodes (default: the configuration's testEpisodes, 600).") var episodes: Int?
     @Option(help: "Inner adaptation steps (default: the configuration's testInnerSteps).") var innerSteps: Int?
     @Option(help: "The split to test on: test or validation.") var split = "test"
-    @Option(help: "The seed of the test episodes.") var seed: UInt64 = 2026
+    @OptionGroup var seedOption: SeedOption
+    /// The seed of the test episodes (default 2026).
+    var seed: UInt64 { seedOption.value ?? 2026 }
     @OptionGroup var threads: ThreadsOption
 
     func validate() throws {

@@ -12,39 +12,36 @@ struct MetaTrainCommand: ParsableCommand {
         discussion: "Presets: \(MetaLearningPresets.names.joined(separator: ", ")). A run folder holds config.json, checkpoint.safetensors, metrics.jsonl and training-curve.svg; --resume continues it exactly."
     )
 
-    @Option(help: "A shipped preset (see `mesa meta-presets`).") var preset: String?
-    @Option(help: "A JSON configuration file (the format `--print-config` shows).") var config: String?
-    @Option(help: "The run folder (default: runs/<name>).") var output: String?
-    @Flag(help: "Continue the run in the output folder from its last checkpoint.") var resume = false
-    @Option(help: "Override iterations.") var iterations: Int?
-    @Option(help: "Stop (after checkpointing) once this many minutes have passed; resume later with --resume.") var timeLimit: Double?
-    @Flag(help: "Print the resolved configuration as JSON and exit.") var printConfig = false
+    @OptionGroup var source: ConfigurationSourceOptions
+    @OptionGroup var runOptions: RunOptions
+    @Option(help: "Override iterations (with --resume: extend the run to this many; the schedule is stretched).") var iterations: Int?
     @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
-        try validateRunArguments(resume: resume, preset: preset, config: config, output: output, timeLimit: timeLimit)
+        try runOptions.validate(source)
+        if let iterations, iterations <= 0 { throw ValidationError("--iterations must be positive, got \(iterations)") }
     }
 
     func run() throws {
         threads.apply()
         let trainer: EpisodicTrainer
-        if resume, let output {
-            trainer = try EpisodicTrainer(resumingFrom: URL(fileURLWithPath: output))
-            print("mesa meta-train: resuming \(output) at iteration \(trainer.iteration) of \(trainer.configuration.iterations)")
+        if let folder = runOptions.resumedFolder {
+            trainer = try EpisodicTrainer(resumingFrom: folder, extendingTo: iterations)
+            print("mesa meta-train: resuming \(folder.path) at iteration \(trainer.iteration) of \(trainer.configuration.iterations)")
         } else {
-            var configuration = try MetaLearningPresets.load(preset: preset, file: config)
+            var configuration = try MetaLearningPresets.load(preset: source.preset, file: source.config)
             if let iterations { configuration.iterations = iterations }
             try configuration.validate()
-            if printConfig {
+            if runOptions.printConfig {
                 print(String(decoding: try configuration.jsonData(), as: UTF8.self))
                 return
             }
-            trainer = try EpisodicTrainer(configuration: configuration, directory: URL(fileURLWithPath: output ?? "runs/\(configuration.name)"))
+            trainer = try EpisodicTrainer(configuration: configuration, directory: runOptions.folder(named: configuration.name))
         }
         let c = trainer.configuration
         let task = c.isClassification ? "\(c.ways)-way \(c.shots)-shot \(c.source.rawValue)" : "sinusoid K=\(c.supportCount)"
         print("mesa meta-train: \(c.name): \(c.algorithm.rawValue)\(c.algorithm == .prototypicalNetwork || c.algorithm == .reptile ? "" : " (\(c.order.rawValue) order\(c.algorithm == .maml && c.batched ? ", batched" : ""))") on \(task); \(trainer.parameters.parameterCount) parameters; \(c.iterations) iterations of \(c.metaBatchSize) tasks → \(trainer.directory.path)")
-        let lastLoss = try runWithProgress(trainer, label: "meta-train", minutes: timeLimit) { step, metrics in
+        let lastLoss = try runWithProgress(trainer, label: "meta-train", deadline: runOptions.timeLimit.deadline) { step, metrics in
             var text = String(format: "iteration %d: meta-validation loss %.4f ± %.4f", step, metrics["validationLoss"] ?? .nan,
                               metrics["validationLossCI95"] ?? .nan)
             if let accuracy = metrics["validationAccuracy"] {

@@ -12,35 +12,33 @@ struct PretrainCommand: ParsableCommand {
 
     @Option(help: "A JSON configuration file (the format --print-config shows).") var config: String?
     @Option(help: "classification or regression (when no --config is given).") var kind = "classification"
-    @Option(help: "The run folder (default: runs/<name>).") var output: String?
-    @Flag(help: "Continue the run in --output from its last checkpoint.") var resume = false
+    @OptionGroup var runOptions: RunOptions
     @Option(help: "Override steps (with --resume: extend the run to this many; the schedule is stretched).") var steps: Int?
-    @Option(help: "Stop (after checkpointing) once this many minutes have passed.") var timeLimit: Double?
-    @Flag(help: "Print the resolved configuration and exit.") var printConfig = false
     @Option(help: "Write the run's model (no optimizer state) to this file and exit: the form shipped in Sources/MesaMeta/Models.") var export: String?
     @Option(help: "Start from this model's weights (a shipped model or an export) instead of random ones: continued pre-training.") var initializeFrom: String?
     @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
         guard ["classification", "regression"].contains(kind) else { throw ValidationError("--kind must be classification or regression") }
-        if resume && output == nil { throw ValidationError("--resume needs --output FOLDER") }
-        if resume && initializeFrom != nil { throw ValidationError("--initialize-from starts a new run; a resumed run continues from its own checkpoint") }
-        if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
+        if runOptions.resume && (initializeFrom != nil || config != nil) {
+            throw ValidationError("--resume continues the run in --output with its saved configuration and weights: drop --config/--initialize-from")
+        }
+        if let steps, steps <= 0 { throw ValidationError("--steps must be positive, got \(steps)") }
     }
 
     func run() throws {
         threads.apply()
         if let export {
-            guard let output else { throw ValidationErrorMessage("--export needs --output FOLDER (the run to export)") }
+            guard let output = runOptions.output else { throw ValidationErrorMessage("--export needs --output FOLDER (the run to export)") }
             try TabularModelFile.export(from: URL(fileURLWithPath: output).appendingPathComponent("checkpoint.safetensors"),
                                         to: URL(fileURLWithPath: export))
             print("mesa pretrain: exported \(output) to \(export)")
             return
         }
         let trainer: TabularPretrainer
-        if resume, let output {
-            trainer = try TabularPretrainer(resumingFrom: URL(fileURLWithPath: output), extendingTo: steps)
-            print("mesa pretrain: resuming \(output) at step \(trainer.step) of \(trainer.configuration.steps)")
+        if let folder = runOptions.resumedFolder {
+            trainer = try TabularPretrainer(resumingFrom: folder, extendingTo: steps)
+            print("mesa pretrain: resuming \(folder.path) at step \(trainer.step) of \(trainer.configuration.steps)")
         } else {
             var configuration: TabularPretrainingConfiguration
             if let config {
@@ -51,15 +49,15 @@ struct PretrainCommand: ParsableCommand {
             }
             if let steps { configuration.steps = steps }
             if let initializeFrom { configuration.initialModel = initializeFrom }
-            if printConfig {
+            if runOptions.printConfig {
                 print(String(decoding: try configuration.jsonData(), as: UTF8.self))
                 return
             }
-            trainer = try TabularPretrainer(configuration: configuration, directory: URL(fileURLWithPath: output ?? "runs/\(configuration.name)"))
+            trainer = try TabularPretrainer(configuration: configuration, directory: runOptions.folder(named: configuration.name))
         }
         let c = trainer.configuration
         print("mesa pretrain: \(c.name): \(c.model.kind.rawValue) TabularTransformer d\(c.model.modelSize) L\(c.model.layerCount), \(trainer.model.parameterCount) parameters; \(c.steps) steps of \(c.batchSize) synthetic tables (\(c.minimumRows)–\(c.maximumRows) rows) → \(trainer.directory.path)")
-        try runWithProgress(trainer, label: "pretrain", minutes: timeLimit) { step, metrics in
+        try runWithProgress(trainer, label: "pretrain", deadline: runOptions.timeLimit.deadline) { step, metrics in
             "step \(step): held-out prior loss \(String(format: "%.4f", metrics["evaluationLoss"] ?? .nan))"
         }
         let done = trainer.step >= c.steps

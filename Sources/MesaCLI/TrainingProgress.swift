@@ -6,11 +6,10 @@ import Mesa
 /// on the bar, each evaluation as a line above it (`describe` formats its metrics). Returns the
 /// last logged loss.
 @discardableResult
-func runWithProgress(_ trainer: some TrainingRun, label: String, minutes timeLimit: Double?, shown: [(name: String, key: String)] = [],
+func runWithProgress(_ trainer: some TrainingRun, label: String, deadline: Date?, shown: [(name: String, key: String)] = [],
                      describe: @escaping (_ step: Int, _ metrics: [String: Double]) -> String) throws -> Float {
     var progress = ProgressBar(total: trainer.totalSteps, label: label, initial: trainer.step)
     var lastLoss: Float = .nan
-    let deadline = timeLimit.map { Date().addingTimeInterval($0 * 60) }
     try trainer.run(deadline: deadline) { event in
         switch event {
         case .step(let step, let loss, let metrics):
