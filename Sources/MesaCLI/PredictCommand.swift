@@ -11,7 +11,7 @@ struct PredictCommand: ParsableCommand {
         discussion: """
         With --train and --test: the labelled rows are --train, the rows to predict --test; the predictions go to --output. \
         With --train alone: a seeded 50/50 split (stratified by class) is predicted and scored. With neither: the bundled \
-        wine table (scikit-learn's, 178 rows, 3 classes) is split and scored beside logistic regression and k-NN.
+        wine table (scikit-learn's, 178 rows, 3 classes) is split and scored beside logistic regression and k-NN.         --seed (default 0) seeds the split and the ensemble.
         """
     )
 
@@ -28,13 +28,17 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Columns to drop (comma-separated names).") var ignore: String?
     @Flag(help: "Allow more than 10 classes (members see the classes grouped into 10).") var manyClasses = false
     @Flag(help: "Allow more than 100 features (each member sees a random 100).") var subsampleFeatures = false
+    @Option(help: "Classification with more labelled rows than one context holds (1,000) or more than 10 classes: give each row to predict its own context of its this many nearest labelled rows (0: never).") var localContext = 0
     @Option(help: "The training fraction of the split when no --test is given.") var holdout = 0.5
-    @Option(help: "The seed of the split and of the ensemble.") var seed: UInt64 = 0
+    @OptionGroup var seedOption: SeedOption
+    /// The seed of the split and of the ensemble (default 0).
+    var seed: UInt64 { seedOption.value ?? 0 }
     @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
         guard ["auto", "classification", "regression"].contains(task) else { throw ValidationError("--task must be auto, classification or regression") }
         guard ensemble >= 1 else { throw ValidationError("--ensemble must be ≥ 1") }
+        guard localContext == 0 || localContext >= 2 else { throw ValidationError("--local-context must be 0 (off) or at least 2 rows, got \(localContext)") }
         guard holdout > 0 && holdout < 1 else { throw ValidationError("--holdout must be between 0 and 1") }
         if test != nil && train == nil { throw ValidationError("--test needs --train (the labelled rows)") }
     }
@@ -65,6 +69,7 @@ struct PredictCommand: ParsableCommand {
         options.seed = seed
         options.manyClasses = manyClasses
         options.subsampleFeatures = subsampleFeatures
+        options.localContextRows = localContext > 0 ? localContext : nil
         options.ignoredColumns = Set(Self.names(ignore))
         for name in Self.names(categorical) { options.columnKinds[name] = .categorical }
         for name in Self.names(numeric) { options.columnKinds[name] = .numeric }

@@ -25,6 +25,7 @@ public final class TabularClassifier {
     /// The most raw features of the tables the model was pre-trained on (its prior's range).
     let trainedFeatureCount: Int
     var train: TabularTable?
+    /// The labelled rows' class indices (into ``classNames``).
     var labels: [Int] = []
 
     /// Loads `modelURL`, or the shipped classifier.
@@ -45,8 +46,8 @@ public final class TabularClassifier {
         guard classNames.count >= 2 else {
             throw TabularError.invalidTable("the target column '\(table.targetName)' has a single class ('\(classNames.first ?? "")'); classification needs at least two")
         }
-        if classNames.count > model.configuration.maximumClasses && !options.manyClasses {
-            throw TabularError.unsupported("the target has \(classNames.count) classes; the model handles \(model.configuration.maximumClasses) in one pass. Pass --many-classes (options.manyClasses) to combine members that each see the classes grouped into \(model.configuration.maximumClasses)")
+        if classNames.count > model.configuration.maximumClasses && !options.manyClasses && options.localContextRows == nil {
+            throw TabularError.unsupported("the target has \(classNames.count) classes; the model handles \(model.configuration.maximumClasses) in one pass. Pass --many-classes (options.manyClasses) to combine members that each see the classes grouped into \(model.configuration.maximumClasses), or --local-context K (options.localContextRows) to predict each row from its K nearest labelled rows")
         }
         let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
         labels = names.map { index[$0]! }
@@ -64,7 +65,15 @@ public final class TabularClassifier {
         var generator = RandomGenerator(seed: options.seed)
         let members = TabularEnsembleMember.draw(count: max(1, options.ensembleSize), width: width, featureLimit: options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount),
                                                  trainCount: train.count, maximumRows: options.maximumContextRows, strata: labels,
+                                                 relevance: width > options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount)
+                                                     ? TabularEnsembleMember.relevance(features: trainFeatures, width: width, strata: labels) : nil,
                                                  using: &generator)
+        if usesLocalContext(trainCount: train.count), let k = options.localContextRows {
+            mode = "\(members.count)-member ensemble, local contexts of each row's \(k) nearest labelled rows (of \(train.count))"
+                + (members[0].featureOrder.count < width ? ", \(members[0].featureOrder.count) of \(width) features per member" : "")
+            return localContextProbabilities(trainFeatures: trainFeatures, testFeatures: testFeatures, width: width, testCount: test.count,
+                                             k: k, members: members, generator: &generator)
+        }
         var logScores = [Double](repeating: 0, count: test.count * classCount)
         var averaged = [Double](repeating: 0, count: test.count * classCount)
         for member in members {

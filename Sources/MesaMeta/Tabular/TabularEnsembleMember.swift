@@ -65,19 +65,24 @@ struct TabularEnsembleMember {
         var rows: [Float] = []
         rows.reserveCapacity((contextRows.count + testRows.count) * featureOrder.count)
         let map = map ?? decorrelation(train: train, width: width)
-        func append(_ source: [Float], _ row: Int) {
-            let values = ordered(source, row, width: width)
-            switch variant {
-            case .plain: rows += values
-            case .squashed: rows += values.map { $0 < 0 ? -log1p(-$0) : log1p($0) }
-            case .decorrelated:
-                let z = map!.factor.solveLower(zip(values, map!.mean).map { Double($0) - $1 })
-                rows += z.map { Float(Swift.min(Swift.max($0, -6), 6)) }
-            }
-        }
-        for row in contextRows { append(train, row) }
-        for row in testRows { append(test, row) }
+        for row in contextRows { rows += transformed(train, row, width: width, map: map) }
+        for row in testRows { rows += transformed(test, row, width: width, map: map) }
         return rows
+    }
+
+    /// `row` of `source` (row-major, `width` per row) as this member reads it: its features in
+    /// the member's order, through its variant (``Variant/decorrelated`` needs `map`; without
+    /// one the row stays plain).
+    func transformed(_ source: [Float], _ row: Int, width: Int, map: Decorrelation?) -> [Float] {
+        let values = ordered(source, row, width: width)
+        switch variant {
+        case .plain: return values
+        case .squashed: return values.map { $0 < 0 ? -log1p(-$0) : log1p($0) }
+        case .decorrelated:
+            guard let map else { return values }
+            let z = map.factor.solveLower(zip(values, map.mean).map { Double($0) - $1 })
+            return z.map { Float(Swift.min(Swift.max($0, -6), 6)) }
+        }
     }
 
     /// The model input for this member: ``features(train:test:width:testRows:map:)`` padded.
@@ -105,16 +110,48 @@ struct TabularEnsembleMember {
         return result
     }
 
-    /// Draws the members: feature orders (subsets when `featureLimit` is below `width`),
-    /// preprocessing variants (plain, squashed, decorrelated in turn; plain instead of
-    /// decorrelated below ``minimumRowsPerFeature``), and context rows (all, or `maximumRows`
-    /// stratified by `strata`).
+    /// How much each of the `width` features (row-major `features` of the labelled rows) tells
+    /// the groups `strata` apart: the ratio of between-group to within-group variance (the
+    /// one-way ANOVA F statistic without its degrees of freedom). For classification the groups
+    /// are the classes; for regression the target's deciles.
+    static func relevance(features: [Float], width: Int, strata: [Int]) -> [Double] {
+        let n = strata.count
+        let groups = Dictionary(grouping: 0..<n, by: { strata[$0] })
+        return (0..<width).map { j in
+            let mean = (0..<n).reduce(0.0) { $0 + Double(features[$1 * width + j]) } / Double(max(n, 1))
+            var between = 0.0, within = 0.0
+            for rows in groups.values {
+                let groupMean = rows.reduce(0.0) { $0 + Double(features[$1 * width + j]) } / Double(rows.count)
+                between += Double(rows.count) * (groupMean - mean) * (groupMean - mean)
+                for row in rows { let d = Double(features[row * width + j]) - groupMean; within += d * d }
+            }
+            return between / max(within, 1e-12 * max(between, 1e-300))
+        }
+    }
+
+    /// Draws the members: feature orders (subsets when `featureLimit` is below `width`: with
+    /// `relevance`, the first member takes the most relevant features and the others sample
+    /// features with probability growing with their relevance, floored at a tenth of the mean so
+    /// that every feature is seen; without it, uniform random subsets), preprocessing variants
+    /// (plain, squashed, decorrelated in turn; plain instead of decorrelated below
+    /// ``minimumRowsPerFeature``), and context rows (all, or `maximumRows` stratified by `strata`).
     static func draw(count: Int, width: Int, featureLimit: Int, trainCount: Int, maximumRows: Int, strata: [Int],
-                     using generator: inout RandomGenerator) -> [TabularEnsembleMember] {
+                     relevance: [Double]? = nil, using generator: inout RandomGenerator) -> [TabularEnsembleMember] {
         (0..<count).map { index in
             var order = Array(0..<width)
             if index > 0 || width > featureLimit {
                 for i in order.indices.reversed() where i > 0 { order.swapAt(i, generator.nextIndex(below: i + 1)) }
+            }
+            if width > featureLimit, let relevance {
+                let floor = 0.1 * relevance.reduce(0, +) / Double(max(width, 1))
+                // Weighted sampling without replacement (Efraimidis & Spirakis 2006): the largest
+                // keys u^(1/w); the first member takes the largest weights outright.
+                let keys = order.map { j in
+                    let weight = max(relevance[j].isFinite ? relevance[j] : 0, floor, 1e-12)
+                    return index == 0 ? weight : log(Double(generator.nextUniform()) + 1e-300) / weight
+                }
+                let ranked = order.indices.sorted { keys[$0] > keys[$1] }
+                order = ranked.map { order[$0] }
             }
             let features = Array(order.prefix(featureLimit))
             var rows = Array(0..<trainCount)

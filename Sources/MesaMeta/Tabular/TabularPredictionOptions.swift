@@ -11,6 +11,11 @@ public struct TabularPredictionOptions: Sendable {
     public var ensembleSize = 4
     /// The most labelled rows in one context; larger tables go through a subsample ensemble.
     public var maximumContextRows = 1000
+    /// Local context (retrieval): each row to predict gets its own context, its this many nearest
+    /// labelled rows (Euclidean distance in the encoded features), instead of a shared one
+    /// (Thomas et al. 2024, LoCalPFN; Ma et al. 2024, TabDPT). Used for classification when the
+    /// labelled rows exceed ``maximumContextRows`` or the classes exceed the model's; `nil`: never.
+    public var localContextRows: Int?
     /// The most rows to predict in one forward pass (memory grows with the square of a pass's
     /// rows; passes do not affect each other's predictions).
     public var maximumTestRowsPerPass = 1000

@@ -71,6 +71,8 @@ public final class TabularRegressor {
         for (rank, row) in order.enumerated() { strata[row] = rank * 10 / max(train.count, 1) }
         let members = TabularEnsembleMember.draw(count: max(1, options.ensembleSize), width: width, featureLimit: options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount),
                                                  trainCount: train.count, maximumRows: options.maximumContextRows, strata: strata,
+                                                 relevance: width > options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount)
+                                                     ? TabularEnsembleMember.relevance(features: trainFeatures, width: width, strata: strata) : nil,
                                                  using: &generator)
         let bins = model.configuration.binCount
         var probabilities = [Double](repeating: 0, count: test.count * bins)

@@ -86,6 +86,30 @@ final class TabularClassifierTests: XCTestCase {
         XCTAssertTrue(model.mode.contains("20 labelled rows in context (stratified subsamples of 50)"), model.mode)
     }
 
+    /// With local contexts each row is predicted from its nearest labelled rows: probabilities
+    /// are distributions, a class absent from a row's neighbourhood gets none, and more classes
+    /// than the model's 10 need no grouping.
+    func testLocalContextsUseEachRowsNeighbours() throws {
+        // 12 classes on a line: class c at x ≈ 10c, four rows each.
+        var text = "x,y\n"
+        for i in 0..<48 { text += "\(Double(i % 12) * 10 + Double(i / 12) * 0.1),class\(String(format: "%02d", i % 12))\n" }
+        let table = try TabularFixtures.table(text)
+        var options = TabularPredictionOptions()
+        options.ensembleSize = 2
+        options.localContextRows = 6
+        let model = try TabularClassifier(modelURL: Self.modelURL, options: options)
+        try model.fit(table)
+        XCTAssertEqual(model.classNames.count, 12)
+        let test = try TabularFixtures.table("x,y\n0.05,class00\n110.2,class11\n")
+        let probabilities = try model.predictProbabilities(test)
+        XCTAssertTrue(model.mode.contains("local contexts"), model.mode)
+        for p in probabilities { XCTAssertEqual(p.reduce(0, +), 1, accuracy: 1e-4) }
+        // Row 0's six nearest rows are classes 00 and 01: classes from 03 on get nothing.
+        XCTAssertTrue(probabilities[0][3...].allSatisfy { $0 == 0 }, "\(probabilities[0])")
+        XCTAssertTrue(probabilities[1][..<9].allSatisfy { $0 == 0 }, "\(probabilities[1])")
+        XCTAssertEqual(try model.predictProbabilities(test), probabilities, "seeded: the same again")
+    }
+
     func testBadTablesAreClearErrors() throws {
         let model = try classifier()
         XCTAssertThrowsError(try model.fit(TabularFixtures.table("x,y\n1,a\n2,a\n"))) { XCTAssertTrue("\($0)".contains("single class"), "\($0)") }
