@@ -54,22 +54,16 @@ struct ExperimentCommand: ParsableCommand {
         var base = try Presets.load(preset: source.config == nil ? (source.preset ?? "gpicl-small") : nil, file: source.config)
         if let steps { base.training.steps = steps }
         let runs = try experiment.runs(base: base)
-        let deadline = timeLimit.deadline
-        var trainers: [InContextTrainer] = []
-        for (index, run) in runs.enumerated() {
-            if let deadline, Date() >= deadline { break }
-            let total = run.configuration.training.steps
-            var progress = ProgressBar(total: total, label: "\(index + 1)/\(runs.count) \(run.name)")
-            let trainer = try GPICLExperiment.train(run, in: folder, deadline: deadline) { event in
-                if case .step(let step, let loss, _) = event { progress.update(completed: step, metrics: ["loss": loss]) }
-                if case .evaluation(let step, let metrics) = event {
-                    progress.note("step \(step): held-out loss \(String(format: "%.3f", metrics["evaluationLoss"] ?? .nan)), accuracy at the last point \(String(format: "%.3f", metrics["lastPointMetric"] ?? .nan))")
-                }
+        var bars: [Int: ProgressBar] = [:]
+        let trainers = try GPICLExperiment.trainAll(runs, in: folder, deadline: timeLimit.deadline) { index, event in
+            var progress = bars[index] ?? ProgressBar(total: runs[index].configuration.training.steps, label: "\(index + 1)/\(runs.count) \(runs[index].name)")
+            if case .step(let step, let loss, _) = event { progress.update(completed: step, metrics: ["loss": loss]) }
+            if case .evaluation(let step, let metrics) = event {
+                progress.note("step \(step): held-out loss \(String(format: "%.3f", metrics["evaluationLoss"] ?? .nan)), accuracy at the last point \(String(format: "%.3f", metrics["lastPointMetric"] ?? .nan))")
             }
-            progress.update(completed: trainer.step)
-            trainers.append(trainer)
+            bars[index] = progress
         }
-        guard trainers.count == runs.count, trainers.allSatisfy({ $0.step >= $0.configuration.training.steps }) else {
+        guard GPICLExperiment.finished(runs, trainers: trainers) else {
             print("stopped at the time limit; continue with the same command (finished runs are kept)")
             return
         }

@@ -18,7 +18,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "The labelled rows (CSV with a header).") var train: String?
     @Option(help: "The rows to predict (CSV with the training columns; the target column may be absent).") var test: String?
     @Option(help: "The target column (default: the last column).") var target: String?
-    @Option(help: "classification, regression or auto (numeric targets with more than 10 values are regression).") var task = "auto"
+    @Option(help: "classification, regression or auto (numeric targets with more than 10 values are regression).") var task = PredictionTask.auto
     @Option(help: "Where to write the predictions (CSV).") var output = "runs/predict/predictions.csv"
     @Flag(help: "Print the baselines' scores beside Mesa's (logistic regression and k-NN; ridge and k-NN for regression).") var compare = false
     @Option(help: "Ensemble members (feature orders, class labellings, preprocessing variants).") var ensemble = 4
@@ -27,7 +27,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Columns to read as numeric (comma-separated names).") var numeric: String?
     @Option(help: "Columns to drop (comma-separated names).") var ignore: String?
     @Flag(help: "Allow more than 10 classes (members see the classes grouped into 10).") var manyClasses = false
-    @Flag(help: "Allow more than 100 features (each member sees a random 100).") var subsampleFeatures = false
+    @Flag(help: "Allow more than 100 features (each member sees 100, the most relevant first, the others weighted by relevance).") var subsampleFeatures = false
     @Option(help: "Classification with more labelled rows than one context holds (1,000) or more than 10 classes: give each row to predict its own context of its this many nearest labelled rows (0: never).") var localContext = 0
     @Option(help: "The training fraction of the split when no --test is given.") var holdout = 0.5
     @OptionGroup var seedOption: SeedOption
@@ -36,7 +36,6 @@ struct PredictCommand: ParsableCommand {
     @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
-        guard ["auto", "classification", "regression"].contains(task) else { throw ValidationError("--task must be auto, classification or regression") }
         guard ensemble >= 1 else { throw ValidationError("--ensemble must be ≥ 1") }
         guard localContext == 0 || localContext >= 2 else { throw ValidationError("--local-context must be 0 (off) or at least 2 rows, got \(localContext)") }
         guard holdout > 0 && holdout < 1 else { throw ValidationError("--holdout must be between 0 and 1") }
@@ -53,7 +52,7 @@ struct PredictCommand: ParsableCommand {
         var labelled = try TabularTable(CSVTable(contentsOf: trainURL), target: target, source: trainSource)
         var unlabelled: TabularTable
         var scored = true
-        let kind: TabularTaskKind = task == "auto" ? TabularEvaluation.detectKind(labelled) : (task == "regression" ? .regression : .classification)
+        let kind = task.kind(for: labelled)
         if let test {
             let table = try CSVTable(contentsOf: URL(fileURLWithPath: test))
             unlabelled = try TabularTable(table, target: labelled.targetName, requireTarget: false, source: test)

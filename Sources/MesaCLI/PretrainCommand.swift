@@ -11,7 +11,7 @@ struct PretrainCommand: ParsableCommand {
     )
 
     @Option(help: "A JSON configuration file (the format --print-config shows).") var config: String?
-    @Option(help: "classification or regression (when no --config is given).") var kind = "classification"
+    @Option(help: "classification or regression (when no --config is given).") var kind = TabularTaskKind.classification
     @OptionGroup var runOptions: RunOptions
     @Option(help: "Override steps (with --resume: extend the run to this many; the schedule is stretched).") var steps: Int?
     @Option(help: "Write the run's model (no optimizer state) to this file and exit: the form shipped in Sources/MesaMeta/Models.") var export: String?
@@ -19,7 +19,6 @@ struct PretrainCommand: ParsableCommand {
     @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
-        guard ["classification", "regression"].contains(kind) else { throw ValidationError("--kind must be classification or regression") }
         if runOptions.resume && (initializeFrom != nil || config != nil) {
             throw ValidationError("--resume continues the run in --output with its saved configuration and weights: drop --config/--initialize-from")
         }
@@ -45,7 +44,7 @@ struct PretrainCommand: ParsableCommand {
                 guard let data = FileManager.default.contents(atPath: config) else { throw ValidationErrorMessage("cannot read '\(config)'") }
                 configuration = try TabularPretrainingConfiguration(json: data, source: config)
             } else {
-                configuration = TabularPretrainingConfiguration(kind: kind == "regression" ? .regression : .classification)
+                configuration = TabularPretrainingConfiguration(kind: kind)
             }
             if let steps { configuration.steps = steps }
             if let initializeFrom { configuration.initialModel = initializeFrom }

@@ -23,15 +23,21 @@ public struct CholeskyFactor: Sendable {
     public private(set) var size = 0
     /// The smallest squared pivot allowed (see the type's discussion).
     public let minimumPivot: Double
+    /// Whether a pivot is `((A[n, n] − L[n, 0]²) − L[n, 1]²) − …`, one term at a time (as the
+    /// samplers of Gaussian-process tasks and of the tabular prior always computed it, so their
+    /// draws stay bit for bit those of earlier versions), instead of `A[n, n] − Σ L[n, c]²`. The
+    /// two agree to rounding.
+    public let subtractsPivotTermsInOrder: Bool
 
     /// An empty factor (of a `0 × 0` matrix).
-    public init(minimumPivot: Double) {
+    public init(minimumPivot: Double, subtractsPivotTermsInOrder: Bool = false) {
         self.minimumPivot = minimumPivot
+        self.subtractsPivotTermsInOrder = subtractsPivotTermsInOrder
     }
 
     /// The factor of the symmetric `n × n` matrix `matrix` (row-major; only its lower triangle is read).
-    public init(matrix: [Double], size n: Int, minimumPivot: Double) {
-        self.init(minimumPivot: minimumPivot)
+    public init(matrix: [Double], size n: Int, minimumPivot: Double, subtractsPivotTermsInOrder: Bool = false) {
+        self.init(minimumPivot: minimumPivot, subtractsPivotTermsInOrder: subtractsPivotTermsInOrder)
         packed.reserveCapacity(n * (n + 1) / 2)
         var row = [Double](repeating: 0, count: n)
         for r in 0..<n {
@@ -48,9 +54,9 @@ public struct CholeskyFactor: Sendable {
 
     /// The factor of `matrix + diagonalShift · I` (row-major `n × n`, lower triangle read), or
     /// `nil` when a squared pivot is not positive and finite: the strict form, for callers that
-    /// retry with a larger jitter instead of flooring the pivot.
+    /// retry with a larger jitter instead of flooring the pivot (pivot terms subtracted in order).
     public static func strict(matrix: [Double], size n: Int, diagonalShift: Double = 0) -> CholeskyFactor? {
-        var factor = CholeskyFactor(minimumPivot: 0)
+        var factor = CholeskyFactor(minimumPivot: 0, subtractsPivotTermsInOrder: true)
         factor.packed.reserveCapacity(n * (n + 1) / 2)
         var row = [Double](repeating: 0, count: n)
         for r in 0..<n {
@@ -67,7 +73,7 @@ public struct CholeskyFactor: Sendable {
         let n = size
         let start = packed.count
         packed.reserveCapacity(start + n + 1)
-        var squaredNorm = 0.0
+        var squaredNorm = 0.0, inOrder = row[n]
         for c in 0..<n {
             // L[n, c] = (a[c] − Σ_{m<c} L[n, m] L[c, m]) / L[c, c]
             let rowC = c * (c + 1) / 2
@@ -76,8 +82,9 @@ public struct CholeskyFactor: Sendable {
             value /= packed[rowC + c]
             packed.append(value)
             squaredNorm += value * value
+            inOrder -= value * value
         }
-        let pivot = row[n] - squaredNorm
+        let pivot = subtractsPivotTermsInOrder ? inOrder : row[n] - squaredNorm
         if strict {
             guard pivot > 0, pivot.isFinite else {
                 packed.removeSubrange(start...)

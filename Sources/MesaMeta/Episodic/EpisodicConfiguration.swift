@@ -89,7 +89,7 @@ public struct EpisodicConfiguration: Codable, Sendable, Equatable {
     /// Decodes with defaults for absent fields; unknown fields are an error.
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(known: CodingKeys.allCases.map(\.stringValue) + LegacyKeys.allCases.map(\.stringValue),
-                                      in: "meta-learning configuration")
+                                      listing: CodingKeys.allCases.map(\.stringValue), in: "meta-learning configuration")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = EpisodicConfiguration()
         name = try c.value(.name, default: d.name)

@@ -166,6 +166,26 @@ public enum GPICLExperiment: String, CaseIterable, Sendable {
         return trainer
     }
 
+    /// Trains the experiment's `runs` one after another in sub-folders of `directory`
+    /// (``train(_:in:deadline:observer:)`` each: started, resumed or left alone when finished)
+    /// until all are finished or `deadline` passes; `observer` hears each run's events with its
+    /// index. Returns the trainers of the runs reached, in order: fewer than `runs` when the
+    /// deadline passed first.
+    public static func trainAll(_ runs: [Run], in directory: URL, deadline: Date? = nil,
+                                observer: (_ index: Int, _ event: TrainingEvent) -> Void = { _, _ in }) throws -> [InContextTrainer] {
+        var trainers: [InContextTrainer] = []
+        for (index, run) in runs.enumerated() {
+            if let deadline, Date() >= deadline { break }
+            trainers.append(try train(run, in: directory, deadline: deadline) { observer(index, $0) })
+        }
+        return trainers
+    }
+
+    /// Whether every run is trained to its planned steps.
+    public static func finished(_ runs: [Run], trainers: [InContextTrainer]) -> Bool {
+        trainers.count == runs.count && trainers.allSatisfy(\.isFinished)
+    }
+
     /// In-context accuracy curve of `predictors` on `promptCount` prompts of `pointCount` pairs
     /// from `tasks`, drawn with `seed` in chunks of 64 prompts.
     public static func accuracy(of predictors: [any InContextPredictor], on tasks: any TaskDistribution, promptCount: Int,

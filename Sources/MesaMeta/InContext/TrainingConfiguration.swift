@@ -56,8 +56,11 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         case learningRate, minimumLearningRate, warmUpSteps, weightDecay, epsilon, gradientClipNorm
     }
 
+    /// Decodes with the defaults of ``init(steps:batchSize:pointCount:optimizer:curriculum:seed:evaluationInterval:evaluationPromptCount:checkpointInterval:logInterval:)``
+    /// for absent fields, reading the optimizer's fields flat (older files) or as a section.
     public init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(known: (CodingKeys.allCases.map(\.stringValue) + LegacyKeys.allCases.map(\.stringValue)), in: "training")
+        try decoder.rejectUnknownKeys(known: CodingKeys.allCases.map(\.stringValue) + LegacyKeys.allCases.map(\.stringValue),
+                                      listing: CodingKeys.allCases.map(\.stringValue), in: "training")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = TrainingConfiguration()
         steps = try c.value(.steps, default: d.steps)
@@ -75,7 +78,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
             o.learningRate = try legacy.value(.learningRate, default: o.learningRate)
             o.minimumLearningRate = try legacy.value(.minimumLearningRate, default: o.resolvedMinimumLearningRate)
             o.warmUpSteps = try legacy.value(.warmUpSteps, default: o.warmUpSteps)
-            o.weightDecay = try legacy.value(.weightDecay, default: o.weightDecay)
+            // Old files applied weightDecay to AdamW only; plain Adam ignored it.
+            o.weightDecay = o.algorithm == .adamw ? try legacy.value(.weightDecay, default: o.weightDecay) : 0
             o.epsilon = try legacy.value(.epsilon, default: o.epsilon)
             if legacy.contains(.gradientClipNorm) { o.gradientClipNorm = try legacy.decodeIfPresent(Float.self, forKey: .gradientClipNorm) }
             optimizer = o

@@ -4,21 +4,27 @@ import MesaCore
 extension TabularClassifier {
     /// Whether rows are predicted from local contexts (``TabularPredictionOptions/localContextRows``):
     /// set, and the labelled rows exceed ``TabularPredictionOptions/maximumContextRows`` or the
-    /// classes exceed the model's.
+    /// classes exceed the model's (then even when all the labelled rows fit in `k`: each row's
+    /// context keeps the 10 classes nearest to it).
     func usesLocalContext(trainCount: Int) -> Bool {
-        guard let k = options.localContextRows, k >= 2, trainCount > k else { return false }
+        guard let k = options.localContextRows, k >= 2 else { return false }
         return trainCount > options.maximumContextRows || classNames.count > model.configuration.maximumClasses
     }
+
+    /// The share of probability spread evenly over all classes in local-context predictions, so
+    /// that a class absent from a row's neighbourhood is unlikely rather than impossible (its
+    /// log loss stays finite).
+    static let localContextFloor = 1e-3
 
     /// Class probabilities `[testCount][classes]` from local contexts: each test row's context is
     /// its `k` nearest labelled rows restricted to the (at most 10, at least 2) classes most
     /// frequent among them, relabelled `0..<c` by a random code per member and row; members
-    /// (feature subsets and orders, plain or squashed features) are averaged. Classes outside a
-    /// row's local set get probability 0 from that row's members.
+    /// (feature subsets and orders, plain or squashed features) are averaged, then mixed with the
+    /// uniform distribution at weight ``localContextFloor``.
     func localContextProbabilities(trainFeatures: [Float], testFeatures: [Float], width: Int, testCount: Int, k: Int,
                                    members: [TabularEnsembleMember], generator: inout RandomGenerator) -> [[Float]] {
         let classCount = classNames.count, modelClasses = model.configuration.maximumClasses
-        let trainCount = labels.count
+        let trainCount = labels.count, k = min(k, trainCount)
         let candidates = NearestRows.search(queries: testFeatures, queryCount: testCount, rows: trainFeatures, rowCount: trainCount,
                                             width: width, k: min(trainCount, 3 * k))
         let overall = Dictionary(labels.map { ($0, 1) }, uniquingKeysWith: +)
@@ -75,6 +81,9 @@ extension TabularClassifier {
                 }
             }
         }
-        return (0..<testCount).map { row in (0..<classCount).map { Float(probabilities[row * classCount + $0]) } }
+        let floor = Self.localContextFloor
+        return (0..<testCount).map { row in
+            (0..<classCount).map { Float((1 - floor) * probabilities[row * classCount + $0] + floor / Double(classCount)) }
+        }
     }
 }

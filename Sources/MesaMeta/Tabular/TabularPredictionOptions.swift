@@ -23,7 +23,9 @@ public struct TabularPredictionOptions: Sendable {
     /// pre-training (its prior's feature range), so no member reads input positions the
     /// pre-training never used. Tables within it are read whole.
     public var maximumFeaturesPerMember: Int?
-    /// Allow more features than the model reads: each member gets a random subset.
+    /// Allow more features than the model reads: each member gets a subset, the first member the
+    /// most relevant features (between- to within-class variance; target deciles for regression),
+    /// the others a sample weighted by relevance.
     public var subsampleFeatures = false
     /// Allow more classes than the model's 10: each member groups the classes into at most 10
     /// by a random code, and the members' group probabilities are combined per class.
@@ -38,7 +40,7 @@ public struct TabularPredictionOptions: Sendable {
     /// The defaults.
     public init() {}
 
-    /// The features each member reads: all `width` when they fit, else a random subset of
+    /// The features each member reads: all `width` when they fit, else a relevance-weighted subset of
     /// ``maximumFeaturesPerMember`` (default: `trained`), never more than the model's input.
     func featuresPerMember(width: Int, model: TabularTransformer, trained: Int) -> Int {
         min(width, model.configuration.maximumFeatures, max(1, maximumFeaturesPerMember ?? trained))
@@ -57,7 +59,7 @@ public struct TabularPredictionOptions: Sendable {
         let preprocessor = try TabularPreprocessor(fitting: train, test: test, kinds: columnKinds)
         let width = preprocessor.featureCount, limit = model.configuration.maximumFeatures
         if width > limit && !subsampleFeatures {
-            throw TabularError.unsupported("the table has \(width) features after encoding (missing-value indicators included); the model reads \(limit). Pass --subsample-features (options.subsampleFeatures) to give each ensemble member a random \(limit) of them")
+            throw TabularError.unsupported("the table has \(width) features after encoding (missing-value indicators included); the model reads \(limit). Pass --subsample-features (options.subsampleFeatures) to give each ensemble member \(limit) of them, chosen by relevance")
         }
         return (try preprocessor.transform(train), try preprocessor.transform(test), width)
     }

@@ -67,7 +67,7 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
     /// Decodes with defaults; unknown fields are an error.
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(known: CodingKeys.allCases.map(\.stringValue) + LegacyKeys.allCases.map(\.stringValue),
-                                      in: "pre-training configuration")
+                                      listing: CodingKeys.allCases.map(\.stringValue), in: "pre-training configuration")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         model = try c.value(.model, default: TabularModelConfiguration())
         let d = TabularPretrainingConfiguration(kind: model.kind)

@@ -305,7 +305,7 @@ public struct TabularPrior: Sendable, Codable, Equatable {
             }
         }
         // f = L u with u ~ N(0, I); squared pivots floored at 10⁻¹² (L[j, j] ≥ 10⁻⁶).
-        let factor = CholeskyFactor(matrix: kernel, size: n, minimumPivot: 1e-12)
+        let factor = CholeskyFactor(matrix: kernel, size: n, minimumPivot: 1e-12, subtractsPivotTermsInOrder: true)
         let u = (0..<n).map { _ in Double(generator.nextNormal()) }
         let noise = 0.02 + 0.2 * generator.nextDouble()
         return factor.lowerTimes(u).map { $0 + noise * Double(generator.nextNormal()) }

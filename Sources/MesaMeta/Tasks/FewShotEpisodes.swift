@@ -82,3 +82,5 @@ extension RandomGenerator {
         return Array(items.prefix(count))
     }
 }
+
+extension FewShotEpisodes: EpisodeSampling {}

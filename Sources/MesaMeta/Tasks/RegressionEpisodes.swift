@@ -43,3 +43,5 @@ public struct RegressionEpisodes: Sendable {
         (0..<count).map { _ in sample(using: &generator) }
     }
 }
+
+extension RegressionEpisodes: EpisodeSampling {}

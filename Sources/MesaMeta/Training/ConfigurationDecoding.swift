@@ -1,11 +1,6 @@
-/// Helpers for configuration files: every field may be omitted (it takes its default), and a
-/// field the type does not know is an error naming it, so a typo never goes unnoticed.
-struct AnyCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}
+// Helpers for configuration files: every field may be omitted (it takes its default), and a
+// field the type does not know is an error naming it, so a typo never goes unnoticed.
+
 
 extension Decoder {
     /// Throws when the JSON object being decoded has keys outside `known`.
@@ -13,14 +8,16 @@ extension Decoder {
         try rejectUnknownKeys(known: Key.allCases.map(\.stringValue), in: section)
     }
 
-    /// Throws when the JSON object being decoded has keys outside `known` (field names).
-    func rejectUnknownKeys(known names: [String], in section: String) throws {
+    /// Throws when the JSON object being decoded has keys outside `known` (field names); the
+    /// error lists `listing` (default: `known`), e.g. without the fields of older files that
+    /// are still read but should not be written.
+    func rejectUnknownKeys(known names: [String], listing: [String]? = nil, in section: String) throws {
         let present = try container(keyedBy: AnyCodingKey.self).allKeys.map(\.stringValue)
-        let known = Set(names)
+        let known = Set(names), listed = Set(listing ?? names)
         let unknown = present.filter { !known.contains($0) }.sorted()
         guard unknown.isEmpty else {
             throw InContextError.invalidConfiguration(
-                "\(section): unknown field\(unknown.count > 1 ? "s" : "") \(unknown.map { "'\($0)'" }.joined(separator: ", ")); known fields: \(known.sorted().joined(separator: ", "))")
+                "\(section): unknown field\(unknown.count > 1 ? "s" : "") \(unknown.map { "'\($0)'" }.joined(separator: ", ")); known fields: \(listed.sorted().joined(separator: ", "))")
         }
     }
 }

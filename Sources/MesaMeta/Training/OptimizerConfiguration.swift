@@ -61,6 +61,20 @@ public struct OptimizerConfiguration: Codable, Equatable, Sendable {
         try self.init(from: decoder, defaults: OptimizerConfiguration())
     }
 
+    /// Encodes every field, `null` included for the optional ones, so that a saved configuration
+    /// decodes to itself whatever the owner's defaults are (an absent field would take them).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(algorithm, forKey: .algorithm)
+        try c.encode(learningRate, forKey: .learningRate)
+        try c.encode(decay, forKey: .decay)
+        try c.encode(warmUpSteps, forKey: .warmUpSteps)
+        if let minimumLearningRate { try c.encode(minimumLearningRate, forKey: .minimumLearningRate) } else { try c.encodeNil(forKey: .minimumLearningRate) }
+        try c.encode(epsilon, forKey: .epsilon)
+        try c.encode(weightDecay, forKey: .weightDecay)
+        if let gradientClipNorm { try c.encode(gradientClipNorm, forKey: .gradientClipNorm) } else { try c.encodeNil(forKey: .gradientClipNorm) }
+    }
+
     /// Decodes with `defaults` for absent fields (`null` clears the optional ones).
     init(from decoder: Decoder, defaults d: OptimizerConfiguration) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: decoder.codingPath.map(\.stringValue).joined(separator: "."))

@@ -44,7 +44,7 @@ enum RunFolder {
         let planned = recipe.totalSteps
         if let steps {
             guard steps > planned else {
-                throw InContextError.invalidCheckpoint("--steps \(steps) does not extend the run (planned for \(planned) steps)")
+                throw InContextError.invalidCheckpoint("\(steps) steps do not extend the run (planned for \(planned)); give more to extend it")
             }
             recipe.totalSteps = steps
         }

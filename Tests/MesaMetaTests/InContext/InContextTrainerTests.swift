@@ -57,7 +57,7 @@ final class InContextTrainerTests: XCTestCase {
     func testARunCanBeExtendedButNotShortened() throws {
         let directory = temporaryDirectory()
         try InContextTrainer(configuration: smallConfiguration(steps: 6), directory: directory).run()
-        XCTAssertThrowsError(try InContextTrainer(resumingFrom: directory, extendingTo: 6)) { XCTAssertTrue("\($0)".contains("does not extend"), "\($0)") }
+        XCTAssertThrowsError(try InContextTrainer(resumingFrom: directory, extendingTo: 6)) { XCTAssertTrue("\($0)".contains("do not extend"), "\($0)") }
         let extended = try InContextTrainer(resumingFrom: directory, extendingTo: 10)
         try extended.run()
         XCTAssertEqual(extended.step, 10)

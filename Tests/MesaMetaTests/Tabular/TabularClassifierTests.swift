@@ -104,9 +104,11 @@ final class TabularClassifierTests: XCTestCase {
         let probabilities = try model.predictProbabilities(test)
         XCTAssertTrue(model.mode.contains("local contexts"), model.mode)
         for p in probabilities { XCTAssertEqual(p.reduce(0, +), 1, accuracy: 1e-4) }
-        // Row 0's six nearest rows are classes 00 and 01: classes from 03 on get nothing.
-        XCTAssertTrue(probabilities[0][3...].allSatisfy { $0 == 0 }, "\(probabilities[0])")
-        XCTAssertTrue(probabilities[1][..<9].allSatisfy { $0 == 0 }, "\(probabilities[1])")
+        // Row 0's six nearest rows are classes 00 and 01: classes from 02 on get only the floor.
+        let floor = Float(TabularClassifier.localContextFloor / 12)
+        XCTAssertTrue(probabilities[0][2...].allSatisfy { abs($0 - floor) < 1e-7 }, "\(probabilities[0])")
+        XCTAssertTrue(probabilities[1][..<10].allSatisfy { abs($0 - floor) < 1e-7 }, "\(probabilities[1])")
+        XCTAssertGreaterThan(probabilities[0][0] + probabilities[0][1], 0.99)
         XCTAssertEqual(try model.predictProbabilities(test), probabilities, "seeded: the same again")
     }
 

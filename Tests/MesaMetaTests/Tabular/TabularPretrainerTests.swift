@@ -36,7 +36,7 @@ final class TabularPretrainerTests: XCTestCase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-pt-extend-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         try TabularPretrainer(configuration: configuration(), directory: directory).run()
-        XCTAssertThrowsError(try TabularPretrainer(resumingFrom: directory, extendingTo: 12)) { XCTAssertTrue("\($0)".contains("does not extend")) }
+        XCTAssertThrowsError(try TabularPretrainer(resumingFrom: directory, extendingTo: 12)) { XCTAssertTrue("\($0)".contains("do not extend")) }
         let extended = try TabularPretrainer(resumingFrom: directory, extendingTo: 16)
         try extended.run()
         XCTAssertEqual(extended.step, 16)

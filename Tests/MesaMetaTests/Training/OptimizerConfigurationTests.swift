@@ -87,6 +87,45 @@ final class OptimizerConfigurationTests: XCTestCase {
         }
     }
 
+    /// A saved configuration decodes to itself, `null`s included (an absent optional field would
+    /// take the owner's default: a run without clipping would resume with it), for every shipped
+    /// preset and for optional fields cleared by hand.
+    func testSavedConfigurationsDecodeToThemselves() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let presets = root.appendingPathComponent("Sources/MesaCLI/Presets"), meta = root.appendingPathComponent("Sources/MesaCLI/MetaLearningPresets")
+        var checked = 0
+        for file in try FileManager.default.contentsOfDirectory(at: presets, includingPropertiesForKeys: nil) where file.pathExtension == "json" {
+            let configuration = try InContextTrainingConfiguration(json: Data(contentsOf: file), source: file.lastPathComponent)
+            XCTAssertEqual(try InContextTrainingConfiguration(json: configuration.jsonData(), source: "saved"), configuration, file.lastPathComponent)
+            checked += 1
+        }
+        for file in try FileManager.default.contentsOfDirectory(at: meta, includingPropertiesForKeys: nil) where file.pathExtension == "json" {
+            let configuration = try EpisodicConfiguration(json: Data(contentsOf: file), source: file.lastPathComponent)
+            XCTAssertEqual(try EpisodicConfiguration(json: configuration.jsonData(), source: "saved"), configuration, file.lastPathComponent)
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 20, "the presets were found")
+        var unclipped = TrainingConfiguration()
+        unclipped.optimizer.gradientClipNorm = nil
+        XCTAssertEqual(try JSONDecoder().decode(TrainingConfiguration.self, from: JSONEncoder().encode(unclipped)), unclipped)
+        var tabular = TabularPretrainingConfiguration()
+        tabular.optimizer.gradientClipNorm = nil
+        XCTAssertEqual(try TabularPretrainingConfiguration(json: tabular.jsonData(), source: "saved"), tabular)
+        var explicitMinimum = TabularPretrainingConfiguration()
+        explicitMinimum.optimizer.minimumLearningRate = 1e-6
+        XCTAssertEqual(try TabularPretrainingConfiguration(json: explicitMinimum.jsonData(), source: "saved"), explicitMinimum)
+    }
+
+    /// Old files gave Adam a `weightDecay` that only AdamW used: it still has no effect.
+    func testLegacyAdamIgnoresWeightDecay() throws {
+        XCTAssertEqual(try decodeTraining(#"{"optimizer": "adam", "weightDecay": 0.1}"#).optimizer.weightDecay, 0)
+        XCTAssertEqual(try decodeTraining(#"{"optimizer": "adamw", "weightDecay": 0.1}"#).optimizer.weightDecay, 0.1)
+        XCTAssertThrowsError(try decodeTraining(#"{"learningrate": 0.1}"#)) { error in
+            XCTAssertFalse("\(error)".contains("minimumLearningRate"), "the error lists the current fields, not the old flat ones: \(error)")
+        }
+    }
+
     func testValidationNamesTheField() {
         XCTAssertThrowsError(try OptimizerConfiguration(learningRate: 0).validate(in: "training.optimizer")) { error in
             XCTAssertTrue("\(error)".contains("training.optimizer.learningRate"), "\(error)")

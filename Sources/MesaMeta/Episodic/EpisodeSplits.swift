@@ -1,9 +1,6 @@
 import Foundation
 import MesaCore
 
-extension RegressionEpisodes: EpisodeSampling {}
-extension FewShotEpisodes: EpisodeSampling {}
-
 /// The meta-training, meta-validation and meta-test episode samplers of a configuration
 /// (see ``EpisodicTrainer`` for the class splits).
 struct EpisodeSplits: Sendable {
