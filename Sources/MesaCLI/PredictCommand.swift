@@ -28,7 +28,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Columns to drop (comma-separated names).") var ignore: String?
     @Flag(help: "Allow more than 10 classes (members see the classes grouped into 10).") var manyClasses = false
     @Flag(help: "Allow more than 100 features (each member sees 100, the most relevant first, the others weighted by relevance).") var subsampleFeatures = false
-    @Option(help: "Classification with more labelled rows than one context holds (1,000) or more than 10 classes: give each row to predict its own context of its this many nearest labelled rows (0: never).") var localContext = 0
+    @Option(help: "Classification with more labelled rows than one context holds (1,000) or more than 10 classes: give each row to predict its own context of its this many nearest labelled rows (0: never; the subsample ensemble instead).") var localContext = 100
     @Option(help: "The training fraction of the split when no --test is given.") var holdout = 0.5
     @OptionGroup var seedOption: SeedOption
     /// The seed of the split and of the ensemble (default 0).

@@ -15,7 +15,9 @@ public struct TabularPredictionOptions: Sendable {
     /// labelled rows (Euclidean distance in the encoded features), instead of a shared one
     /// (Thomas et al. 2024, LoCalPFN; Ma et al. 2024, TabDPT). Used for classification when the
     /// labelled rows exceed ``maximumContextRows`` or the classes exceed the model's; `nil`: never.
-    public var localContextRows: Int?
+    /// Default 100, chosen on the development half of the benchmark tables (letter, dna, vowel;
+    /// `benchmarks/tabular/dev.txt`) against no local context; 300 was no better on dna.
+    public var localContextRows: Int? = 100
     /// The most rows to predict in one forward pass (memory grows with the square of a pass's
     /// rows; passes do not affect each other's predictions).
     public var maximumTestRowsPerPass = 1000

@@ -55,6 +55,7 @@ final class TabularClassifierTests: XCTestCase {
         for i in 0..<24 { text += "\(i),class\(i % 12)\n" }
         let twelve = try TabularFixtures.table(text)
         let model = try classifier(ensemble: 6)
+        model.options.localContextRows = nil   // by default more than 10 classes go through local contexts
         XCTAssertThrowsError(try model.fit(twelve)) { XCTAssertTrue("\($0)".contains("12 classes") && "\($0)".contains("--many-classes"), "\($0)") }
         model.options.manyClasses = true
         try model.fit(twelve)
@@ -81,9 +82,13 @@ final class TabularClassifierTests: XCTestCase {
         let table = try TabularFixtures.table(TabularFixtures.blobs(rows: 60, seed: 3))
         let model = try classifier(ensemble: 2)
         model.options.maximumContextRows = 20
+        model.options.localContextRows = nil
         try model.fit(table.selecting(Array(0..<50)))
         _ = try model.predictProbabilities(table.selecting(Array(50..<60)))
         XCTAssertTrue(model.mode.contains("20 labelled rows in context (stratified subsamples of 50)"), model.mode)
+        model.options.localContextRows = 10   // the default (100) for tables beyond one context
+        _ = try model.predictProbabilities(table.selecting(Array(50..<60)))
+        XCTAssertTrue(model.mode.contains("local contexts of each row's 10 nearest labelled rows (of 50)"), model.mode)
     }
 
     /// With local contexts each row is predicted from its nearest labelled rows: probabilities
