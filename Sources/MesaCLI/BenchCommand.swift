@@ -21,7 +21,6 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         threads.apply()
-        Benchmarks.selectedVariant = variant
         // On standard error, so that the JSON lines stay alone on standard output.
         FileHandle.standardError.write(Data("mesa bench: \(threads.count) threads, BLAS kernels \(OpenBLASKernels.selection)\n".utf8))
         let emit: (BenchmarkResult) -> Void = { result in
@@ -30,13 +29,6 @@ struct BenchCommand: ParsableCommand {
                              result.median, result.minimum, result.maximum, result.count, result.extraDescription))
             }
         }
-        switch workload {
-        case .matmul: Benchmarks.matmul(quick: quick, emit: emit)
-        case .encoderTrain: Benchmarks.encoderTrain(large: false, quick: quick, emit: emit)
-        case .encoderTrainLarge: Benchmarks.encoderTrain(large: true, quick: quick, emit: emit)
-        case .encoderInfer: Benchmarks.encoderInfer(quick: quick, emit: emit)
-        case .inContextLinearTrain: Benchmarks.inContextLinearTrain(quick: quick, emit: emit)
-        case .mamlSine: Benchmarks.mamlSine(quick: quick, emit: emit)
-        }
+        Benchmarks(variant: variant, quick: quick).run(workload, emit: emit)
     }
 }

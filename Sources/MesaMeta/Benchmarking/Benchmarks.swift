@@ -1,18 +1,45 @@
 import Foundation
-import Mesa
+import MesaCore
+import MesaNN
+import MesaOptim
 
 /// The reference workloads of `shared/bench/README.md`, built from Mesa's public API exactly as
-/// a user would write them.
-enum Benchmarks {
+/// a user would write them; `mesa bench` runs them and `../shared/bench/compare.py` puts them
+/// beside PyTorch's.
+///
+/// ```swift
+/// Benchmarks(variant: "n512").run(.matmul) { print($0.jsonLine) }
+/// ```
+public struct Benchmarks: Sendable {
     /// When set, only the variant of this name runs.
-    nonisolated(unsafe) static var selectedVariant: String?
+    public var variant: String?
+    /// Fewer repetitions, for a smoke run.
+    public var quick: Bool
+
+    /// Benchmarks of `variant` (all when `nil`), shortened when `quick`.
+    public init(variant: String? = nil, quick: Bool = false) {
+        self.variant = variant
+        self.quick = quick
+    }
+
+    /// Runs `workload`, reporting each variant's timings to `emit`.
+    public func run(_ workload: BenchmarkWorkload, emit: (BenchmarkResult) -> Void) {
+        switch workload {
+        case .matmul: matmul(emit: emit)
+        case .encoderTrain: encoderTrain(large: false, emit: emit)
+        case .encoderTrainLarge: encoderTrain(large: true, emit: emit)
+        case .encoderInfer: encoderInfer(emit: emit)
+        case .inContextLinearTrain: inContextLinearTrain(emit: emit)
+        case .mamlSine: mamlSine(emit: emit)
+        }
+    }
 
     /// Whether the variant named `name` should run.
-    static func runs(_ name: String) -> Bool { selectedVariant.map { $0 == name } ?? true }
+    func runs(_ name: String) -> Bool { variant.map { $0 == name } ?? true }
 
     /// Wall-clock timing in milliseconds, as the reference's `time_ms`: `warmup` untimed calls,
     /// then `steps` timed ones.
-    static func timeMilliseconds(warmup: Int, steps: Int, _ body: () -> Void) -> [Double] {
+    func timeMilliseconds(warmup: Int, steps: Int, _ body: () -> Void) -> [Double] {
         for _ in 0..<warmup { body() }
         return (0..<steps).map { _ in
             let start = DispatchTime.now().uptimeNanoseconds
@@ -22,7 +49,7 @@ enum Benchmarks {
     }
 
     /// One n×n by n×n product through the tensor API, for n in 64…1024.
-    static func matmul(quick: Bool, emit: (BenchmarkResult) -> Void) {
+    func matmul(emit: (BenchmarkResult) -> Void) {
         var generator = RandomGenerator(seed: 0)
         for n in [64, 128, 256, 512, 1024] where runs("n\(n)") {
             let x = Tensor.randomNormal([n, n], using: &generator), y = Tensor.randomNormal([n, n], using: &generator)
@@ -64,7 +91,7 @@ extension Benchmarks {
     }
 
     /// One Adam training step (zero gradients, forward, MSE backward, update) on batch 64.
-    static func encoderTrain(large: Bool, quick: Bool, emit: (BenchmarkResult) -> Void) {
+    func encoderTrain(large: Bool, emit: (BenchmarkResult) -> Void) {
         let (d, layers, heads, ffn) = large ? (256, 8, 8, 1024) : (128, 4, 4, 512)
         var generator = RandomGenerator(seed: 0)
         let model = ReferenceEncoder(inputSize: 21, modelSize: d, layerCount: layers, headCount: heads, feedForwardSize: ffn,
@@ -83,7 +110,7 @@ extension Benchmarks {
     }
 
     /// One inference forward pass of the `encoder-train` model at batch 1 and 64.
-    static func encoderInfer(quick: Bool, emit: (BenchmarkResult) -> Void) {
+    func encoderInfer(emit: (BenchmarkResult) -> Void) {
         var generator = RandomGenerator(seed: 0)
         let model = ReferenceEncoder(inputSize: 21, modelSize: 128, layerCount: 4, headCount: 4, feedForwardSize: 512,
                                      sequenceLength: 101, using: &generator)
@@ -100,7 +127,7 @@ extension Benchmarks {
     /// 40 interleaved points, batch 64, a 4-layer width-128 pre-LN causal Transformer learner
     /// (4 heads, GELU MLP 512, final LayerNorm), MSE at every x token, Adam (1e-4).
     /// Built from the library's own sampler and ``TransformerLearner``, as `mesa train` runs it.
-    static func inContextLinearTrain(quick: Bool, emit: (BenchmarkResult) -> Void) {
+    func inContextLinearTrain(emit: (BenchmarkResult) -> Void) {
         var generator = RandomGenerator(seed: 0)
         let tasks = try! LinearRegressionTasks(inputDimension: 20)
         let learner = TransformerLearner(inputDimension: 20, kind: .regression, encoding: .interleaved, maximumPointCount: 40,

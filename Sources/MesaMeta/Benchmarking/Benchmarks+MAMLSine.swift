@@ -1,11 +1,13 @@
-import Mesa
+import MesaCore
+import MesaNN
+import MesaOptim
 
 extension Benchmarks {
     /// One MAML meta-step on Finn et al.'s sinusoids (the `maml-sine` reference workload):
     /// MLP 1-40-40-1 ReLU, 25 tasks of 10 support + 10 query points, 5 inner SGD steps at 0.01,
     /// Adam(1e-3) on the mean query MSE, task sampling included; one task at a time (`loop`) or
     /// all at once with per-task fast weights (`batched`), second or first order.
-    static func mamlSine(quick: Bool, emit: (BenchmarkResult) -> Void) {
+    func mamlSine(emit: (BenchmarkResult) -> Void) {
         for implementation in ["loop", "batched"] {
             for order in [DerivativeOrder.second, .first] where runs("\(implementation)-\(order.rawValue)") {
                 var generator = RandomGenerator(seed: 0)

@@ -1,0 +1,5 @@
+import ArgumentParser
+import Mesa
+
+/// `mesa bench WORKLOAD`: an unknown name lists the valid ones.
+extension BenchmarkWorkload: ExpressibleByArgument {}
