@@ -16,7 +16,7 @@ public struct CSVTable: Sendable {
         var iterator = text.unicodeScalars.makeIterator()
         var pending = iterator.next()
         if pending == "\u{FEFF}" { pending = iterator.next() }
-        func endField() { record.append(fieldWasQuoted ? field : field.trimmingCharacters(in: .whitespaces)); field = ""; fieldWasQuoted = false }
+        func endField() { record.append(fieldWasQuoted ? field : field.trimmingSpaces()); field = ""; fieldWasQuoted = false }
         func endRecord() {
             endField()
             if !(record.count == 1 && record[0].isEmpty) {
@@ -38,7 +38,7 @@ public struct CSVTable: Sendable {
                 continue
             }
             switch scalar {
-            case "\"" where field.trimmingCharacters(in: .whitespaces).isEmpty: inQuotes = true; fieldWasQuoted = true; field = ""
+            case "\"" where field.trimmingSpaces().isEmpty: inQuotes = true; fieldWasQuoted = true; field = ""
             case ",": endField()
             case "\r":
                 if pending == "\n" { pending = iterator.next() }

@@ -41,7 +41,7 @@ public final class TabularClassifier {
         if let missing = table.targets.firstIndex(where: TabularTable.isMissing) {
             throw TabularError.invalidTable("training row \(missing + 1) has no value in the target column '\(table.targetName)'; every training row needs a label")
         }
-        let names = table.targets.map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = table.targets.map { $0.trimmingSpaces() }
         classNames = Array(Set(names)).sorted()
         guard classNames.count >= 2 else {
             throw TabularError.invalidTable("the target column '\(table.targetName)' has a single class ('\(classNames.first ?? "")'); classification needs at least two")

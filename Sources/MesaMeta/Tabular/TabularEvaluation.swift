@@ -19,7 +19,7 @@ public enum TabularEvaluation {
     public static func split(_ table: TabularTable, kind: TabularTaskKind, fraction: Double = 0.5, seed: UInt64) -> ([Int], [Int]) {
         var generator = RandomGenerator(seed: seed)
         let strata: [String: [Int]] = kind == .classification
-            ? Dictionary(grouping: table.targets.indices, by: { table.targets[$0].trimmingCharacters(in: .whitespaces) })
+            ? Dictionary(grouping: table.targets.indices, by: { table.targets[$0].trimmingSpaces() })
             : ["all": Array(table.targets.indices)]
         var train: [Int] = [], test: [Int] = []
         for key in strata.keys.sorted() {
@@ -40,7 +40,7 @@ public enum TabularEvaluation {
         let mesaSeconds = Date().timeIntervalSince(start)
         let index = Dictionary(uniqueKeysWithValues: classifier.classNames.enumerated().map { ($1, $0) })
         // Test rows of classes absent from training count as errors (index −1 never wins).
-        let labels = test.targets.map { index[$0.trimmingCharacters(in: .whitespaces)] ?? -1 }
+        let labels = test.targets.map { index[$0.trimmingSpaces()] ?? -1 }
         let known = labels.indices.filter { labels[$0] >= 0 }
         func scores(_ method: String, _ p: [[Float]], _ seconds: Double) -> TabularScores {
             let classCount = classifier.classNames.count
@@ -89,7 +89,7 @@ public enum TabularEvaluation {
         let testTable = test.removingColumns(regressor.options.ignoredColumns)
         let preprocessor = try TabularPreprocessor(fitting: trainTable, test: testTable, kinds: regressor.options.columnKinds)
         let x = try preprocessor.transform(trainTable), z = try preprocessor.transform(testTable)
-        let targets = trainTable.targets.map { Double($0.trimmingCharacters(in: .whitespaces)) ?? .nan }
+        let targets = trainTable.targets.map { Double($0.trimmingSpaces()) ?? .nan }
         let prep = Date().timeIntervalSince(start)
         start = Date()
         results.append(scores("ridge", TabularBaselines.ridge(train: x, targets: targets, test: z, width: preprocessor.featureCount),

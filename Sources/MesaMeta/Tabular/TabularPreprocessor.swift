@@ -79,7 +79,7 @@ public struct TabularPreprocessor: Sendable, Codable, Equatable {
                 let (center, scale) = Self.robustCenterAndScale(finite)
                 return Column(name: name, kind: .numeric, center: center, scale: scale, levels: [], hasIndicator: hasIndicator)
             case .categorical:
-                let counts = Dictionary(present.map { ($0.trimmingCharacters(in: .whitespaces), 1) }, uniquingKeysWith: +)
+                let counts = Dictionary(present.map { ($0.trimmingSpaces(), 1) }, uniquingKeysWith: +)
                 let levels = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
                 return Column(name: name, kind: .categorical, center: 0, scale: 1, levels: levels, hasIndicator: hasIndicator)
             }
@@ -129,7 +129,7 @@ public struct TabularPreprocessor: Sendable, Codable, Equatable {
                             value = number.isNaN ? nil : Swift.min(Swift.max((number - column.center) / column.scale, -clip), clip)
                         }
                     case .categorical:
-                        if let code = column.levels.firstIndex(of: field.trimmingCharacters(in: .whitespaces)) {
+                        if let code = column.levels.firstIndex(of: field.trimmingSpaces()) {
                             value = column.levels.count > 1 ? 2 * Double(code) / Double(column.levels.count - 1) - 1 : 0
                         }
                     }

@@ -70,8 +70,9 @@ public struct TabularTable: Sendable {
     /// Whether `field` spells a missing value: empty, `NA`, `N/A`, `NaN`, `null`, `None`, `?`
     /// (any case, surrounding spaces ignored).
     public static func isMissing(_ field: String) -> Bool {
-        let trimmed = field.trimmingCharacters(in: .whitespaces)
-        return trimmed.isEmpty || missingSpellings.contains(trimmed.lowercased())
+        let trimmed = field.trimmingSpaces()
+        // Every missing spelling has at most 5 characters: longer fields skip the lowercasing.
+        return trimmed.isEmpty || (trimmed.utf8.count <= 5 && missingSpellings.contains(trimmed.lowercased()))
     }
 
     static let missingSpellings: Set<String> = ["na", "n/a", "nan", "null", "none", "?", "-nan", "<na>"]
@@ -80,7 +81,7 @@ public struct TabularTable: Sendable {
     /// Infinities (`inf`, `Infinity`, `-inf`) are numbers here and are clipped later.
     static func number(_ field: String) -> Double?? {
         if isMissing(field) { return .some(nil) }
-        let trimmed = field.trimmingCharacters(in: .whitespaces)
+        let trimmed = field.trimmingSpaces()
         if let value = Double(trimmed) { return .some(value) }
         switch trimmed.lowercased() {
         case "inf", "+inf", "infinity", "+infinity": return .some(.infinity)
