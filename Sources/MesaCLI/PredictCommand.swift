@@ -87,12 +87,8 @@ struct PredictCommand: ParsableCommand {
             }
             try classifier.fit(labelled)
             let probabilities = try classifier.predictProbabilities(unlabelled)
-            var csv = "prediction," + classifier.classNames.map { Self.quoted("p_" + $0) }.joined(separator: ",") + "\n"
-            for p in probabilities {
-                let best = p.indices.max { p[$0] < p[$1] } ?? 0
-                csv += Self.quoted(classifier.classNames[best]) + "," + p.map { String(format: "%.6f", $0) }.joined(separator: ",") + "\n"
-            }
-            try csv.write(to: outputURL, atomically: true, encoding: .utf8)
+            try TabularPredictionFile.classification(classNames: classifier.classNames, probabilities: probabilities)
+                .write(to: outputURL, atomically: true, encoding: .utf8)
             if scored && !compare {
                 let index = Dictionary(uniqueKeysWithValues: classifier.classNames.enumerated().map { ($1, $0) })
                 let labels = unlabelled.targets.map { index[$0.trimmingCharacters(in: .whitespaces)] ?? -1 }
@@ -106,9 +102,7 @@ struct PredictCommand: ParsableCommand {
             }
             try regressor.fit(labelled)
             let predictions = try regressor.predict(unlabelled)
-            var csv = "mean," + TabularRegressor.quantileLevels.map { String(format: "q%02d", Int(($0 * 100).rounded())) }.joined(separator: ",") + "\n"
-            for p in predictions { csv += ([p.mean] + p.quantiles).map { String(format: "%.6g", $0) }.joined(separator: ",") + "\n" }
-            try csv.write(to: outputURL, atomically: true, encoding: .utf8)
+            try TabularPredictionFile.regression(predictions).write(to: outputURL, atomically: true, encoding: .utf8)
             if scored && !compare {
                 let truth = unlabelled.targets.map { Double($0.trimmingCharacters(in: .whitespaces)) ?? .nan }
                 print(String(format: "R² %.4f on the %d held-out rows", TabularMetrics.rSquared(predictions.map(\.mean), targets: truth), truth.count))
@@ -120,10 +114,6 @@ struct PredictCommand: ParsableCommand {
 
     static func names(_ list: String?) -> [String] {
         (list ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
-    static func quoted(_ field: String) -> String {
-        field.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
     }
 
     static func printTable(_ results: [TabularScores], classification: Bool) {
