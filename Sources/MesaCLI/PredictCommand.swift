@@ -56,7 +56,8 @@ struct PredictCommand: ParsableCommand {
         if let test {
             let table = try CSVTable(contentsOf: URL(fileURLWithPath: test))
             unlabelled = try TabularTable(table, target: labelled.targetName, requireTarget: false, source: test)
-            scored = table.header.contains(labelled.targetName) && !unlabelled.targets.contains(where: TabularTable.isMissing)
+            let unlabelledRows = unlabelled.targets.contains { kind == .classification ? TabularTable.isMissingLabel($0) : TabularTable.isMissing($0) }
+            scored = table.header.contains(labelled.targetName) && !unlabelledRows
             if !scored { unlabelled.targets = Array(repeating: "", count: unlabelled.count) }
         } else {
             let (trainRows, testRows) = TabularEvaluation.split(labelled, kind: kind, fraction: holdout, seed: seed)

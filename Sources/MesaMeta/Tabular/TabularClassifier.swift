@@ -38,8 +38,8 @@ public final class TabularClassifier {
     /// Stores the labelled rows (a table whose targets are class labels, any strings).
     public func fit(_ table: TabularTable) throws {
         let table = try options.checkedTrainingTable(table)
-        if let missing = table.targets.firstIndex(where: TabularTable.isMissing) {
-            throw TabularError.invalidTable("training row \(missing + 1) has no value in the target column '\(table.targetName)'; every training row needs a label")
+        if let missing = table.targets.firstIndex(where: TabularTable.isMissingLabel) {
+            throw TabularError.invalidTable("training row \(missing + 1) has an empty cell in the target column '\(table.targetName)'; every training row needs a label")
         }
         let names = table.targets.map { $0.trimmingSpaces() }
         classNames = Array(Set(names)).sorted()

@@ -75,6 +75,13 @@ public struct TabularTable: Sendable {
         return trimmed.isEmpty || (trimmed.utf8.count <= 5 && missingSpellings.contains(trimmed.lowercased()))
     }
 
+    /// Whether a class label is missing: only an empty (or blank) cell. Labels such as `None`,
+    /// `NA` or `null` are classes of their own (an ordinal target `None`, `Some`, `Marked`), unlike
+    /// in feature and numeric target columns (``isMissing(_:)``).
+    public static func isMissingLabel(_ field: String) -> Bool {
+        field.trimmingSpaces().isEmpty
+    }
+
     static let missingSpellings: Set<String> = ["na", "n/a", "nan", "null", "none", "?", "-nan", "<na>"]
 
     /// The number in `field`, `nil` for a missing value, and `.nan` marking a non-number.

@@ -117,10 +117,25 @@ final class TabularClassifierTests: XCTestCase {
         XCTAssertEqual(try model.predictProbabilities(test), probabilities, "seeded: the same again")
     }
 
+    /// Class labels that read as missing values in feature columns (`None`, `NA`) are classes;
+    /// only an empty label cell is missing, and the error says so.
+    func testLabelsThatLookMissingAreClasses() throws {
+        var text = "x,y\n"
+        for i in 0..<30 { text += "\(i),\(["None", "Some", "Marked"][i % 3])\n" }
+        let model = try classifier()
+        try model.fit(try TabularFixtures.table(text))
+        XCTAssertEqual(model.classNames, ["Marked", "None", "Some"])
+        XCTAssertEqual(try model.predictProbabilities(try TabularFixtures.table("x,y\n4,\n")).first?.count, 3)
+        XCTAssertTrue(TabularTable.isMissingLabel("  ") && !TabularTable.isMissingLabel("NA") && TabularTable.isMissing("NA"))
+        XCTAssertThrowsError(try model.fit(try TabularFixtures.table("x,y\n1,a\n2,\n3,b\n"))) { error in
+            XCTAssertTrue("\(error)".contains("training row 2 has an empty cell"), "\(error)")
+        }
+    }
+
     func testBadTablesAreClearErrors() throws {
         let model = try classifier()
         XCTAssertThrowsError(try model.fit(TabularFixtures.table("x,y\n1,a\n2,a\n"))) { XCTAssertTrue("\($0)".contains("single class"), "\($0)") }
-        XCTAssertThrowsError(try model.fit(TabularFixtures.table("x,y\n1,a\n2,\n"))) { XCTAssertTrue("\($0)".contains("row 2 has no value"), "\($0)") }
+        XCTAssertThrowsError(try model.fit(TabularFixtures.table("x,y\n1,a\n2,\n"))) { XCTAssertTrue("\($0)".contains("row 2 has an empty cell"), "\($0)") }
         XCTAssertThrowsError(try model.predictProbabilities(TabularFixtures.table("x,y\n1,a\n"))) { XCTAssertTrue("\($0)".contains("call fit")) }
         XCTAssertThrowsError(try TabularClassifier(modelURL: URL(fileURLWithPath: "/nonexistent/model.safetensors"))) {
             XCTAssertTrue("\($0)".contains("cannot read the model"), "\($0)")
