@@ -28,6 +28,7 @@ struct MetaTrainCommand: ParsableCommand {
         if let folder = runOptions.resumedFolder {
             trainer = try EpisodicTrainer(resumingFrom: folder, extendingTo: iterations)
             print("mesa meta-train: resuming \(folder.path) at iteration \(trainer.iteration) of \(trainer.configuration.iterations)")
+            if reportFinished(trainer, command: "meta-train", option: "--iterations") { return }
         } else {
             var configuration = try MetaLearningPresets.load(preset: source.preset, file: source.config)
             if let iterations { configuration.iterations = iterations }

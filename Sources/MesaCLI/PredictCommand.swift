@@ -76,7 +76,7 @@ struct PredictCommand: ParsableCommand {
         let extra = Set(unlabelled.featureNames).subtracting(labelled.featureNames).subtracting(options.ignoredColumns)
         if !extra.isEmpty { print("note: ignoring test columns absent from the training table: \(extra.sorted().joined(separator: ", "))") }
         let modelURL = model.map { URL(fileURLWithPath: $0) }
-        print("mesa predict: \(trainSource): \(labelled.count) labelled rows, \(unlabelled.count) to predict, \(labelled.featureNames.count) features; \(kind.rawValue) of '\(labelled.targetName)'")
+        print("mesa predict: \(trainSource): \(labelled.count) labelled rows, \(unlabelled.count) to predict, \(labelled.featureNames.filter { !options.ignoredColumns.contains($0) }.count) features; \(kind.rawValue) of '\(labelled.targetName)'")
 
         let outputURL = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: outputURL.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -38,6 +38,7 @@ struct PretrainCommand: ParsableCommand {
         if let folder = runOptions.resumedFolder {
             trainer = try TabularPretrainer(resumingFrom: folder, extendingTo: steps)
             print("mesa pretrain: resuming \(folder.path) at step \(trainer.step) of \(trainer.configuration.steps)")
+            if reportFinished(trainer, command: "pretrain", option: "--steps") { return }
         } else {
             var configuration: TabularPretrainingConfiguration
             if let config {

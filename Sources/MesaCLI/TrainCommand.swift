@@ -28,6 +28,7 @@ struct TrainCommand: ParsableCommand {
         if let folder = runOptions.resumedFolder {
             trainer = try InContextTrainer(resumingFrom: folder, extendingTo: steps)
             print("mesa train: resuming \(folder.path) at step \(trainer.step) of \(trainer.configuration.training.steps)")
+            if reportFinished(trainer, command: "train", option: "--steps") { return }
         } else {
             var configuration = try Presets.load(preset: source.preset, file: source.config)
             if let steps { configuration.training.steps = steps }

@@ -1,6 +1,15 @@
 import Foundation
 import Mesa
 
+/// `true`, after printing what to do, when a resumed run has nothing left to train: it is
+/// finished, and `--resume` continues it only when a larger `--steps`/`--iterations` extends it.
+func reportFinished(_ trainer: some TrainingRun, command: String, option: String) -> Bool {
+    guard trainer.isFinished else { return false }
+    print("mesa \(command): the run in \(trainer.directory.path) is finished (\(trainer.step) of \(trainer.totalSteps) \(option == "--iterations" ? "iterations" : "steps")); "
+          + "nothing to resume. Extend it with: mesa \(command) --resume --output \(trainer.directory.path) \(option) \(trainer.totalSteps * 2)")
+    return true
+}
+
 /// Runs a trainer through the library's one training loop (``TrainingRun/run(stoppingAt:deadline:observer:)``)
 /// with a progress bar on standard error: the step's loss (and `shown` metrics of the logged line)
 /// on the bar, each evaluation as a line above it (`describe` formats its metrics). Returns the

@@ -43,7 +43,8 @@ final class TrainCommandTests: XCTestCase {
 
         let resumed = try MesaProcess.run(["train", "--resume", "--output", run])
         XCTAssertEqual(resumed.status, 0, resumed.error)
-        XCTAssertTrue(resumed.output.contains("resuming") && resumed.output.contains("finished at step 20"), resumed.output)
+        XCTAssertTrue(resumed.output.contains("resuming") && resumed.output.contains("is finished (20 of 20 steps)")
+                      && resumed.output.contains("--steps 40") && !resumed.output.contains("nan"), resumed.output)
 
         let evaluation = try MesaProcess.run(["eval", "--run", run])
         XCTAssertEqual(evaluation.status, 0, evaluation.error)

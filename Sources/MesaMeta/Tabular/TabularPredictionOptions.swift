@@ -50,9 +50,16 @@ public struct TabularPredictionOptions: Sendable {
 
     /// `table` without the ignored columns; an error when it has no rows.
     func checkedTrainingTable(_ table: TabularTable) throws -> TabularTable {
-        let table = table.removingColumns(ignoredColumns)
-        guard table.count > 0 else { throw TabularError.invalidTable("the training table has a header but no rows") }
-        return table
+        let unknown = ignoredColumns.subtracting(table.featureNames)
+        guard unknown.isEmpty else {
+            throw TabularError.invalidTable("--ignore names \(unknown.count == 1 ? "a column" : "columns") the training table does not have: \(unknown.sorted().joined(separator: ", ")) (its feature columns: \(table.featureNames.joined(separator: ", ")))")
+        }
+        let kept = table.removingColumns(ignoredColumns)
+        guard !kept.featureNames.isEmpty else {
+            throw TabularError.invalidTable("--ignore drops every feature column (\(table.featureNames.joined(separator: ", "))); keep at least one to predict from")
+        }
+        guard kept.count > 0 else { throw TabularError.invalidTable("the training table has a header but no rows") }
+        return kept
     }
 
     /// The training and test features as the model reads them (before padding), and their

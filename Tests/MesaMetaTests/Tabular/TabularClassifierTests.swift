@@ -132,6 +132,19 @@ final class TabularClassifierTests: XCTestCase {
         }
     }
 
+    /// `--ignore` must name feature columns of the training table and leave at least one.
+    func testIgnoredColumnsAreChecked() throws {
+        let table = try TabularFixtures.table("x,z,y\n1,5,a\n2,6,b\n3,7,a\n4,8,b\n")
+        let model = try classifier()
+        model.options.ignoredColumns = ["w"]
+        XCTAssertThrowsError(try model.fit(table)) { XCTAssertTrue("\($0)".contains("does not have: w") && "\($0)".contains("x, z"), "\($0)") }
+        model.options.ignoredColumns = ["x", "z"]
+        XCTAssertThrowsError(try model.fit(table)) { XCTAssertTrue("\($0)".contains("drops every feature column"), "\($0)") }
+        model.options.ignoredColumns = ["z"]
+        try model.fit(table)
+        XCTAssertEqual(try model.predictProbabilities(table).count, 4)
+    }
+
     func testBadTablesAreClearErrors() throws {
         let model = try classifier()
         XCTAssertThrowsError(try model.fit(TabularFixtures.table("x,y\n1,a\n2,a\n"))) { XCTAssertTrue("\($0)".contains("single class"), "\($0)") }
