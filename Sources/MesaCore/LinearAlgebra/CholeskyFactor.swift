@@ -73,7 +73,8 @@ public struct CholeskyFactor: Sendable {
         let n = size
         let start = packed.count
         packed.reserveCapacity(start + n + 1)
-        var squaredNorm = 0.0, inOrder = row[n]
+        // The pivot's running value: A[n, n] less each term (in order), or the terms' sum.
+        var running = subtractsPivotTermsInOrder ? row[n] : 0
         for c in 0..<n {
             // L[n, c] = (a[c] − Σ_{m<c} L[n, m] L[c, m]) / L[c, c]
             let rowC = c * (c + 1) / 2
@@ -81,10 +82,9 @@ public struct CholeskyFactor: Sendable {
             for m in 0..<c { value -= packed[start + m] * packed[rowC + m] }
             value /= packed[rowC + c]
             packed.append(value)
-            squaredNorm += value * value
-            inOrder -= value * value
+            if subtractsPivotTermsInOrder { running -= value * value } else { running += value * value }
         }
-        let pivot = subtractsPivotTermsInOrder ? inOrder : row[n] - squaredNorm
+        let pivot = subtractsPivotTermsInOrder ? running : row[n] - running
         if strict {
             guard pivot > 0, pivot.isFinite else {
                 packed.removeSubrange(start...)

@@ -49,11 +49,9 @@ public final class EpisodicTrainer: TrainingRun {
 
     /// Reads a finished (or interrupted) run for meta-testing; nothing is written.
     public static func load(from directory: URL) throws -> EpisodicTrainer {
-        let (checkpoint, url, iteration, seconds) = try RunFolder.resumableCheckpoint(in: directory)
-        let configuration = try EpisodicConfiguration(
-            json: Data(try RunFolder.field("mesa.configuration", of: checkpoint, url: url).utf8), source: "\(url.path) metadata")
-        let trainer = try EpisodicTrainer(configuration: configuration, directory: directory, iteration: iteration, trainingSeconds: seconds)
-        try trainer.parameters.restore(from: checkpoint, strict: false)
+        let point: ResumePoint<EpisodicConfiguration> = try RunFolder.resumePoint(in: directory, extendingTo: nil)
+        let trainer = try EpisodicTrainer(configuration: point.recipe, directory: directory, iteration: point.step, trainingSeconds: point.seconds)
+        try trainer.parameters.restore(from: point.checkpoint, strict: false)
         return trainer
     }
 
