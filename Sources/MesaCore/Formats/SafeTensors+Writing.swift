@@ -1,11 +1,4 @@
 import Foundation
-#if canImport(Darwin)
-import Darwin
-#elseif canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 extension SafeTensors {
     /// The file's bytes: header length, header, and every tensor as `F32`, in ``names`` order.
@@ -23,43 +16,36 @@ extension SafeTensors {
         return data
     }
 
-    /// Writes the file to `url` atomically, replacing any file there.
+    /// Writes the file to `url` as ``OutputFile`` writes: a regular file (or a new one) is
+    /// replaced atomically, a link is followed, a device is written through.
     ///
-    /// The bytes go to a hidden temporary file in the destination's directory, are flushed to
-    /// disk, and the temporary file is then renamed over `url` (`rename(2)` replaces atomically
-    /// within a file system). Readers see the old file or the complete new one, never a
-    /// partial write; on failure the temporary file is removed and `url` is untouched.
+    /// The bytes go to a hidden temporary file in the destination's folder, are flushed to disk,
+    /// and the temporary file is then renamed over `url` (`rename(2)` replaces atomically within
+    /// a file system) and the folder flushed. Readers see the old file or the complete new one,
+    /// never a partial write; on failure the temporary file is removed and `url` is untouched.
     ///
     /// - Throws: ``CheckpointError`` of kind `invalidName` for a tensor named `__metadata__`
-    ///   (before touching the disk), `fileAccess` when the file cannot be written.
+    ///   (before touching the disk), `fileAccess` (with the ``OutputFileError``'s message) when
+    ///   the file cannot be written.
     public func write(to url: URL) throws {
-        let header = try encodedHeader()
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw CheckpointError(.fileAccess, "cannot create the temporary file '\(temporary.path)' to write '\(url.path)'")
-        }
         do {
-            let handle = try FileHandle(forWritingTo: temporary)
-            do {
-                try handle.write(contentsOf: header)
-                for (_, tensor) in tensors {
-                    try Self.withLittleEndianBytes(of: tensor) { try handle.write(contentsOf: $0) }
-                }
-                try handle.synchronize()
-                try handle.close()
-            } catch {
-                try? handle.close()
-                throw error
+            try write(to: OutputFile(url, contents: "the safetensors file"))
+        } catch let error as OutputFileError {
+            throw CheckpointError(.fileAccess, error.description)
+        }
+    }
+
+    /// Writes the file to `output` (see ``OutputFile``), tensor after tensor.
+    ///
+    /// - Throws: ``CheckpointError`` of kind `invalidName` for a tensor named `__metadata__`
+    ///   (before touching the disk), ``OutputFileError`` when the file cannot be written.
+    public func write(to output: OutputFile) throws {
+        let header = try encodedHeader()
+        try output.write { writer in
+            try header.withUnsafeBytes { try writer.write($0) }
+            for (_, tensor) in tensors {
+                try Self.withLittleEndianBytes(of: tensor) { try writer.write($0) }
             }
-            guard rename(temporary.path, url.path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                throw CheckpointError(.fileAccess, "cannot rename '\(temporary.path)' to '\(url.path)': \(reason)")
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            if let error = error as? CheckpointError { throw error }
-            throw CheckpointError(.fileAccess, "cannot write safetensors file '\(url.path)': \(error.localizedDescription)")
         }
     }
 
