@@ -44,7 +44,7 @@ struct ExperimentCommand: ParsableCommand {
         threads.apply()
         let experiment = GPICLExperiment(rawValue: name)!
         let folder = URL(fileURLWithPath: output ?? "runs/\(experiment.rawValue)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try OutputFile.prepareFolder(folder, contents: "the experiment's results", option: "--output")
         if experiment == .generalisation {
             let report = GeneralisationReport(runFolder: URL(fileURLWithPath: runFolder), tablesFolder: tables.map { URL(fileURLWithPath: $0) },
                                               promptCount: prompts)

@@ -43,7 +43,8 @@ struct MetaTestCommand: ParsableCommand {
             "accuracy": result.accuracy.map { ["mean": $0.mean, "ci95": $0.halfWidth95] } ?? NSNull(),
         ]
         let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
-        try data.write(to: URL(fileURLWithPath: runFolder).appendingPathComponent("meta-test-\(split)-steps\(steps).json"), options: .atomic)
+        try OutputFile(URL(fileURLWithPath: runFolder).appendingPathComponent("meta-test-\(split)-steps\(steps).json"), contents: "the meta-test report")
+            .write(data)
     }
 
     /// `loss 0.3512 ± 0.0270, accuracy 71.20 % ± 0.85`.

@@ -19,7 +19,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "The rows to predict (CSV with the training columns; the target column may be absent).") var test: String?
     @Option(help: "The target column (default: the last column).") var target: String?
     @Option(help: "classification, regression or auto (numeric targets with more than 10 values are regression).") var task = PredictionTask.auto
-    @Option(help: "Where to write the predictions (CSV).") var output = "runs/predict/predictions.csv"
+    @Option(help: "Where to write the predictions (CSV; default runs/predict/predictions.csv; - for standard output, the messages then go to standard error).") var output: String?
     @Flag(help: "Print the baselines' scores beside Mesa's (logistic regression and k-NN; ridge and k-NN for regression).") var compare = false
     @Option(help: "Ensemble members (feature orders, class labellings, preprocessing variants).") var ensemble = 4
     @Option(help: "A model checkpoint of `mesa pretrain` instead of the shipped one.") var model: String?
@@ -49,6 +49,7 @@ struct PredictCommand: ParsableCommand {
         let trainURL = train.map { URL(fileURLWithPath: $0) }
             ?? (Bundle.module.resourceURL ?? Bundle.module.bundleURL).appendingPathComponent("Data/wine.csv")
         let trainSource = train ?? "bundled wine.csv"
+        let destination = try checkedOutput().reservingStandardOutput()
         var labelled = try TabularTable(CSVTable(contentsOf: trainURL), target: target, source: trainSource)
         var unlabelled: TabularTable
         var scored = true
@@ -78,8 +79,6 @@ struct PredictCommand: ParsableCommand {
         let modelURL = model.map { URL(fileURLWithPath: $0) }
         print("mesa predict: \(trainSource): \(labelled.count) labelled rows, \(unlabelled.count) to predict, \(labelled.featureNames.filter { !options.ignoredColumns.contains($0) }.count) features; \(kind.rawValue) of '\(labelled.targetName)'")
 
-        let outputURL = URL(fileURLWithPath: output)
-        try FileManager.default.createDirectory(at: outputURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         if kind == .classification {
             let classifier = try TabularClassifier(modelURL: modelURL, options: options)
             if scored && compare {
@@ -88,8 +87,7 @@ struct PredictCommand: ParsableCommand {
             }
             try classifier.fit(labelled)
             let probabilities = try classifier.predictProbabilities(unlabelled)
-            try TabularPredictionFile.classification(classNames: classifier.classNames, probabilities: probabilities)
-                .write(to: outputURL, atomically: true, encoding: .utf8)
+            try destination.write(TabularPredictionFile.classification(classNames: classifier.classNames, probabilities: probabilities))
             if scored && !compare {
                 let index = Dictionary(uniqueKeysWithValues: classifier.classNames.enumerated().map { ($1, $0) })
                 let labels = unlabelled.targets.map { index[$0.trimmingCharacters(in: .whitespaces)] ?? -1 }
@@ -103,14 +101,29 @@ struct PredictCommand: ParsableCommand {
             }
             try regressor.fit(labelled)
             let predictions = try regressor.predict(unlabelled)
-            try TabularPredictionFile.regression(predictions).write(to: outputURL, atomically: true, encoding: .utf8)
+            try destination.write(TabularPredictionFile.regression(predictions))
             if scored && !compare {
                 let truth = unlabelled.targets.map { Double($0.trimmingCharacters(in: .whitespaces)) ?? .nan }
                 print(String(format: "R² %.4f on the %d held-out rows", TabularMetrics.rSquared(predictions.map(\.mean), targets: truth), truth.count))
             }
             print("model: \(regressor.mode); \(regressor.metadata["architecture"] ?? "")")
         }
-        print(String(format: "wrote %@ (%.2f s in all, model load included)", outputURL.path, Date().timeIntervalSince(start)))
+        print(String(format: "wrote %@ (%.2f s in all, model load included)", destination.path == "-" ? "the predictions to standard output" : destination.path,
+                     Date().timeIntervalSince(start)))
+    }
+
+    /// The predictions' destination, checked before any work: its folder exists (the default
+    /// folder runs/predict is created) and takes files, it is not a folder, and it is none of the
+    /// input files.
+    func checkedOutput() throws -> OutputFile {
+        let defaultPath = "runs/predict/predictions.csv"
+        if output == nil {
+            try OutputFile.prepareFolder(URL(fileURLWithPath: defaultPath).deletingLastPathComponent(), contents: "predictions", option: "--output")
+        }
+        let destination = OutputFile(path: output ?? defaultPath, contents: "predictions", option: "--output")
+        let inputs = [("--train", train), ("--test", test), ("--model", model)].compactMap { role, path in path.map { (role: role, url: URL(fileURLWithPath: $0)) } }
+        try destination.check(notOverwriting: inputs)
+        return destination
     }
 
     static func names(_ list: String?) -> [String] {

@@ -19,10 +19,12 @@ enum MesaProcess {
         }
     }
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+    /// Runs `mesa` with `arguments` (in `folder`, if given) to its end.
+    static func run(_ arguments: [String], in folder: URL? = nil) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = try executable
         process.arguments = arguments
+        if let folder { process.currentDirectoryURL = folder }
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error

@@ -41,12 +41,15 @@ public struct OutputFile: Sendable {
     /// The command-line option that named the path (`--output`), for the remedy of a message;
     /// `nil` says "choose another output path".
     public let option: String?
+    /// The descriptor that standard output was moved to by ``reservingStandardOutput()``.
+    var reservedDescriptor: Int32?
 
     /// The output at `path` (`-`: standard output) holding `contents`, named by `option`.
     public init(path: String, contents: String, option: String? = nil) {
         self.path = path
         self.contents = contents
         self.option = option
+        reservedDescriptor = nil
     }
 
     /// The output at `url` holding `contents`, named by `option`.
@@ -67,10 +70,35 @@ public struct OutputFile: Sendable {
     /// Whether the bytes go to the process's standard output (`-`, `/dev/stdout`, `/dev/fd/1`).
     public var isStandardOutput: Bool { (try? destination()) == .descriptor(STDOUT_FILENO) }
 
+    /// When this output is standard output, keeps standard output for it alone: the process's
+    /// standard output is duplicated for the returned output, and descriptor 1 is pointed at
+    /// standard error, so that whatever is printed from now on (progress, notes, scores) goes
+    /// there instead of into the data. Otherwise returns `self` unchanged.
+    ///
+    /// ```swift
+    /// let output = OutputFile(path: "-", contents: "predictions").reservingStandardOutput()
+    /// print("scores …")          // → standard error
+    /// try output.write(csv)      // → standard output
+    /// ```
+    public func reservingStandardOutput() -> OutputFile {
+        guard isStandardOutput else { return self }
+        fflush(nil)
+        let duplicate = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)
+        guard duplicate >= 0 else { return self }
+        guard dup2(STDERR_FILENO, STDOUT_FILENO) >= 0 else {
+            close(duplicate)
+            return self
+        }
+        var reserved = self
+        reserved.reservedDescriptor = duplicate
+        return reserved
+    }
+
     /// Follows symbolic links one at a time (at most 40, as the kernel does) to what the bytes
     /// will reach. Links are resolved by hand, not with `realpath`, so that a link to
     /// `/proc/self/fd/1` (a pipe has no path) is recognised as a file descriptor.
     func destination() throws -> Destination {
+        if let reservedDescriptor { return .descriptor(reservedDescriptor) }
         if path == "-" { return .descriptor(STDOUT_FILENO) }
         var current = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         for _ in 0..<40 {

@@ -34,11 +34,14 @@ public struct OutputFileError: Error, CustomStringConvertible, Equatable, Sendab
     /// `cannot write <contents> to <path>: <reason>; <remedy>`.
     public var description: String { "cannot write \(contents) to \(path): \(reason); \(remedy)" }
 
-    /// The failure of writing `file` with the system error `code`.
+    /// The failure of writing `file` with the system error `code` (`errno`), explained: `EACCES`
+    /// and `EPERM` (not writable), `EROFS` (read-only file system), `ENOSPC` and `EDQUOT` (full),
+    /// `EISDIR` (a folder), `ENOENT` (a missing folder), `ENOTDIR`, `ENAMETOOLONG`, `ELOOP`,
+    /// `ENXIO`, `EPIPE`, `EBADF`, `EIO`, `EFBIG`; others by the system's own words.
     ///
     /// - Parameter folder: the folder in which a new entry (the file, or its temporary twin) was
     ///   being created, when that was the failing step: the reason then names the folder.
-    init(_ code: Int32, writing file: OutputFile, inFolder folder: String? = nil) {
+    public init(_ code: Int32, writing file: OutputFile, inFolder folder: String? = nil) {
         let elsewhere = "choose another \(file.option ?? "output path")"
         let subject = folder.map { "the folder \($0)" } ?? "it"
         let reason: String, remedy: String

@@ -34,35 +34,37 @@ public final class EpisodicTrainer: TrainingRun {
     /// Starts a new run in `directory` (an existing checkpoint there is an error).
     public convenience init(configuration: EpisodicConfiguration, directory: URL) throws {
         try configuration.validate()
-        try RunFolder.startNewRun(in: directory, configuration: try configuration.jsonData())
-        try self.init(configuration: configuration, directory: directory, iteration: 0, trainingSeconds: 0)
+        let lock = try RunFolder.startNewRun(in: directory, configuration: try configuration.jsonData())
+        try self.init(configuration: configuration, directory: directory, iteration: 0, trainingSeconds: 0, lock: lock)
     }
 
     /// Continues the run saved in `directory` from its last checkpoint; with `iterations`, extends
     /// it to that many (the learning-rate schedule is stretched, as for the other trainers).
     public convenience init(resumingFrom directory: URL, extendingTo iterations: Int? = nil) throws {
         let point: ResumePoint<EpisodicConfiguration> = try RunFolder.resumePoint(in: directory, extendingTo: iterations)
-        try self.init(configuration: point.recipe, directory: directory, iteration: point.step, trainingSeconds: point.seconds)
+        try self.init(configuration: point.recipe, directory: directory, iteration: point.step, trainingSeconds: point.seconds, lock: point.lock)
         try parameters.restore(from: point.checkpoint, strict: false)
         try RunFolder.completeResume(point, state: state)
     }
 
-    /// Reads a finished (or interrupted) run for meta-testing; nothing is written.
+    /// Reads a finished (or interrupted, or running) run for meta-testing; nothing is written
+    /// and the folder is not locked.
     public static func load(from directory: URL) throws -> EpisodicTrainer {
-        let point: ResumePoint<EpisodicConfiguration> = try RunFolder.resumePoint(in: directory, extendingTo: nil)
-        let trainer = try EpisodicTrainer(configuration: point.recipe, directory: directory, iteration: point.step, trainingSeconds: point.seconds)
+        let point: ResumePoint<EpisodicConfiguration> = try RunFolder.resumePoint(in: directory, extendingTo: nil, locking: false)
+        let trainer = try EpisodicTrainer(configuration: point.recipe, directory: directory, iteration: point.step, trainingSeconds: point.seconds,
+                                          lock: nil)
         try trainer.parameters.restore(from: point.checkpoint, strict: false)
         return trainer
     }
 
-    private init(configuration: EpisodicConfiguration, directory: URL, iteration: Int, trainingSeconds: Double) throws {
+    private init(configuration: EpisodicConfiguration, directory: URL, iteration: Int, trainingSeconds: Double, lock: RunFolderLock?) throws {
         self.configuration = configuration
         var initialization = RandomGenerator(seed: configuration.seed)
         splits = try EpisodeSplits(configuration: configuration, using: &initialization)
         parameters = EpisodicParameters(configuration: configuration, inputSize: splits.inputSize, using: &initialization)
         state = TrainingState(directory: directory, optimizer: configuration.optimizer, parameters: parameters.parameters,
                               totalSteps: configuration.iterations, generator: initialization.split(), step: iteration,
-                              trainingSeconds: trainingSeconds)
+                              trainingSeconds: trainingSeconds, lock: lock)
     }
 
     /// One outer step on a fresh meta-batch; returns the meta-loss (for Reptile, the query loss

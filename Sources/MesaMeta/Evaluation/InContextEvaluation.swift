@@ -87,7 +87,7 @@ public struct InContextEvaluation {
         let promptCount = evaluation.promptCount
         let probes = [EvaluationProbe.inDistribution]
             + (evaluation.probes ? EvaluationProbe.outOfDistribution(inputDimension: distribution.inputDimension, kind: distribution.kind) : [])
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try OutputFile.prepareFolder(folder, contents: "the evaluation")
 
         var csv = "probe,predictor,examples,metric,mean,standard_error\n"
         var pairedCSV = "probe,baseline,examples,metric,mean_difference,standard_error\n"
@@ -132,11 +132,11 @@ public struct InContextEvaluation {
                                                            baselines: scores.dropFirst().map(\.predictor), plotURL: plotURL))
         }
         let curvesURL = folder.appendingPathComponent("curves.csv")
-        try csv.write(to: curvesURL, atomically: true, encoding: .utf8)
+        try OutputFile(curvesURL, contents: "the evaluation curves").write(csv)
         let pairedURL = folder.appendingPathComponent("differences.csv")
         var differencesURL: URL?
         if learner != nil, predictors.count > 1 {
-            try pairedCSV.write(to: pairedURL, atomically: true, encoding: .utf8)
+            try OutputFile(pairedURL, contents: "the paired differences").write(pairedCSV)
             differencesURL = pairedURL
         } else if FileManager.default.fileExists(atPath: pairedURL.path) {
             try FileManager.default.removeItem(at: pairedURL)   // a stale comparison from an earlier evaluation
@@ -156,11 +156,11 @@ public struct InContextEvaluation {
                                                        evaluationTaskCount: configuration.evaluation.promptCount,
                                                        seed: configuration.evaluation.seed)
         let result = comparison.run(learner: learner)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try OutputFile.prepareFolder(folder, contents: "the gradient-descent comparison")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let url = folder.appendingPathComponent("gradient-descent-comparison.json")
-        try encoder.encode(result).write(to: url, options: .atomic)
+        try OutputFile(url, contents: "the gradient-descent comparison").write(try encoder.encode(result))
         let gradientDescent = InContextEvaluationReport.GradientDescent(contextCount: contextCount, stepCount: steps,
                                                                         taskCount: comparison.evaluationSet.batchSize, result: result, url: url)
         return InContextEvaluationReport(taskName: distribution.name, predictors: [learner.name], promptCount: comparison.evaluationSet.batchSize,

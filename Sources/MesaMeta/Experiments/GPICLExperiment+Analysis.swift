@@ -56,7 +56,7 @@ extension GPICLExperiment {
     /// and the line reporting them.
     static func write(csv: String, chart: SVGChart, name: String, to folder: URL) throws -> (files: [URL], line: String) {
         let csvURL = folder.appendingPathComponent("\(name).csv"), svgURL = folder.appendingPathComponent("\(name).svg")
-        try csv.write(to: csvURL, atomically: true, encoding: .utf8)
+        try OutputFile(csvURL, contents: "the \(name) table").write(csv)
         try chart.write(to: svgURL)
         return ([csvURL, svgURL], "wrote \(csvURL.path) and \(name).svg")
     }

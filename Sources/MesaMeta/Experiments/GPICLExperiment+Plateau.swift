@@ -33,7 +33,7 @@ extension GPICLExperiment {
             lines.append("\(run.name): plateau left at step \(end.map(String.init) ?? "—"), final accuracy \(fourDecimals(points.last?.accuracy ?? .nan)), \(fourDecimals(secondsPerStep)) s/step")
         }
         let curvesURL = folder.appendingPathComponent("plateau-curves.csv"), lossURL = folder.appendingPathComponent("plateau-loss.svg")
-        try curves.write(to: curvesURL, atomically: true, encoding: .utf8)
+        try OutputFile(curvesURL, contents: "the plateau curves").write(curves)
         let (files, line) = try write(csv: summary, chart: SVGChart.lines(title: "Held-out accuracy at the last point (unseen tasks)", xLabel: "step",
                                                                          yLabel: "accuracy", series: accuracySeries),
                                       name: "plateau", to: folder)

@@ -149,8 +149,8 @@ public struct GeneralisationReport {
             files.append(url)
         }
         let csvURL = folder.appendingPathComponent("generalisation.csv"), markdownURL = folder.appendingPathComponent("generalisation.md")
-        try csv.write(to: csvURL, atomically: true, encoding: .utf8)
-        try markdown.write(to: markdownURL, atomically: true, encoding: .utf8)
+        try OutputFile(csvURL, contents: "the generalisation table").write(csv)
+        try OutputFile(markdownURL, contents: "the generalisation report").write(markdown)
         return Result(skipped: skipped, markdown: markdown, files: [csvURL, markdownURL] + files, folder: folder)
     }
 

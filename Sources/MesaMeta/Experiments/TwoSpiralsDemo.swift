@@ -89,7 +89,7 @@ public struct TwoSpiralsDemo: Sendable, CustomStringConvertible {
         let (testInputs, testLabels) = Self.twoSpirals(pointsPerClass: pointsPerClass, using: &heldOutGenerator)
         let model = makeModel(using: &generator)
         let optimizer = Adam(parameters: model.parameters, learningRate: learningRate)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try OutputFile.prepareFolder(folder, contents: "the demo's results")
         var metrics = ""
         var curve: [(x: Double, y: Double)] = []
         var firstLoss: Float = .nan, lastLoss: Float = .nan
@@ -112,7 +112,7 @@ public struct TwoSpiralsDemo: Sendable, CustomStringConvertible {
             let predictions = withoutGradients { model(x) }.argmax(alongAxis: 1).indices
             return Double(zip(predictions, y).filter { $0 == $1 }.count) / Double(y.count)
         }
-        try metrics.write(to: folder.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
+        try OutputFile(folder.appendingPathComponent("metrics.jsonl"), contents: "the demo's metrics").write(metrics)
         try SVGChart.lines(title: "mesa demo: two spirals, MLP 2-\(hiddenUnits)-\(hiddenUnits)-2", xLabel: "step", yLabel: "cross-entropy loss",
                            series: [SVGChart.Series(name: "training loss", points: curve)], logarithmicY: true)
             .write(to: folder.appendingPathComponent("loss.svg"))

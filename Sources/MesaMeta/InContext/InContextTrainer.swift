@@ -37,8 +37,8 @@ public final class InContextTrainer: TrainingRun {
     public convenience init(configuration: InContextTrainingConfiguration, directory: URL) throws {
         try configuration.validate()
         try configuration.validateBaselines()
-        try RunFolder.startNewRun(in: directory, configuration: try configuration.jsonData())
-        try self.init(configuration: configuration, directory: directory, step: 0, trainingSeconds: 0)
+        let lock = try RunFolder.startNewRun(in: directory, configuration: try configuration.jsonData())
+        try self.init(configuration: configuration, directory: directory, step: 0, trainingSeconds: 0, lock: lock)
     }
 
     /// Continues the run saved in `directory` from its last checkpoint.
@@ -52,12 +52,12 @@ public final class InContextTrainer: TrainingRun {
     ///   without it, resuming is exact.
     public convenience init(resumingFrom directory: URL, extendingTo steps: Int? = nil) throws {
         let point: ResumePoint<InContextTrainingConfiguration> = try RunFolder.resumePoint(in: directory, extendingTo: steps)
-        try self.init(configuration: point.recipe, directory: directory, step: point.step, trainingSeconds: point.seconds)
+        try self.init(configuration: point.recipe, directory: directory, step: point.step, trainingSeconds: point.seconds, lock: point.lock)
         try learner.restore(from: point.checkpoint, strict: false)
         try RunFolder.completeResume(point, state: state)
     }
 
-    private init(configuration: InContextTrainingConfiguration, directory: URL, step: Int, trainingSeconds: Double) throws {
+    private init(configuration: InContextTrainingConfiguration, directory: URL, step: Int, trainingSeconds: Double, lock: RunFolderLock?) throws {
         self.configuration = configuration
         distribution = try configuration.task.makeDistribution()
         var initialization = RandomGenerator(seed: configuration.training.seed)
@@ -65,7 +65,7 @@ public final class InContextTrainer: TrainingRun {
                                                         using: &initialization)
         let training = configuration.training
         state = TrainingState(directory: directory, optimizer: training.optimizer, parameters: learner.parameters,
-                              totalSteps: training.steps, generator: initialization.split(), step: step, trainingSeconds: trainingSeconds)
+                              totalSteps: training.steps, generator: initialization.split(), step: step, trainingSeconds: trainingSeconds, lock: lock)
         var evaluationGenerator = RandomGenerator(seed: configuration.evaluation.seed &+ 1)
         evaluationBatch = distribution.heldOutDistribution.sample(batchSize: training.evaluationPromptCount, pointCount: training.pointCount,
                                               using: &evaluationGenerator)

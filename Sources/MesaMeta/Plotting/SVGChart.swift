@@ -1,4 +1,5 @@
 import Foundation
+import MesaCore
 
 /// A chart as an SVG document that any browser opens: Mesa's one plotting helper, behind every
 /// plot the library and `mesa` write (error curves, training curves, experiment results, the
@@ -100,9 +101,12 @@ public struct SVGChart: Sendable {
         }
     }
 
-    /// Writes ``svg()`` to `url` (atomically, UTF-8).
+    /// Writes ``svg()`` to `url` as UTF-8, as ``OutputFile`` writes (a file is replaced
+    /// atomically, a device or FIFO written through).
+    ///
+    /// - Throws: ``OutputFileError``.
     public func write(to url: URL) throws {
-        try svg().write(to: url, atomically: true, encoding: .utf8)
+        try OutputFile(url, contents: "the chart").write(svg())
     }
 
     /// `text` with the characters XML reserves in text content (`&`, `<`, `>`) replaced by

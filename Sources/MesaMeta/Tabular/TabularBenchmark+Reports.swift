@@ -1,4 +1,5 @@
 import Foundation
+import MesaCore
 
 extension TabularBenchmark {
     /// The methods compared on each kind of task, Mesa first (``TabularScores/method``).
@@ -20,7 +21,7 @@ extension TabularBenchmark {
                 csv += fields.joined(separator: ",") + "\n"
             }
         }
-        try csv.write(to: folder.appendingPathComponent("tabular-benchmark.csv"), atomically: true, encoding: .utf8)
+        try OutputFile(folder.appendingPathComponent("tabular-benchmark.csv"), contents: "the benchmark table").write(csv)
 
         func mean(_ values: [Double?]) -> Double? {
             let present = values.compactMap { $0 }
@@ -67,7 +68,7 @@ extension TabularBenchmark {
             }
             markdown += "\nMean over datasets: " + methods.map { "\($0) \(f(mean(overall[$0, default: []].map { $0 })))" }.joined(separator: ", ") + "\n\n"
         }
-        try markdown.write(to: folder.appendingPathComponent("tabular-benchmark.md"), atomically: true, encoding: .utf8)
+        try OutputFile(folder.appendingPathComponent("tabular-benchmark.md"), contents: "the benchmark report").write(markdown)
         try SVGChart.groupedBars(title: "mesa benchmark-tabular: accuracy (mean of \(splitCount) splits)", groups: chart,
                                  categories: Self.methods(for: .classification))
             .write(to: folder.appendingPathComponent("tabular-benchmark.svg"))

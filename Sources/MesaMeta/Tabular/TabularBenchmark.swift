@@ -74,7 +74,7 @@ public struct TabularBenchmark: Sendable {
     public func run(on directory: URL, writingTo output: URL, progress: (ProgressUpdate) -> Void = { _ in }) throws -> Report {
         let files = try tables(in: directory)
         let manifest = try Self.manifest(in: directory)
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        try OutputFile.prepareFolder(output, contents: "the benchmark reports")
         var classifier: TabularClassifier?, regressor: TabularRegressor?
         var rows: [Row] = []
         let total = files.count * splitCount

@@ -41,11 +41,16 @@ public enum TabularModelFile {
     }
 
     /// Writes `model`'s weights alone (no optimizer state), with the recipe's metadata: the form
-    /// shipped in the repository.
+    /// shipped in the repository. The destination is written as ``OutputFile`` writes, and is
+    /// never the run's checkpoint itself.
+    ///
+    /// - Throws: ``OutputFileError`` when `destination` cannot be written or is `runCheckpoint`.
     public static func export(from runCheckpoint: URL, to destination: URL) throws {
+        let output = OutputFile(destination, contents: "the exported model")
+        try output.check(notOverwriting: [("run's checkpoint", runCheckpoint)])
         let checkpoint = try SafeTensors(contentsOf: runCheckpoint)
         var exported = SafeTensors(metadata: checkpoint.metadata.filter { !["mesa.optimizer", "mesa.generator"].contains($0.key) })
         for name in checkpoint.names where !name.hasPrefix("optimizer.") { exported[name] = checkpoint[name] }
-        try exported.write(to: destination)
+        try exported.write(to: output)
     }
 }

@@ -26,8 +26,8 @@ public final class TabularPretrainer: TrainingRun {
             }
             initial = loaded.model
         }
-        try RunFolder.startNewRun(in: directory, configuration: try configuration.jsonData())
-        self.init(configuration: configuration, directory: directory, step: 0, seconds: 0)
+        let lock = try RunFolder.startNewRun(in: directory, configuration: try configuration.jsonData())
+        self.init(configuration: configuration, directory: directory, step: 0, seconds: 0, lock: lock)
         if let initial { try model.restore(from: try initial.checkpoint(metadata: [:]), strict: true) }
     }
 
@@ -38,17 +38,17 @@ public final class TabularPretrainer: TrainingRun {
     ///   a run planned that long from the start; without it, resuming is exact.
     public convenience init(resumingFrom directory: URL, extendingTo steps: Int? = nil) throws {
         let point: ResumePoint<TabularPretrainingConfiguration> = try RunFolder.resumePoint(in: directory, extendingTo: steps)
-        self.init(configuration: point.recipe, directory: directory, step: point.step, seconds: point.seconds)
+        self.init(configuration: point.recipe, directory: directory, step: point.step, seconds: point.seconds, lock: point.lock)
         try model.restore(from: point.checkpoint, strict: false)
         try RunFolder.completeResume(point, state: state)
     }
 
-    private init(configuration: TabularPretrainingConfiguration, directory: URL, step: Int, seconds: Double) {
+    private init(configuration: TabularPretrainingConfiguration, directory: URL, step: Int, seconds: Double, lock: RunFolderLock?) {
         self.configuration = configuration
         var initialization = RandomGenerator(seed: configuration.seed)
         model = TabularTransformer(configuration: configuration.model, using: &initialization)
         state = TrainingState(directory: directory, optimizer: configuration.optimizer, parameters: model.parameters,
-                              totalSteps: configuration.steps, generator: initialization.split(), step: step, trainingSeconds: seconds)
+                              totalSteps: configuration.steps, generator: initialization.split(), step: step, trainingSeconds: seconds, lock: lock)
     }
 
     /// A batch of prior tables sharing a row count and split: padded features `[batch, rows, F]`,

@@ -15,4 +15,6 @@ struct ResumePoint<Recipe: TrainingRecipe> {
     let recipe: Recipe
     /// Whether the run was extended beyond its planned length.
     let isExtended: Bool
+    /// The folder's lock, for the resumed run to hold (`nil` when the folder is only read).
+    let lock: RunFolderLock?
 }

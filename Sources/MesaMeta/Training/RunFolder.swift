@@ -4,19 +4,36 @@ import MesaOptim
 
 /// The files every Mesa training run keeps in its folder, shared by every trainer through
 /// ``TrainingState`` and ``TrainingRun``: a safetensors checkpoint whose metadata holds the step, the sampling
-/// generator and the optimizer's scalar state (its moment buffers as tensors
-/// `optimizer.<index>.<buffer>`), and `metrics.jsonl`, one JSON object per line.
+/// generator and the optimizer's scalar state (its moment buffers as tensors `optimizer.<index>.<buffer>`), and
+/// `metrics.jsonl`, one JSON object per line.
+///
+/// A run that writes the folder holds its ``RunFolderLock`` for as long as it lives, so a second
+/// run on the same folder is refused at once; once locked, the temporary `*.partial` files an
+/// interrupted checkpoint write left behind are removed (no live writer can own them then).
 enum RunFolder {
-    /// Prepares `directory` for a new run: refuses a folder that already holds a checkpoint (a
-    /// finished run is never overwritten by accident), then creates it with `config.json` and an
-    /// empty `metrics.jsonl`.
-    static func startNewRun(in directory: URL, configuration: Data) throws {
+    /// Prepares `directory` for a new run: creates it, locks it, refuses a folder that already
+    /// holds a checkpoint (a finished run is never overwritten by accident), removes stale
+    /// temporary files and writes `config.json` and an empty `metrics.jsonl`. Returns the lock,
+    /// to be held by the run (``TrainingState``).
+    static func startNewRun(in directory: URL, configuration: Data) throws -> RunFolderLock {
+        try OutputFile.prepareFolder(directory, contents: "the run", option: "--output")
+        let lock = try RunFolderLock(directory: directory)
         guard !FileManager.default.fileExists(atPath: directory.appendingPathComponent("checkpoint.safetensors").path) else {
             throw InContextError.invalidCheckpoint("\(directory.path) already holds a run (checkpoint.safetensors): resume it with --resume, or choose another --output")
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try configuration.write(to: directory.appendingPathComponent("config.json"), options: .atomic)
-        try Data().write(to: directory.appendingPathComponent("metrics.jsonl"), options: .atomic)
+        removeStalePartialFiles(in: directory)
+        try OutputFile(directory.appendingPathComponent("config.json"), contents: "the run's configuration", option: "--output").write(configuration)
+        try OutputFile(directory.appendingPathComponent("metrics.jsonl"), contents: "the run's metrics", option: "--output").write(Data())
+        return lock
+    }
+
+    /// Removes the temporary files (`*.partial`) that writes interrupted by a crash or a kill
+    /// left in `directory`; returns how many. Call it only while holding the folder's lock, so
+    /// that no live writer's file is removed.
+    @discardableResult
+    static func removeStalePartialFiles(in directory: URL) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".partial") && unlink(directory.appendingPathComponent($0).path) == 0 }.count
     }
 
     /// The checkpoint of the run in `directory`, for resuming: the file, its URL, the steps done
@@ -38,7 +55,15 @@ enum RunFolder {
     /// and its configuration, read from the checkpoint's metadata and, with `steps`, extended to
     /// that many steps (an error unless it is more than planned). Pass it to
     /// ``completeResume(_:state:)`` once the trainer is built and its weights restored.
-    static func resumePoint<Recipe: TrainingRecipe>(in directory: URL, extendingTo steps: Int?) throws -> ResumePoint<Recipe> {
+    ///
+    /// - Parameter locking: lock the folder first (and remove stale temporary files), for a run
+    ///   that will write there; `false` to only read it (e.g. to test the model of a live run).
+    static func resumePoint<Recipe: TrainingRecipe>(in directory: URL, extendingTo steps: Int?, locking: Bool = true) throws -> ResumePoint<Recipe> {
+        var lock: RunFolderLock?
+        if locking, FileManager.default.fileExists(atPath: directory.appendingPathComponent("checkpoint.safetensors").path) {
+            lock = try RunFolderLock(directory: directory)
+            removeStalePartialFiles(in: directory)
+        }
         let (checkpoint, url, step, seconds) = try resumableCheckpoint(in: directory)
         var recipe = try Recipe(json: Data(try field("mesa.configuration", of: checkpoint, url: url).utf8), source: "\(url.path) metadata")
         let planned = recipe.totalSteps
@@ -48,14 +73,17 @@ enum RunFolder {
             }
             recipe.totalSteps = steps
         }
-        return ResumePoint(checkpoint: checkpoint, url: url, step: step, seconds: seconds, recipe: recipe, isExtended: steps != nil)
+        return ResumePoint(checkpoint: checkpoint, url: url, step: step, seconds: seconds, recipe: recipe, isExtended: steps != nil, lock: lock)
     }
 
     /// Restores the generator and the optimizer into `state`, rewrites `config.json` when the run
     /// was extended, and drops metric lines written after the checkpoint.
     static func completeResume<Recipe: TrainingRecipe>(_ point: ResumePoint<Recipe>, state: TrainingState) throws {
         try state.restore(from: point.checkpoint, url: point.url)
-        if point.isExtended { try point.recipe.jsonData().write(to: state.directory.appendingPathComponent("config.json"), options: .atomic) }
+        if point.isExtended {
+            try OutputFile(state.directory.appendingPathComponent("config.json"), contents: "the run's configuration", option: "--output")
+                .write(try point.recipe.jsonData())
+        }
         try truncateMetrics(at: state.metricsURL, afterStep: point.step)
     }
 
@@ -111,8 +139,9 @@ enum RunFolder {
 
     /// Drops metric lines written after `step` by a session interrupted before its next checkpoint.
     static func truncateMetrics(at url: URL, afterStep step: Int) throws {
+        let metrics = OutputFile(url, contents: "the run's metrics", option: "--output")
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            try Data().write(to: url, options: .atomic)
+            try metrics.write(Data())
             return
         }
         let kept = text.split(separator: "\n").filter { line in
@@ -120,6 +149,6 @@ enum RunFolder {
             else { return true }
             return Int(value) <= step
         }
-        try (kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).write(to: url, atomically: true, encoding: .utf8)
+        try metrics.write(kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n"))
     }
 }

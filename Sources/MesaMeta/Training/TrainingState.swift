@@ -25,15 +25,19 @@ public final class TrainingState {
     /// The learning rate at each step.
     public let schedule: LearningRateSchedule
     let gradientClipNorm: Float?
+    /// The run folder's lock, held as long as the state lives (``RunFolderLock``).
+    let lock: RunFolderLock?
 
     /// The checkpoint file of the run folder.
     public var checkpointURL: URL { directory.appendingPathComponent("checkpoint.safetensors") }
     /// The metrics file of the run folder (one JSON object per line).
     public var metricsURL: URL { directory.appendingPathComponent("metrics.jsonl") }
 
-    /// State for a run of `totalSteps` steps over `parameters`, `step` steps in.
+    /// State for a run of `totalSteps` steps over `parameters`, `step` steps in, holding `lock`
+    /// on its folder for as long as it lives.
     public init(directory: URL, optimizer configuration: OptimizerConfiguration, parameters: [Parameter], totalSteps: Int,
-                generator: RandomGenerator, step: Int = 0, trainingSeconds: Double = 0) {
+                generator: RandomGenerator, step: Int = 0, trainingSeconds: Double = 0, lock: RunFolderLock? = nil) {
+        self.lock = lock
         self.directory = directory
         self.step = step
         self.totalSteps = totalSteps
@@ -78,7 +82,7 @@ public final class TrainingState {
             "mesa.generator": try RunFolder.json(generator),
             "mesa.optimizer": optimizerJSON,
         ]) { _, shared in shared }
-        try checkpoint.write(to: checkpointURL)
+        try checkpoint.write(to: OutputFile(checkpointURL, contents: "the checkpoint", option: "--output"))
     }
 
     /// Restores the generator and the optimizer from a checkpoint written by ``writeCheckpoint(_:format:configuration:extra:)``.

@@ -114,4 +114,21 @@ final class EpisodicTrainerTests: XCTestCase {
         try EpisodicTrainer(configuration: c, directory: directory).run()
         XCTAssertThrowsError(try EpisodicTrainer(configuration: c, directory: directory)) { XCTAssertTrue("\($0)".contains("already holds a run")) }
     }
+
+    /// A session holds its run folder: a second one is refused while it lives, a meta-test may
+    /// still read the run, and after it ends the run resumes.
+    func testASessionHoldsItsRunFolder() throws {
+        let directory = folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var c = sineConfiguration(.maml)
+        c.iterations = 20
+        do {
+            let trainer = try EpisodicTrainer(configuration: c, directory: directory)
+            try trainer.run(stoppingAt: 10)
+            XCTAssertThrowsError(try EpisodicTrainer(resumingFrom: directory)) { XCTAssertTrue($0 is RunFolderInUse, "\($0)") }
+            XCTAssertThrowsError(try EpisodicTrainer(configuration: c, directory: directory)) { XCTAssertTrue($0 is RunFolderInUse, "\($0)") }
+            XCTAssertEqual(try EpisodicTrainer.load(from: directory).iteration, 10, "reading for a meta-test needs no lock")
+        }
+        XCTAssertEqual(try EpisodicTrainer(resumingFrom: directory).iteration, 10)
+    }
 }

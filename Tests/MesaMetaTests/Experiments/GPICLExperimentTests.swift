@@ -102,10 +102,10 @@ final class GPICLExperimentTests: XCTestCase {
         configuration.training = TrainingConfiguration(steps: 4, batchSize: 2, pointCount: 10, evaluationInterval: 2, evaluationPromptCount: 4,
                                                        checkpointInterval: 2)
         let run = GPICLExperiment.Run(name: "r", series: "s", x: nil, configuration: configuration)
-        let stopped = try GPICLExperiment.train(run, in: folder, deadline: Date.distantPast)
-        XCTAssertEqual(stopped.step, 1, "a passed deadline stops after the first step, with a checkpoint")
-        let finished = try GPICLExperiment.train(run, in: folder)
-        XCTAssertEqual(finished.step, 4)
+        // Each trainer holds the run folder's lock while it lives: one session after another.
+        XCTAssertEqual(try GPICLExperiment.train(run, in: folder, deadline: Date.distantPast).step, 1,
+                       "a passed deadline stops after the first step, with a checkpoint")
+        XCTAssertEqual(try GPICLExperiment.train(run, in: folder).step, 4)
         var other = run
         other.configuration.training.batchSize = 3
         XCTAssertThrowsError(try GPICLExperiment.train(other, in: folder)) { XCTAssertTrue("\($0)".contains("another configuration"), "\($0)") }

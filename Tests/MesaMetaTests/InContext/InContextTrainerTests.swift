@@ -36,10 +36,12 @@ final class InContextTrainerTests: XCTestCase {
             try straight.run()
 
             let directory = temporaryDirectory()
-            let first = try InContextTrainer(configuration: configuration, directory: directory)
-            try first.run(stoppingAt: 5)
-            // Steps taken after the checkpoint by a session that then died are lost and redone.
-            try first.trainStep()
+            do {   // the first session, which holds the run folder's lock until it ends
+                let first = try InContextTrainer(configuration: configuration, directory: directory)
+                try first.run(stoppingAt: 5)
+                // Steps taken after the checkpoint by a session that then died are lost and redone.
+                try first.trainStep()
+            }
             let resumed = try InContextTrainer(resumingFrom: directory)
             XCTAssertEqual(resumed.step, 5)
             try resumed.run()
@@ -58,9 +60,11 @@ final class InContextTrainerTests: XCTestCase {
         let directory = temporaryDirectory()
         try InContextTrainer(configuration: smallConfiguration(steps: 6), directory: directory).run()
         XCTAssertThrowsError(try InContextTrainer(resumingFrom: directory, extendingTo: 6)) { XCTAssertTrue("\($0)".contains("do not extend"), "\($0)") }
-        let extended = try InContextTrainer(resumingFrom: directory, extendingTo: 10)
-        try extended.run()
-        XCTAssertEqual(extended.step, 10)
+        do {   // a session holds the run folder's lock until it ends
+            let extended = try InContextTrainer(resumingFrom: directory, extendingTo: 10)
+            try extended.run()
+            XCTAssertEqual(extended.step, 10)
+        }
         XCTAssertEqual(try InContextTrainer(resumingFrom: directory).configuration.training.steps, 10)
         let saved = try InContextTrainingConfiguration(json: try Data(contentsOf: directory.appendingPathComponent("config.json")), source: "config.json")
         XCTAssertEqual(saved.training.steps, 10)
@@ -117,5 +121,20 @@ final class InContextTrainerTests: XCTestCase {
         XCTAssertThrowsError(try InContextTrainer(resumingFrom: directory)) { error in
             XCTAssertTrue(error is CheckpointError, "\(error)")
         }
+    }
+
+    /// A session holds its run folder: a second one is refused while it lives; after it ends
+    /// the run resumes.
+    func testASessionHoldsItsRunFolder() throws {
+        let directory = temporaryDirectory()
+        do {
+            let trainer = try InContextTrainer(configuration: smallConfiguration(steps: 6), directory: directory)
+            try trainer.run(stoppingAt: 5)
+            XCTAssertThrowsError(try InContextTrainer(resumingFrom: directory)) { XCTAssertTrue($0 is RunFolderInUse, "\($0)") }
+            XCTAssertThrowsError(try InContextTrainer(configuration: smallConfiguration(steps: 6), directory: directory)) {
+                XCTAssertTrue($0 is RunFolderInUse, "\($0)")
+            }
+        }
+        XCTAssertEqual(try InContextTrainer(resumingFrom: directory).step, 5)
     }
 }

@@ -37,9 +37,11 @@ final class TabularPretrainerTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         try TabularPretrainer(configuration: configuration(), directory: directory).run()
         XCTAssertThrowsError(try TabularPretrainer(resumingFrom: directory, extendingTo: 12)) { XCTAssertTrue("\($0)".contains("do not extend")) }
-        let extended = try TabularPretrainer(resumingFrom: directory, extendingTo: 16)
-        try extended.run()
-        XCTAssertEqual(extended.step, 16)
+        do {   // a session holds the run folder's lock until it ends
+            let extended = try TabularPretrainer(resumingFrom: directory, extendingTo: 16)
+            try extended.run()
+            XCTAssertEqual(extended.step, 16)
+        }
         XCTAssertEqual(try TabularPretrainer(resumingFrom: directory).configuration.steps, 16)
     }
 
