@@ -99,4 +99,19 @@ public struct OutputFileError: Error, CustomStringConvertible, Equatable, Sendab
         }
         self.init(contents: file.contents, path: file.path, reason: reason, remedy: remedy, code: code)
     }
+
+    /// The failure of writing `file` that Foundation reported as `error` (a `FileHandle` write,
+    /// say), explained by its POSIX error number when it carries one.
+    public init(explaining error: any Error, writing file: OutputFile) {
+        let error = error as NSError
+        let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError
+        if error.domain == NSPOSIXErrorDomain {
+            self.init(Int32(error.code), writing: file)
+        } else if let underlying, underlying.domain == NSPOSIXErrorDomain {
+            self.init(Int32(underlying.code), writing: file)
+        } else {
+            self.init(contents: file.contents, path: file.path, reason: error.localizedDescription,
+                      remedy: "choose another \(file.option ?? "output path")")
+        }
+    }
 }

@@ -130,11 +130,17 @@ enum RunFolder {
     }
 
     /// Appends one JSON line of numeric fields (non-finite values as `null`).
-    static func appendMetrics(_ fields: [String: Double], to handle: FileHandle) {
+    ///
+    /// - Throws: ``OutputFileError`` when the line cannot be written (a full disk, say).
+    static func appendMetrics(_ fields: [String: Double], to handle: FileHandle, at url: URL) throws {
         let line = "{" + fields.sorted { $0.key < $1.key }
             .map { "\"\($0.key)\": \($0.value.isFinite ? String($0.value) : "null")" }
             .joined(separator: ", ") + "}\n"
-        handle.write(Data(line.utf8))
+        do {
+            try handle.write(contentsOf: Data(line.utf8))
+        } catch {
+            throw OutputFileError(explaining: error, writing: OutputFile(url, contents: "the run's metrics", option: "--output"))
+        }
     }
 
     /// Drops metric lines written after `step` by a session interrupted before its next checkpoint.

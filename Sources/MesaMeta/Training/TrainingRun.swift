@@ -54,14 +54,14 @@ extension TrainingRun {
                 line["step"] = Double(step)
                 line["loss"] = Double(result.loss)
                 line["learningRate"] = Double(state.optimizer.learningRate)
-                RunFolder.appendMetrics(line, to: metrics)
+                try RunFolder.appendMetrics(line, to: metrics, at: state.metricsURL)
                 observer(.step(step: step, loss: result.loss, metrics: line))
             }
             if step % intervals.evaluation == 0 || step == state.totalSteps {
                 var line = evaluationMetrics()
                 observer(.evaluation(step: step, metrics: line))
                 line["step"] = Double(step)
-                RunFolder.appendMetrics(line, to: metrics)
+                try RunFolder.appendMetrics(line, to: metrics, at: state.metricsURL)
             }
             let now = Date()
             let outOfTime = deadline.map { now >= $0 } ?? false

@@ -206,4 +206,16 @@ final class OutputFileTests: XCTestCase {
         XCTAssertEqual(message { try OutputFile.prepareFolder(file.appendingPathComponent("reports"), contents: "the reports", option: "--output") },
                        "cannot write the reports to \(file.path)/reports: \(file.path) is not a folder; choose another --output")
     }
+
+    /// A Foundation write error (here `FileHandle` on `/dev/full`) is explained by its errno.
+    func testAFoundationWriteErrorIsExplainedByItsErrorNumber() throws {
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: "/dev/full"))
+        defer { try? handle.close() }
+        XCTAssertThrowsError(try handle.write(contentsOf: Data("x".utf8))) { error in
+            let explained = OutputFileError(explaining: error, writing: OutputFile(path: "runs/r/metrics.jsonl", contents: "the run's metrics", option: "--output"))
+            XCTAssertEqual(explained.code, ENOSPC)
+            XCTAssertEqual(explained.description,
+                           "cannot write the run's metrics to runs/r/metrics.jsonl: the device is full (no space left); free some space or choose another --output")
+        }
+    }
 }

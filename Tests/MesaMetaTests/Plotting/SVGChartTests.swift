@@ -103,4 +103,21 @@ final class SVGChartTests: XCTestCase {
         try chart.write(to: url)
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), chart.svg())
     }
+
+    /// A chart written over a folder is refused in one sentence; one written through a link
+    /// replaces the link's target and keeps the link.
+    func testWritesThroughOutputFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-svg-\(UUID())")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("plot.svg"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let chart = SVGChart.lines(title: "t", xLabel: "x", yLabel: "y", series: [])
+        XCTAssertThrowsError(try chart.write(to: folder.appendingPathComponent("plot.svg"))) {
+            XCTAssertEqual("\($0)", "cannot write the chart to \(folder.path)/plot.svg: it is a folder; give the path of a file (e.g. inside that folder) or choose another output path")
+        }
+        try "old".write(to: folder.appendingPathComponent("target.svg"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link.svg").path, withDestinationPath: "target.svg")
+        try chart.write(to: folder.appendingPathComponent("link.svg"))
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent("link.svg").path), "target.svg")
+        XCTAssertTrue(try String(contentsOf: folder.appendingPathComponent("target.svg"), encoding: .utf8).hasPrefix("<svg"))
+    }
 }

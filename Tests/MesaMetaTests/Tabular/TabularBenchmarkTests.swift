@@ -76,4 +76,18 @@ final class TabularBenchmarkTests: SingleThreadedTestCase {
         XCTAssertEqual(report.markdown, "# mesa benchmark-tabular\n\n3 seeded 50/50 splits per dataset (stratified for classification); means over splits.\n\n")
         XCTAssertTrue(try String(contentsOf: directory.appendingPathComponent("tabular-benchmark.svg"), encoding: .utf8).hasPrefix("<svg"))
     }
+
+    /// An output folder that cannot be made is one sentence, before any table is scored.
+    func testAnUnusableOutputFolderIsExplainedBeforeTheWork() throws {
+        let file = directory.appendingPathComponent("file")
+        try "x".write(to: file, atomically: true, encoding: .utf8)
+        var updates = 0
+        XCTAssertThrowsError(try TabularBenchmark().run(on: directory.appendingPathComponent("tables"), writingTo: file.appendingPathComponent("reports")) { _ in updates += 1 }) {
+            XCTAssertEqual("\($0)", "cannot write the benchmark reports to \(file.path)/reports: \(file.path) is not a folder; choose another output path")
+        }
+        XCTAssertEqual(updates, 0)
+        XCTAssertThrowsError(try TabularBenchmark().writeReports([], to: file)) {
+            XCTAssertEqual("\($0)", "cannot write the benchmark table to \(file.path)/tabular-benchmark.csv: \(file.path) is not a folder; choose another output path")
+        }
+    }
 }

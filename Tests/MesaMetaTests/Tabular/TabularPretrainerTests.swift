@@ -32,6 +32,21 @@ final class TabularPretrainerTests: XCTestCase {
         XCTAssertEqual(resumed.model.parameters.map { $0.value.scalars }, whole.model.parameters.map { $0.value.scalars })
     }
 
+    func testExportNeverOverwritesTheRunsCheckpoint() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-pt-export-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try TabularPretrainer(configuration: configuration(), directory: directory).run(stoppingAt: 4)
+        let checkpoint = directory.appendingPathComponent("checkpoint.safetensors")
+        let before = try Data(contentsOf: checkpoint)
+        XCTAssertThrowsError(try TabularModelFile.export(from: checkpoint, to: checkpoint)) {
+            XCTAssertEqual("\($0)", "cannot write the exported model to \(checkpoint.path): it is the run's checkpoint file, which would be overwritten; choose another output path")
+        }
+        XCTAssertEqual(try Data(contentsOf: checkpoint), before)
+        let exported = directory.appendingPathComponent("model.safetensors")
+        try TabularModelFile.export(from: checkpoint, to: exported)
+        XCTAssertNil(try SafeTensors(contentsOf: exported).metadata["mesa.optimizer"])
+    }
+
     func testARunCanBeExtendedButNotShortened() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-pt-extend-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
