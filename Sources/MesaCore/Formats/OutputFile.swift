@@ -36,7 +36,7 @@ import Musl
 public struct OutputFile: Sendable {
     /// The path as the user gave it (`-` for standard output).
     public let path: String
-    /// What the file holds, for messages: `predictions`, `the SVG chart`.
+    /// What the file holds, for messages: `predictions`, `the chart`.
     public let contents: String
     /// The command-line option that named the path (`--output`), for the remedy of a message;
     /// `nil` says "choose another output path".
