@@ -22,9 +22,15 @@ public enum TabularModelFile {
         do { checkpoint = try SafeTensors(contentsOf: url) } catch {
             throw TabularError.invalidModel("cannot read the model \(url.path): \(error)")
         }
-        guard let json = checkpoint.metadata["mesa.configuration"],
-              let configuration = try? TabularPretrainingConfiguration(json: Data(json.utf8), source: url.path) else {
-            throw TabularError.invalidModel("\(url.path) is not a tabular model written by `mesa pretrain` (no mesa.configuration in its metadata)")
+        if let format = checkpoint.metadata["mesa.format"], let command = otherCommands[format] {
+            throw TabularError.invalidModel("\(url.path) is a checkpoint of `\(command.writer)` (format \(format)), not a tabular model; \(command.reader). --model wants a run checkpoint or an export of `mesa pretrain`")
+        }
+        guard let json = checkpoint.metadata["mesa.configuration"] else {
+            throw TabularError.invalidModel("\(url.path) is not a tabular model written by `mesa pretrain`: its metadata has no mesa.configuration (a safetensors file from elsewhere?)")
+        }
+        let configuration: TabularPretrainingConfiguration
+        do { configuration = try TabularPretrainingConfiguration(json: Data(json.utf8), source: url.path) } catch {
+            throw TabularError.invalidModel("\(url.path) is not a tabular model written by `mesa pretrain`: its mesa.configuration does not decode (\(error))")
         }
         guard configuration.model.kind == kind else {
             throw TabularError.invalidModel("\(url.path) holds a \(configuration.model.kind.rawValue) model, not a \(kind.rawValue) one")
@@ -34,11 +40,30 @@ public enum TabularModelFile {
         do { try model.restore(from: checkpoint, strict: false) } catch {
             throw TabularError.invalidModel("\(url.path) does not fit its own configuration: \(error)")
         }
-        guard model.namedParameters.allSatisfy({ checkpoint[$0.name] != nil }) else {
-            throw TabularError.invalidModel("\(url.path) lacks some of the model's tensors")
+        let expected = Set(model.namedParameters.map(\.name))
+        let missing = expected.filter { checkpoint[$0] == nil }.sorted()
+        guard missing.isEmpty else {
+            throw TabularError.invalidModel("\(url.path) lacks \(missing.count) of the model's tensors (\(missing.prefix(3).joined(separator: ", "))\(missing.count > 3 ? ", …" : ""))")
+        }
+        // A run checkpoint also holds the optimizer's buffers (optimizer.<index>.<buffer>); any
+        // other name is not the model's.
+        let unexpected = checkpoint.names.filter { !expected.contains($0) && !$0.hasPrefix("optimizer.") }.sorted()
+        guard unexpected.isEmpty else {
+            throw TabularError.invalidModel("\(url.path) has \(unexpected.count == 1 ? "a tensor" : "\(unexpected.count) tensors") the model does not have (\(unexpected.prefix(3).joined(separator: ", "))\(unexpected.count > 3 ? ", …" : "")); it was not written for this configuration")
+        }
+        for (name, parameter) in model.namedParameters {
+            if let bad = parameter.value.scalars.firstIndex(where: { !$0.isFinite }) {
+                throw TabularError.invalidModel("\(url.path) has a non-finite weight (\(parameter.value.scalars[bad]) at element \(bad) of \(name)); the file is corrupt or its training diverged")
+            }
         }
         return (model, checkpoint.metadata, configuration)
     }
+
+    /// The checkpoint formats of Mesa's other trainers: which command writes them, and which reads them.
+    static let otherCommands: [String: (writer: String, reader: String)] = [
+        "training-checkpoint-1": ("mesa train", "`mesa eval --run FOLDER` reads it"),
+        "episodic-checkpoint-1": ("mesa meta-train", "`mesa meta-test --run FOLDER` reads it"),
+    ]
 
     /// Writes `model`'s weights alone (no optimizer state), with the recipe's metadata: the form
     /// shipped in the repository. The destination is written as ``OutputFile`` writes, and is
