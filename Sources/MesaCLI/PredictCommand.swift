@@ -26,6 +26,8 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Columns to read as categorical (comma-separated names).") var categorical: String?
     @Option(help: "Columns to read as numeric (comma-separated names).") var numeric: String?
     @Option(help: "Columns to drop (comma-separated names).") var ignore: String?
+    @Option(help: "The field separator of the CSV files: , ; tab or | (default: detected from the header line and the first rows).") var delimiter: String?
+    @Flag(help: "Read the tables, print how their columns are read (numeric or categorical, cells that are not numbers), and stop without predicting.") var describe = false
     @Flag(help: "Allow more than 10 classes (members see the classes grouped into 10).") var manyClasses = false
     @Flag(help: "Allow more than 100 features (each member sees 100, the most relevant first, the others weighted by relevance).") var subsampleFeatures = false
     @Option(help: "Classification with more labelled rows than one context holds (1,000) or more than 10 classes: give each row to predict its own context of its this many nearest labelled rows (0: never; the subsample ensemble instead).") var localContext = 100
@@ -40,6 +42,14 @@ struct PredictCommand: ParsableCommand {
         guard localContext == 0 || localContext >= 2 else { throw ValidationError("--local-context must be 0 (off) or at least 2 rows, got \(localContext)") }
         guard holdout > 0 && holdout < 1 else { throw ValidationError("--holdout must be between 0 and 1") }
         if test != nil && train == nil { throw ValidationError("--test needs --train (the labelled rows)") }
+        if let delimiter, CSVDelimiter(argument: delimiter) == nil {
+            throw ValidationError("--delimiter must be one of , ; | or tab, got '\(delimiter)'")
+        }
+    }
+
+    /// Prints `message` as a note on standard error (standard output keeps the results).
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("note: \(message)\n".utf8))
     }
 
     func run() throws {
@@ -50,21 +60,10 @@ struct PredictCommand: ParsableCommand {
             ?? (Bundle.module.resourceURL ?? Bundle.module.bundleURL).appendingPathComponent("Data/wine.csv")
         let trainSource = train ?? "bundled wine.csv"
         let destination = try checkedOutput().reservingStandardOutput()
-        var labelled = try TabularTable(CSVTable(contentsOf: trainURL), target: target, source: trainSource)
-        var unlabelled: TabularTable
-        var scored = true
-        let kind = task.kind(for: labelled)
-        if let test {
-            let table = try CSVTable(contentsOf: URL(fileURLWithPath: test))
-            unlabelled = try TabularTable(table, target: labelled.targetName, requireTarget: false, source: test)
-            let unlabelledRows = unlabelled.targets.contains { kind == .classification ? TabularTable.isMissingLabel($0) : TabularTable.isMissing($0) }
-            scored = table.header.contains(labelled.targetName) && !unlabelledRows
-            if !scored { unlabelled.targets = Array(repeating: "", count: unlabelled.count) }
-        } else {
-            let (trainRows, testRows) = TabularEvaluation.split(labelled, kind: kind, fraction: holdout, seed: seed)
-            unlabelled = labelled.selecting(testRows)
-            labelled = labelled.selecting(trainRows)
-        }
+        let separator = delimiter.flatMap(CSVDelimiter.init(argument:))
+        let trainCSV = try CSVTable(contentsOf: trainURL, delimiter: separator)
+        trainCSV.notes.forEach(Self.note)
+        var labelled = try TabularTable(trainCSV, target: target, source: trainSource)
         var options = TabularPredictionOptions()
         options.ensembleSize = ensemble
         options.seed = seed
@@ -74,10 +73,38 @@ struct PredictCommand: ParsableCommand {
         options.ignoredColumns = Set(Self.names(ignore))
         for name in Self.names(categorical) { options.columnKinds[name] = .categorical }
         for name in Self.names(numeric) { options.columnKinds[name] = .numeric }
+        // How the columns are read is decided once, on every labelled row (before any split), and
+        // kept for the fit, so the note says what the model sees.
+        let reading = try TabularPreprocessor(fitting: labelled.removingColumns(options.ignoredColumns), kinds: options.columnKinds)
+        if !reading.columns.isEmpty { Self.note("\(trainSource): \(reading.readingNote(for: labelled, declared: options.columnKinds))") }
+        for column in reading.columns { options.columnKinds[column.name] = column.kind }
+        var unlabelled: TabularTable
+        var scored = true
+        let kind = task.kind(for: labelled)
+        if let test {
+            let table = try CSVTable(contentsOf: URL(fileURLWithPath: test), delimiter: separator)
+            table.notes.forEach(Self.note)
+            unlabelled = try TabularTable(table, target: labelled.targetName, requireTarget: false, source: test)
+            if let odd = reading.oddCellsNote(for: unlabelled) { Self.note("\(test): \(odd)") }
+            let unlabelledRows = unlabelled.targets.contains { kind == .classification ? TabularTable.isMissingLabel($0) : TabularTable.isMissing($0) }
+            scored = table.header.contains(labelled.targetName) && !unlabelledRows
+            if !scored { unlabelled.targets = Array(repeating: "", count: unlabelled.count) }
+        } else {
+            let (trainRows, testRows) = TabularEvaluation.split(labelled, kind: kind, fraction: holdout, seed: seed)
+            let whole = consume labelled
+            (labelled, unlabelled) = whole.partitioned(trainRows, testRows)
+        }
         let extra = Set(unlabelled.featureNames).subtracting(labelled.featureNames).subtracting(options.ignoredColumns)
         if !extra.isEmpty { print("note: ignoring test columns absent from the training table: \(extra.sorted().joined(separator: ", "))") }
         let modelURL = model.map { URL(fileURLWithPath: $0) }
         print("mesa predict: \(trainSource): \(labelled.count) labelled rows, \(unlabelled.count) to predict, \(labelled.featureNames.filter { !options.ignoredColumns.contains($0) }.count) features; \(kind.rawValue) of '\(labelled.targetName)'")
+        if describe { return }
+        let unseen = scored && kind == .classification ? TabularEvaluation.unseenLabels(train: labelled, test: unlabelled) : []
+        if !unseen.isEmpty {
+            let rows = unseen.map(\.rows).reduce(0, +)
+            let listed = unseen.prefix(5).map { "'\($0.label)' (\($0.rows) row\($0.rows == 1 ? "" : "s"))" }.joined(separator: ", ") + (unseen.count > 5 ? ", …" : "")
+            Self.note("\(rows) of the \(unlabelled.count) rows to predict have a label no labelled row has: \(listed); no prediction can match it, so the accuracy counts these rows as wrong")
+        }
 
         if kind == .classification {
             let classifier = try TabularClassifier(modelURL: modelURL, options: options)
@@ -91,7 +118,14 @@ struct PredictCommand: ParsableCommand {
             if scored && !compare {
                 let index = Dictionary(uniqueKeysWithValues: classifier.classNames.enumerated().map { ($1, $0) })
                 let labels = unlabelled.targets.map { index[$0.trimmingCharacters(in: .whitespaces)] ?? -1 }
-                print(String(format: "accuracy %.4f on the %d held-out rows", TabularMetrics.accuracy(probabilities, labels: labels), labels.count))
+                var line = String(format: "accuracy %.4f on the %d held-out rows", TabularMetrics.accuracy(probabilities, labels: labels), labels.count)
+                let seen = labels.indices.filter { labels[$0] >= 0 }
+                if seen.count < labels.count {
+                    line += seen.isEmpty ? " (none has a label seen in training)"
+                        : String(format: " (%d with labels unseen in training count as wrong; %.4f on the other %d)", labels.count - seen.count,
+                                 TabularMetrics.accuracy(seen.map { probabilities[$0] }, labels: seen.map { labels[$0] }), seen.count)
+                }
+                print(line)
             }
             print("model: \(classifier.mode); \(classifier.metadata["architecture"] ?? "")")
         } else {

@@ -77,7 +77,9 @@ final class PredictCommandTests: XCTestCase {
         }
         XCTAssertTrue(try failure(["--train", try write("empty.csv", "")]).contains("is empty"))
         XCTAssertTrue(try failure(["--train", try write("header.csv", "a,b,y\n")]).contains("no data rows"))
-        XCTAssertTrue(try failure(["--train", try write("ragged.csv", "a,y\n1,p\n2,q,3\n")]).contains("line 3"))
+        XCTAssertTrue(try failure(["--train", try write("ragged.csv", "a,y\n1,p\n2,q,3\n")]).contains("line 3: 3 fields, but the header has 2 (data row 2)"))
+        XCTAssertTrue(try failure(["--train", try write("trailing.csv", "a,y,\n1,p\n2,q\n")]).contains("column 3 of the header has no name (a trailing comma?)"))
+        XCTAssertTrue(try failure(["--train", try write("ok.csv", "a,y\n1,p\n"), "--delimiter", ":"]).contains("--delimiter must be one of"))
         XCTAssertTrue(try failure(["--train", try write("t.csv", "a,y\n1,p\n2,q\n"), "--target", "label"]).contains("no column named 'label'"))
         let binary = directory.appendingPathComponent("image.csv")
         try Data([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe, 0x00]).write(to: binary)
@@ -85,5 +87,38 @@ final class PredictCommandTests: XCTestCase {
         let train = try write("train2.csv", "a,b,y\n1,2,p\n2,3,q\n3,4,p\n4,5,q\n")
         XCTAssertTrue(try failure(["--train", train, "--test", try write("test2.csv", "a\n1\n")]).contains("lacks the training column 'b'"))
         XCTAssertTrue(try failure(["--train", train, "--task", "regression"]).contains("not a regression one"))
+    }
+
+    /// A semicolon-separated file with a typo in a numeric column and thousands separators:
+    /// read, with notes on standard error saying how; --describe stops there.
+    func testReadingNotesAndDescribe() throws {
+        var train = "x;price;colour;label\n"
+        for i in 0..<30 { train += "\(i == 4 ? "12..5" : String(i));\(i % 3 == 0 ? "1,\(100 + i)" : String(10 * i));\(i % 2 == 0 ? "red" : "blue");\(i % 2 == 0 ? "p" : "q")\n" }
+        let path = try write("semicolons.csv", train)
+        let output = directory.appendingPathComponent("described.csv").path
+        let result = try MesaProcess.run(["predict", "--model", model, "--train", path, "--describe", "--output", output])
+        XCTAssertEqual(result.status, 0, result.error)
+        XCTAssertTrue(result.output.contains("16 labelled rows, 14 to predict, 3 features"), result.output)
+        for expected in ["note: semicolons.csv: read as semicolon-separated",
+                         "read 2 numeric and 1 categorical columns; column 'x': 1 cell that is not a number treated as missing (line 6 '12..5'); column 'price': numbers with thousands separators ('1,100')"] {
+            XCTAssertTrue(result.error.contains(expected), "\(expected) missing from: \(result.error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output), "--describe predicts nothing")
+        let given = try MesaProcess.run(["predict", "--model", model, "--train", path, "--describe", "--delimiter", ";", "--categorical", "x"])
+        XCTAssertEqual(given.status, 0, given.error)
+        XCTAssertTrue(given.error.contains("read 1 numeric and 2 categorical columns"), given.error)
+    }
+
+    /// Test labels that training never saw are named, and the accuracy says how it counts them.
+    func testUnseenTestLabelsAreNoted() throws {
+        var train = "a,b,y\n", test = "a,b,y\n"
+        for i in 0..<20 { train += "\(i),\(i % 4),\(i % 2 == 0 ? "p" : "q")\n" }
+        for i in 0..<4 { test += "\(i),\(i % 4),\(["p", "r", "q", "r"][i])\n" }
+        let output = directory.appendingPathComponent("unseen.csv").path
+        let result = try MesaProcess.run(["predict", "--model", model, "--train", try write("seen.csv", train), "--test", try write("unseen-test.csv", test),
+                                          "--ensemble", "1", "--output", output])
+        XCTAssertEqual(result.status, 0, result.error)
+        XCTAssertTrue(result.error.contains("note: 2 of the 4 rows to predict have a label no labelled row has: 'r' (2 rows)"), result.error)
+        XCTAssertTrue(result.output.contains("on the 4 held-out rows (2 with labels unseen in training count as wrong;"), result.output)
     }
 }

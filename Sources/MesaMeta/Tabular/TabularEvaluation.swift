@@ -32,6 +32,18 @@ public enum TabularEvaluation {
         return (train.sorted(), test.sorted())
     }
 
+    /// The class labels of `test` that no row of `train` has, with how many test rows carry
+    /// each (most rows first, then by name); blank labels are left out. No classifier can
+    /// predict such a label, so the accuracies here count those rows as wrong.
+    public static func unseenLabels(train: TabularTable, test: TabularTable) -> [(label: String, rows: Int)] {
+        let known = Set(train.targets.map { $0.trimmingSpaces() })
+        var counts: [String: Int] = [:]
+        for label in test.targets.map({ $0.trimmingSpaces() }) where !label.isEmpty && !known.contains(label) {
+            counts[label, default: 0] += 1
+        }
+        return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { (label: $0.key, rows: $0.value) }
+    }
+
     /// Mesa's classifier, logistic regression and k-NN on a labelled test table.
     public static func classification(train: TabularTable, test: TabularTable, classifier: TabularClassifier) throws -> [TabularScores] {
         var start = Date()

@@ -52,7 +52,9 @@ public final class TabularRegressor {
         }
         mean = values.reduce(0, +) / Double(values.count)
         let sd = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
-        scale = sd > 1e-12 ? sd : 1
+        // Targets of any magnitude (10⁻³⁰ too) are standardised; only a spread that is rounding
+        // noise next to the targets' magnitude counts as constant.
+        scale = TabularPreprocessor.isSpread(sd, magnitude: values.map(abs).max() ?? 0) ? sd : 1
         standardised = values.map { Float(($0 - mean) / scale) }
         _ = try TabularPreprocessor(fitting: table, kinds: options.columnKinds)
         train = table

@@ -12,6 +12,9 @@ final class StringTrimmingTests: XCTestCase {
         for _ in 0..<2000 {
             let text = (0..<generator.nextIndex(below: 7)).map { _ in pieces[generator.nextIndex(below: pieces.count)] }.joined()
             XCTAssertEqual(text.trimmingSpaces(), text.trimmingCharacters(in: .whitespaces), "\(text.unicodeScalars.map { $0.value })")
+            // The CSV reader's byte-level trimming agrees.
+            var copy = text
+            XCTAssertEqual(copy.withUTF8 { String(decoding: CSVCell.trimmed($0), as: UTF8.self) }, text.trimmingCharacters(in: .whitespaces))
         }
         XCTAssertEqual(Substring("  12.5 ").trimmingSpaces(), "12.5")
     }

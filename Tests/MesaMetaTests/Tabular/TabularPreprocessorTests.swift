@@ -52,7 +52,7 @@ final class TabularPreprocessorTests: XCTestCase {
         let train = try TabularFixtures.table("a,empty,y\n1,,p\n2,NA,q\n")
         XCTAssertThrowsError(try TabularPreprocessor(fitting: train)) { XCTAssertTrue("\($0)".contains("column 'empty' has no values") && "\($0)".contains("--ignore empty"), "\($0)") }
         let words = try TabularFixtures.table("a,y\nfoo,p\nbar,q\n")
-        XCTAssertThrowsError(try TabularPreprocessor(fitting: words, kinds: ["a": .numeric])) { XCTAssertTrue("\($0)".contains("declared numeric")) }
+        XCTAssertThrowsError(try TabularPreprocessor(fitting: words, kinds: ["a": .numeric])) { XCTAssertTrue("\($0)".contains("declared numeric but none of its values is a number (e.g. 'foo')"), "\($0)") }
         XCTAssertThrowsError(try TabularPreprocessor(fitting: words, kinds: ["zz": .numeric])) { XCTAssertTrue("\($0)".contains("'zz'")) }
     }
 
@@ -69,5 +69,93 @@ final class TabularPreprocessorTests: XCTestCase {
         let expected = try preprocessor.transform(table)
         XCTAssertEqual(features.count, expected.count, "paired lengths")
         for (a, b) in zip(features, expected) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+    }
+
+    /// A numeric column with a typo (1 of 40 cells) stays numeric; the typo counts as missing
+    /// and the note names it with its line.
+    func testATypoDoesNotTurnANumericColumnCategorical() throws {
+        var csv = "x,c,y\n"
+        for i in 0..<40 { csv += "\(i == 16 ? "12..5" : String(i)),\(i % 2 == 0 ? "u" : "v"),\(i % 2)\n" }
+        let table = try TabularFixtures.table(csv)
+        let preprocessor = try TabularPreprocessor(fitting: table)
+        XCTAssertEqual(preprocessor.columns.map(\.kind), [.numeric, .categorical])
+        XCTAssertTrue(preprocessor.columns[0].hasIndicator)
+        let features = try preprocessor.transform(table)
+        let width = preprocessor.featureCount
+        XCTAssertEqual(features[16 * width], 0)
+        XCTAssertEqual(features[16 * width + 2], 1, "the typo is missing")
+        XCTAssertEqual(preprocessor.readingNote(for: table),
+                       "read 1 numeric and 1 categorical columns; column 'x': 1 cell that is not a number treated as missing (line 18 '12..5')")
+        // A second table (rows to predict) gets its own note.
+        let test = try TabularTable(CSVTable(text: "x,c\n1,u\nabc,v\n?,u\n"), target: "y", requireTarget: false)
+        XCTAssertEqual(preprocessor.oddCellsNote(for: test), "column 'x': 1 cell that is not a number treated as missing (line 3 'abc')")
+        XCTAssertNil(preprocessor.oddCellsNote(for: table.selecting([0, 1])))
+    }
+
+    /// Where numbers are a minority, or under 95 %, the column stays categorical, and the note
+    /// points at --numeric when most values are numbers; the overrides win.
+    func testMostlyTextStaysCategoricalAndOverridesWin() throws {
+        var csv = "code,word,y\n"
+        for i in 0..<20 { csv += "\(i % 5 == 0 ? "x\(i)" : String(i)),\(i < 2 ? String(i) : "w\(i % 3)"),\(i % 2)\n" }
+        let table = try TabularFixtures.table(csv)
+        let detected = try TabularPreprocessor(fitting: table)
+        XCTAssertEqual(detected.columns.map(\.kind), [.categorical, .categorical])
+        let note = detected.readingNote(for: table)
+        XCTAssertTrue(note.hasPrefix("read 0 numeric and 2 categorical columns; column 'code' read as categorical: 4 of its 20 values are not numbers (line 2 'x0', line 7 'x5', line 12 'x10', …); --numeric code reads it"), note)
+        XCTAssertFalse(note.contains("'word'"), note)
+        let declared = try TabularPreprocessor(fitting: table, kinds: ["code": .numeric, "word": .numeric])
+        XCTAssertEqual(declared.columns.map(\.kind), [.numeric, .numeric])
+        XCTAssertTrue(declared.readingNote(for: table, declared: ["code": .numeric]).contains("column 'word': 18 cells that are not numbers treated as missing"))
+        let categorical = try TabularPreprocessor(fitting: TabularFixtures.table("n,y\n1,a\n2,b\n1,a\n"), kinds: ["n": .categorical])
+        XCTAssertEqual(categorical.columns[0].levels, ["1", "2"])
+    }
+
+    /// Quoted numbers with thousands separators are numbers when the column uses commas only that
+    /// way; a decimal-comma-looking value makes them ambiguous, and the column categorical.
+    func testThousandsSeparators() throws {
+        let table = try TabularFixtures.table("price,y\n\"1,234\",a\n\"1,234,567.5\",b\n999,a\n\"12,000\",b\n")
+        let preprocessor = try TabularPreprocessor(fitting: table)
+        XCTAssertEqual(preprocessor.columns[0].kind, .numeric)
+        XCTAssertTrue(preprocessor.columns[0].thousandsSeparators)
+        XCTAssertEqual(preprocessor.columns[0].center, (1234 + 12000) / 2)
+        XCTAssertFalse(preprocessor.columns[0].hasIndicator)
+        XCTAssertEqual(preprocessor.readingNote(for: table), "read 1 numeric and 0 categorical columns; column 'price': numbers with thousands separators ('1,234')")
+        let plain = try TabularFixtures.table("price,y\n1234,a\n1234567.5,b\n999,a\n12000,b\n")
+        XCTAssertEqual(try preprocessor.transform(table), try TabularPreprocessor(fitting: plain).transform(plain))
+        let ambiguous = try TabularFixtures.table("price,y\n\"1,234\",a\n\"1,5\",b\n\"2,25\",a\n")
+        XCTAssertEqual(try TabularPreprocessor(fitting: ambiguous).columns[0].kind, .categorical)
+    }
+
+    /// A feature of scale 10⁻³⁰ is scaled like the same feature of scale 1, not taken as constant;
+    /// a constant column stays constant.
+    func testTinyScalesAreScaledAndConstantsAreConstant() throws {
+        var tiny = "x,y\n", unit = "x,y\n"
+        for i in 0..<12 { tiny += "\(Double(i * i) * 1e-30),\(i % 2)\n"; unit += "\(i * i),\(i % 2)\n" }
+        let a = try TabularFixtures.table(tiny), b = try TabularFixtures.table(unit)
+        let scaledTiny = try TabularPreprocessor(fitting: a).transform(a), scaledUnit = try TabularPreprocessor(fitting: b).transform(b)
+        for (x, y) in zip(scaledTiny, scaledUnit) { XCTAssertEqual(x, y, accuracy: 1e-5) }
+        XCTAssertEqual(TabularPreprocessor.robustCenterAndScale([0.1, 0.1, 0.1]).1, 1)
+        XCTAssertEqual(TabularPreprocessor.robustCenterAndScale([1e10, 1e10, 1e10 + 1e-3]).1, 1, "spread 10⁻¹³ of the magnitude")
+    }
+
+    /// The quickselect quartiles equal those of a sorted copy, on random columns with ties.
+    func testSelectionMatchesSorting() {
+        var generator = RandomGenerator(seed: 3)
+        for trial in 0..<300 {
+            let count = 1 + generator.nextIndex(below: trial < 100 ? 8 : 400)
+            let values = (0..<count).map { _ in Double(generator.nextIndex(below: trial % 2 == 0 ? 5 : 1000)) * 0.25 }
+            let sorted = values.sorted()
+            func quantile(_ q: Double) -> Double {
+                let position = q * Double(sorted.count - 1)
+                let low = Int(position.rounded(.down)), high = min(low + 1, sorted.count - 1)
+                return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
+            }
+            var copy = values
+            let (center, scale) = TabularPreprocessor.robustCenterAndScale(selectingIn: &copy)
+            XCTAssertEqual(center, quantile(0.5), "\(values)")
+            let range = (quantile(0.75) - quantile(0.25)) / 1.349
+            if range > 0 { XCTAssertEqual(scale, range, accuracy: 1e-12, "\(values)") }
+            XCTAssertEqual(copy.sorted(), sorted)
+        }
     }
 }

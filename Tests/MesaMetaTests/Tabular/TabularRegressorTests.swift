@@ -22,6 +22,11 @@ final class TabularRegressorTests: XCTestCase {
             let low: Double = 1095 - 4 * 57.7 - 1, high: Double = 1095 + 4 * 57.7 + 1
             XCTAssertTrue(low <= p.mean && p.mean <= high, "\(p.mean)")
         }
+        // Targets of scale 10⁻³⁰ are standardised by their own spread, not taken as constant.
+        var tiny = "x,y\n"
+        for i in 0..<20 { tiny += "\(i),\(Double(i) * 1e-30)\n" }
+        try model.fit(TabularFixtures.table(tiny))
+        XCTAssertEqual(model.scale / 1e-30, (399.0 / 12).squareRoot(), accuracy: 1e-9)
     }
 
     func testNonNumericTargetsAreAClearError() throws {

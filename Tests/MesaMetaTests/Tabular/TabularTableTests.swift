@@ -18,4 +18,18 @@ final class TabularTableTests: XCTestCase {
         for spelling in ["", " ", "NA", "n/a", "NaN", "null", "None", "?", "nan"] { XCTAssertTrue(TabularTable.isMissing(spelling), spelling) }
         for value in ["0", "none of these", "inf"] { XCTAssertFalse(TabularTable.isMissing(value), value) }
     }
+
+    /// A split taken apart column by column equals two selections, lines of rows included.
+    func testPartitionedEqualsSelecting() throws {
+        let table = try TabularTable(CSVTable(text: "a,b,y\n1,x,p\n\n2,\"y\nz\",q\n3,x,p\n4,w,q\n"))
+        let (first, second) = table.partitioned([3, 0], [1, 2])
+        for (part, rows) in [(first, [3, 0]), (second, [1, 2])] {
+            let selected = table.selecting(rows)
+            XCTAssertEqual(part.rows, selected.rows)
+            XCTAssertEqual(part.targets, selected.targets)
+            XCTAssertEqual(part.featureNames, ["a", "b"])
+            XCTAssertEqual((0..<2).map(part.line(ofRow:)), rows.map(table.line(ofRow:)))
+        }
+        XCTAssertEqual((0..<4).map(table.line(ofRow:)), [2, 4, 6, 7])
+    }
 }
