@@ -87,6 +87,18 @@ final class PredictCommandTests: XCTestCase {
         let train = try write("train2.csv", "a,b,y\n1,2,p\n2,3,q\n3,4,p\n4,5,q\n")
         XCTAssertTrue(try failure(["--train", train, "--test", try write("test2.csv", "a\n1\n")]).contains("lacks the training column 'b'"))
         XCTAssertTrue(try failure(["--train", train, "--task", "regression"]).contains("not a regression one"))
+        XCTAssertTrue(try failure(["--train", train, "--fine-tune=-3"]).contains("--fine-tune must be 0 (off) or a number of steps"))
+        XCTAssertTrue(try failure(["--train", train, "--fine-tune", "5", "--fine-tune-rate", "0"]).contains("--fine-tune-rate must be a positive learning rate"))
+    }
+
+    /// --fine-tune says so in the model line.
+    func testFineTuningIsReported() throws {
+        var text = "a,b,y\n"
+        for i in 0..<24 { text += "\(i),\(i % 5),\(i % 2 == 0 ? "p" : "q")\n" }
+        let result = try MesaProcess.run(["predict", "--model", model, "--train", try write("tune.csv", text), "--fine-tune", "3",
+                                          "--output", directory.appendingPathComponent("tuned.csv").path])
+        XCTAssertEqual(result.status, 0, result.error)
+        XCTAssertTrue(result.output.contains("fine-tuned for 3 steps on the labelled rows"), result.output)
     }
 
     /// A semicolon-separated file with a typo in a numeric column and thousands separators:

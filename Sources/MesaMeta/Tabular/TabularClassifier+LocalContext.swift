@@ -20,9 +20,11 @@ extension TabularClassifier {
     /// its `k` nearest labelled rows restricted to the (at most 10, at least 2) classes most
     /// frequent among them, relabelled `0..<c` by a random code per member and row; members
     /// (feature subsets and orders, plain or squashed features) are averaged, then mixed with the
-    /// uniform distribution at weight ``localContextFloor``.
+    /// uniform distribution at weight ``localContextFloor``. `model` is the pre-trained model or its
+    /// fine-tuned copy.
     func localContextProbabilities(trainFeatures: [Float], testFeatures: [Float], width: Int, testCount: Int, k: Int,
-                                   members: [TabularEnsembleMember], generator: inout RandomGenerator) -> [[Float]] {
+                                   members: [TabularEnsembleMember], model: TabularTransformer,
+                                   generator: inout RandomGenerator) -> [[Float]] {
         let classCount = classNames.count, modelClasses = model.configuration.maximumClasses
         let trainCount = labels.count, k = min(k, trainCount)
         let candidates = NearestRows.search(queries: testFeatures, queryCount: testCount, rows: trainFeatures, rowCount: trainCount,

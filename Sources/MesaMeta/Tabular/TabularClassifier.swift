@@ -68,11 +68,22 @@ public final class TabularClassifier {
                                                  relevance: width > options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount)
                                                      ? TabularEnsembleMember.relevance(features: trainFeatures, width: width, strata: labels) : nil,
                                                  using: &generator)
+        var model = self.model
+        if options.fineTuningSteps > 0, classCount <= modelClasses {
+            let labels = self.labels
+            model = try TabularFineTuning.tuned(model, options: options, trainFeatures: trainFeatures, width: width, members: members,
+                                                classCount: classCount, targets: { rows, generator in
+                var code = Array(0..<classCount)
+                for i in code.indices.reversed() where i > 0 { code.swapAt(i, generator.nextIndex(below: i + 1)) }
+                return rows.map { Float(code[labels[$0]]) }
+            }, generator: &generator)
+        }
         if usesLocalContext(trainCount: train.count), let k = options.localContextRows {
             mode = "\(members.count)-member ensemble, local contexts of each row's \(k) nearest labelled rows (of \(train.count))"
                 + (members[0].featureOrder.count < width ? ", \(members[0].featureOrder.count) of \(width) features per member" : "")
+                + (options.fineTuningSteps > 0 && classCount <= modelClasses ? ", fine-tuned for \(options.fineTuningSteps) steps on the labelled rows" : "")
             return localContextProbabilities(trainFeatures: trainFeatures, testFeatures: testFeatures, width: width, testCount: test.count,
-                                             k: k, members: members, generator: &generator)
+                                             k: k, members: members, model: model, generator: &generator)
         }
         var logScores = [Double](repeating: 0, count: test.count * classCount)
         var averaged = [Double](repeating: 0, count: test.count * classCount)
@@ -101,6 +112,7 @@ public final class TabularClassifier {
             + (train.count > options.maximumContextRows ? " (stratified subsamples of \(train.count))" : "")
             + (members[0].featureOrder.count < width ? ", \(members[0].featureOrder.count) of \(width) features per member" : "")
             + (classCount > modelClasses ? ", \(classCount) classes grouped into \(modelClasses) per member" : "")
+            + (options.fineTuningSteps > 0 && classCount <= modelClasses ? ", fine-tuned for \(options.fineTuningSteps) steps on the labelled rows" : "")
         return (0..<test.count).map { row in
             if classCount <= modelClasses { return (0..<classCount).map { Float(averaged[row * classCount + $0]) } }
             let scores = (0..<classCount).map { logScores[row * classCount + $0] }

@@ -36,6 +36,12 @@ public struct TabularPredictionOptions: Sendable {
     public var columnKinds: [String: TabularPreprocessor.ColumnKind] = [:]
     /// Columns to drop.
     public var ignoredColumns: Set<String> = []
+    /// Steps of fine-tuning a copy of the model on the labelled rows before predicting (0, the
+    /// default: none): the pre-training objective on the table itself (`TabularFineTuning`).
+    /// Not applied with more classes than the model's.
+    public var fineTuningSteps = 0
+    /// The learning rate of the fine-tuning steps (Adam).
+    public var fineTuningLearningRate: Float = 3e-5
     /// The seed of the ensemble's permutations and subsamples.
     public var seed: UInt64 = 0
 

@@ -76,6 +76,12 @@ public final class TabularRegressor {
                                                  relevance: width > options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount)
                                                      ? TabularEnsembleMember.relevance(features: trainFeatures, width: width, strata: strata) : nil,
                                                  using: &generator)
+        var model = self.model
+        if options.fineTuningSteps > 0 {
+            let standardised = self.standardised
+            model = try TabularFineTuning.tuned(model, options: options, trainFeatures: trainFeatures, width: width, members: members,
+                                                classCount: 0, targets: { rows, _ in rows.map { standardised[$0] } }, generator: &generator)
+        }
         let bins = model.configuration.binCount
         var probabilities = [Double](repeating: 0, count: test.count * bins)
         for member in members {
@@ -91,6 +97,7 @@ public final class TabularRegressor {
         mode = "\(members.count)-member ensemble, \(members[0].contextRows.count) labelled rows in context"
             + (train.count > options.maximumContextRows ? " (stratified subsamples of \(train.count))" : "")
             + (members[0].featureOrder.count < width ? ", \(members[0].featureOrder.count) of \(width) features per member" : "")
+            + (options.fineTuningSteps > 0 ? ", fine-tuned for \(options.fineTuningSteps) steps on the labelled rows" : "")
         let centers = model.binCenters.map(Double.init)
         let binWidth = 2 * Double(model.configuration.binRange) / Double(bins)
         return (0..<test.count).map { row in
