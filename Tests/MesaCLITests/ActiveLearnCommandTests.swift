@@ -86,3 +86,14 @@ final class ActiveLearnCommandTests: XCTestCase {
         }
     }
 }
+
+/// `mesa benchmark-active-learning`'s argument checks.
+final class BenchmarkActiveLearningCommandTests: XCTestCase {
+    func testUnknownOrRegressionStrategiesAreRefused() throws {
+        let unknown = try MesaProcess.run(["benchmark-active-learning", "/nonexistent", "--strategies", "margin,best"])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.error.contains("unknown query strategy 'best'; valid strategies: random, least-confidence"), unknown.error)
+        let variance = try MesaProcess.run(["benchmark-active-learning", "/nonexistent", "--strategies", "variance"])
+        XCTAssertTrue(variance.error.contains("'variance' does not apply to a classification target"), variance.error)
+    }
+}
