@@ -32,6 +32,7 @@ struct ActiveLearnCommand: ParsableCommand {
     @Option(help: "Where to write the rows to label (CSV; - for standard output).") var output = "runs/active-learn/queries.csv"
     @Option(help: "With --oracle: where to write the learning curve (CSV; the SVG chart goes beside it with .svg).") var curve = "runs/active-learn/curve.csv"
     @Option(help: "A model checkpoint of `mesa pretrain` instead of the shipped one.") var model: String?
+    @Option(help: "--strategy learned: a policy of `mesa train-query-policy` instead of the shipped one.") var policy: String?
     @OptionGroup var seedOption: SeedOption
     @OptionGroup var threads: ThreadsOption
 
@@ -77,7 +78,8 @@ struct ActiveLearnCommand: ParsableCommand {
         var options = TabularPredictionOptions()
         options.ensembleSize = ensemble
         options.seed = seed
-        let learner = try InContextActiveLearner(task: kind, options: options, modelURL: model.map { URL(fileURLWithPath: $0) })
+        let learner = try InContextActiveLearner(task: kind, options: options, modelURL: model.map { URL(fileURLWithPath: $0) },
+                                                policyURL: policy.map { URL(fileURLWithPath: $0) })
         let expectedError = ExpectedErrorReduction(candidateCount: candidates)
         print("mesa active-learn: \(labelled): \(labelledTable.count) labelled rows, \(poolTable.count) in the pool; \(kind.rawValue) of '\(labelledTable.targetName)', strategy \(chosen.rawValue)")
         guard oracle != nil else {

@@ -21,6 +21,7 @@ struct BenchmarkActiveLearningCommand: ParsableCommand {
     @Option(help: "At most this many tables (the first by name).") var maximumTables: Int?
     @Option(help: "Ensemble members.") var ensemble = 4
     @Option(help: "A classification checkpoint of `mesa pretrain` instead of the shipped one.") var model: String?
+    @Option(help: "The learned strategy's policy (a file of `mesa train-query-policy`) instead of the shipped one.") var policy: String?
     @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
@@ -47,6 +48,7 @@ struct BenchmarkActiveLearningCommand: ParsableCommand {
         benchmark.maximumTables = maximumTables
         benchmark.ensembleSize = ensemble
         benchmark.classifierModel = model.map { URL(fileURLWithPath: $0) }
+        benchmark.policy = policy.map { URL(fileURLWithPath: $0) }
         print(try benchmark.run(on: URL(fileURLWithPath: directory), writingTo: URL(fileURLWithPath: output),
                                 progress: ProgressBar.handler(label: "active learning")))
     }

@@ -43,6 +43,8 @@ public struct ActiveLearningBenchmark: Sendable {
     public var ensembleSize = 4
     /// A classification checkpoint instead of the shipped model.
     public var classifierModel: URL?
+    /// The learned strategy's policy file instead of the shipped one.
+    public var policy: URL?
 
     /// A benchmark with the protocol's settings unless given.
     public init(strategies: [QueryStrategy] = [.random, .margin, .entropy], repetitions: Int = 20, maximumBudget: Int = 100) {
@@ -154,7 +156,7 @@ public struct ActiveLearningBenchmark: Sendable {
                     func list(_ rows: [Int]) -> String { rows.map(String.init).joined(separator: " ") }
                     splitsCSV += "\(name),\(repetition),\(split.budget),\(list(split.initial)),\(list(split.pool)),\(list(split.test))\n"
                     options.seed = UInt64(repetition)
-                    let model = try learner ?? InContextActiveLearner(task: .classification, options: options, modelURL: classifierModel)
+                    let model = try learner ?? InContextActiveLearner(task: .classification, options: options, modelURL: classifierModel, policyURL: policy)
                     learner = model
                     model.classifier?.options = options
                     for strategy in strategies {

@@ -18,10 +18,17 @@ public final class InContextActiveLearner {
     public let classifier: TabularClassifier?
     /// The regressor (regression).
     public let regressor: TabularRegressor?
+    /// The policy file of the `learned` strategy; `nil`: the shipped one.
+    public let policyURL: URL?
+    /// The learned policy, loaded when first needed.
+    private var policy: LearnedQueryPolicy?
 
-    /// A learner for `task` with the shipped model (or `modelURL`) and `options`.
-    public init(task: TabularTaskKind, options: TabularPredictionOptions = TabularPredictionOptions(), modelURL: URL? = nil) throws {
+    /// A learner for `task` with the shipped model (or `modelURL`) and `options`; the `learned`
+    /// strategy uses the policy in `policyURL` (default: the shipped one).
+    public init(task: TabularTaskKind, options: TabularPredictionOptions = TabularPredictionOptions(), modelURL: URL? = nil,
+                policyURL: URL? = nil) throws {
         self.task = task
+        self.policyURL = policyURL
         classifier = task == .classification ? try TabularClassifier(modelURL: modelURL, options: options) : nil
         regressor = task == .regression ? try TabularRegressor(modelURL: modelURL, options: options) : nil
     }
@@ -85,8 +92,18 @@ public final class InContextActiveLearner {
         if strategy.needsLookAhead {
             lookAhead = { hypotheses, evaluated in try classifier.lookAheadProbabilities(poolTable, hypotheses: hypotheses, evaluating: evaluated) }
         }
-        let evidence = PoolEvidence(probabilities: Array(probabilities.prefix(pool.count)), memberProbabilities: members,
+        var evidence = PoolEvidence(probabilities: Array(probabilities.prefix(pool.count)), memberProbabilities: members,
                                     features: features, width: width, lookAhead: lookAhead)
+        if strategy == .learned {
+            let policy = try self.policy ?? LearnedQueryPolicy.load(policyURL)
+            self.policy = policy
+            let preprocessor = try TabularPreprocessor(fitting: labelledTable, test: poolTable)
+            let index = Dictionary(uniqueKeysWithValues: classifier.classNames.enumerated().map { ($1, $0) })
+            let inputs = QueryPolicyFeatures.make(probabilities: evidence.probabilities, pool: try preprocessor.transform(poolTable),
+                                                  labelled: try preprocessor.transform(labelledTable), width: preprocessor.featureCount,
+                                                  labelledClasses: labelledTable.targets.map { index[$0.trimmingSpaces()] ?? -1 })
+            evidence.policyScores = policy.scores(inputs)
+        }
         return Assessment(evidence: evidence, probabilities: Array(probabilities.dropFirst(pool.count)), means: [], classNames: classifier.classNames)
     }
 }

@@ -24,6 +24,8 @@ public struct PoolEvidence {
     public var width: Int
     /// The look-ahead of expected error reduction.
     public var lookAhead: LookAhead?
+    /// The learned policy's score of each row (``LearnedQueryPolicy``).
+    public var policyScores: [Double]?
 
     /// Classification evidence.
     public init(probabilities: [[Float]], memberProbabilities: [[[Float]]]? = nil, features: [Float]? = nil, width: Int = 0,

@@ -9,6 +9,7 @@ extension QueryStrategy {
     /// - `committee`: ``CommitteeDisagreement/meanDivergence(_:)`` of the members' probabilities;
     /// - `density`: entropy × ``InformationDensity`` (needs ``PoolEvidence/features``);
     /// - `expected-error`: ``ExpectedErrorReduction/scores(_:minimumCandidates:using:)`` (`−∞` off the candidates);
+    /// - `learned`: the learned policy's predicted error reduction (``PoolEvidence/policyScores``);
     /// - `variance`: the predictive variance (regression).
     ///
     /// - Throws: ``ActiveLearningError/strategyDoesNotFitTask(_:task:)`` for a regression strategy on
@@ -34,6 +35,9 @@ extension QueryStrategy {
             return zip(evidence.probabilities, density).map { UncertaintyMeasure.entropy($0) * $1 }
         case .expectedError:
             return try expectedError.scores(evidence, minimumCandidates: batchSize, using: &generator)
+        case .learned:
+            guard let scores = evidence.policyScores else { preconditionFailure("the learned policy needs PoolEvidence.policyScores") }
+            return scores
         case .variance:
             return evidence.variances ?? []
         }
@@ -50,6 +54,7 @@ extension QueryStrategy {
         case .committee: return "ensemble members disagree: mean KL divergence to consensus \(value)"
         case .density: return "entropy × pool density \(value)"
         case .expectedError: return "expected error on the pool after labelling it \(String(format: "%.4g", -score))"
+        case .learned: return "the learned policy predicts a test error reduction of \(value) %"
         case .variance: return "predictive variance \(value)"
         }
     }

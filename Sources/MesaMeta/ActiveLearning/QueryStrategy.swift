@@ -27,11 +27,14 @@ public enum QueryStrategy: String, CaseIterable, Sendable, Codable {
     /// label weighted by its probability, the pool's expected error after adding it
     /// (``ExpectedErrorReduction``). Candidates: the most uncertain rows only (entropy).
     case expectedError = "expected-error"
+    /// The meta-learned policy (``LearnedQueryPolicy``): a small network trained on synthetic tasks
+    /// from Mesa's tabular prior to predict each row's error reduction from ``QueryPolicyFeatures``.
+    case learned
     /// Regression: the predictive variance of the row's target.
     case variance
 
     /// The strategies for classification targets.
-    public static let classification: [QueryStrategy] = [.random, .leastConfidence, .margin, .entropy, .committee, .density, .expectedError]
+    public static let classification: [QueryStrategy] = [.random, .leastConfidence, .margin, .entropy, .committee, .density, .expectedError, .learned]
     /// The strategies for regression targets.
     public static let regression: [QueryStrategy] = [.random, .variance]
 

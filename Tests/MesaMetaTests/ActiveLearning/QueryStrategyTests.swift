@@ -106,7 +106,7 @@ final class QueryStrategyTests: XCTestCase {
 
     func testStrategiesThatDoNotFitTheTaskAreRefused() {
         XCTAssertThrowsError(try scores(.variance, PoolEvidence(probabilities: [[0.5, 0.5]]))) { error in
-            XCTAssertEqual("\(error)", "the query strategy 'variance' does not apply to a classification target; for classification use one of: random, least-confidence, margin, entropy, committee, density, expected-error")
+            XCTAssertEqual("\(error)", "the query strategy 'variance' does not apply to a classification target; for classification use one of: random, least-confidence, margin, entropy, committee, density, expected-error, learned")
         }
         XCTAssertThrowsError(try scores(.margin, PoolEvidence(variances: [1]))) { error in
             XCTAssertTrue("\(error)".contains("for regression use one of: random, variance"))
@@ -118,7 +118,7 @@ final class QueryStrategyTests: XCTestCase {
         XCTAssertEqual(try QueryStrategy(parsing: " expected-error "), .expectedError)
         XCTAssertThrowsError(try QueryStrategy(parsing: "uncertainty")) { error in
             XCTAssertEqual(error as? ActiveLearningError, .unknownStrategy("uncertainty"))
-            XCTAssertEqual("\(error)", "unknown query strategy 'uncertainty'; valid strategies: random, least-confidence, margin, entropy, committee, density, expected-error, variance")
+            XCTAssertEqual("\(error)", "unknown query strategy 'uncertainty'; valid strategies: random, least-confidence, margin, entropy, committee, density, expected-error, learned, variance")
         }
         XCTAssertEqual(try JSONDecoder().decode([QueryStrategy].self, from: Data(#"["margin","committee"]"#.utf8)), [.margin, .committee])
         XCTAssertThrowsError(try JSONDecoder().decode([QueryStrategy].self, from: Data(#"["marginal"]"#.utf8))) { error in
