@@ -100,7 +100,7 @@ struct ActiveLearnCommand: ParsableCommand {
         var table = tables.table, testRows: [Int]?
         if let test {
             let testTable = try TabularTable(CSVTable(contentsOf: URL(fileURLWithPath: test)), target: labelledTable.targetName, source: test)
-            let joined = try ActiveLearningTables(labelled: table, pool: testTable, poolLabels: testTable.targets)
+            let joined = try ActiveLearningTables(labelled: table, pool: testTable, poolLabels: testTable.targets, role: "test")
             (table, testRows) = (joined.table, joined.pool)
         }
         var simulation = ActiveLearningSimulation(strategy: chosen, budget: budget ?? min(100, poolTable.count), batchSize: batch, seed: seed)

@@ -73,6 +73,8 @@ final class ActiveLearnCommandTests: XCTestCase {
             (["--pool", try write("empty.csv", "x,z\n")], "the pool file empty.csv has no rows to query"),
             (["--pool", pool, "--batch", "7"], "the budget of 7 queries is larger than the pool's 6 rows"),
             (["--oracle", try write("oracle.csv", rows(0..<6)), "--budget", "9"], "the budget of 9 queries is larger than the pool's 6 rows"),
+            (["--oracle", try write("oracle6.csv", rows(0..<6)), "--test", try write("test.csv", "x,w,label\n1,2,low\n")],
+             "the test file lacks the labelled file's column z and has column the labelled file lacks: w; the test and labelled files need the same feature columns"),
             (["--pool", pool, "--strategy", "smallest-margin"], "unknown query strategy 'smallest-margin'; valid strategies: random, least-confidence, margin"),
             (["--pool", pool, "--strategy", "variance"], "the query strategy 'variance' does not apply to a classification target"),
             (["--pool", pool, "--labelled", try write("one.csv", "x,z,label\n0,1,low\n1,1,low\n")], "the labelled rows have a single class ('low')"),

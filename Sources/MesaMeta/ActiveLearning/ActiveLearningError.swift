@@ -15,8 +15,8 @@ public enum ActiveLearningError: Error, Equatable, CustomStringConvertible {
     case invalidCount(name: String, value: Int)
     /// A row that is in the labelled set and in the pool at once.
     case overlappingRows(Int)
-    /// The labelled and pool tables do not have the same feature columns.
-    case columnMismatch(missing: [String], extra: [String])
+    /// The labelled table and the `role` table (`pool`, `test`) do not have the same feature columns.
+    case columnMismatch(role: String, missing: [String], extra: [String])
     /// Labelled rows that cannot start the loop (e.g. a single class).
     case invalidLabelledSet(String)
 
@@ -36,11 +36,11 @@ public enum ActiveLearningError: Error, Equatable, CustomStringConvertible {
             return "\(name) must be at least 1, got \(value)"
         case .overlappingRows(let row):
             return "row \(row) is both labelled and in the pool; a row is either labelled or a candidate"
-        case .columnMismatch(let missing, let extra):
+        case .columnMismatch(let role, let missing, let extra):
             var parts: [String] = []
             if !missing.isEmpty { parts.append("lacks the labelled file's column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", "))") }
             if !extra.isEmpty { parts.append("has column\(extra.count == 1 ? "" : "s") the labelled file lacks: \(extra.joined(separator: ", "))") }
-            return "the pool file \(parts.joined(separator: " and ")); the pool and labelled files need the same feature columns"
+            return "the \(role) file \(parts.joined(separator: " and ")); the \(role) and labelled files need the same feature columns"
         case .invalidLabelledSet(let reason):
             return reason
         }

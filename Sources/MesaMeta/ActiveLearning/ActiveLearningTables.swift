@@ -20,16 +20,17 @@ public struct ActiveLearningTables: Sendable {
     public var poolTable: TabularTable
 
     /// Joins `labelled` and `pool`; `poolLabels` (an oracle's, one per pool row) become the pool
-    /// rows' targets.
+    /// rows' targets. `role` names the second file in messages (`pool`, or `test` when a test
+    /// set is joined the same way).
     ///
-    /// - Throws: ``ActiveLearningError/columnMismatch(missing:extra:)`` when the feature columns
+    /// - Throws: ``ActiveLearningError/columnMismatch(role:missing:extra:)`` when the feature columns
     ///   differ (the pool may omit the target column), ``ActiveLearningError/emptyPool`` for a pool
     ///   without rows, and ``ActiveLearningError/invalidLabelledSet(_:)`` for a labelled row
     ///   without a label.
-    public init(labelled: TabularTable, pool: TabularTable, poolLabels: [String]? = nil) throws {
+    public init(labelled: TabularTable, pool: TabularTable, poolLabels: [String]? = nil, role: String = "pool") throws {
         let missing = labelled.featureNames.filter { !pool.featureNames.contains($0) }
         let extra = pool.featureNames.filter { !labelled.featureNames.contains($0) }
-        guard missing.isEmpty && extra.isEmpty else { throw ActiveLearningError.columnMismatch(missing: missing, extra: extra) }
+        guard missing.isEmpty && extra.isEmpty else { throw ActiveLearningError.columnMismatch(role: role, missing: missing, extra: extra) }
         guard pool.count > 0 else { throw ActiveLearningError.emptyPool }
         if let row = labelled.targets.firstIndex(where: TabularTable.isMissingLabel) {
             throw ActiveLearningError.invalidLabelledSet("labelled row \(row + 1) (line \(labelled.line(ofRow: row))) has no label in the target column '\(labelled.targetName)'; every labelled row needs one (move unlabelled rows to the pool)")
