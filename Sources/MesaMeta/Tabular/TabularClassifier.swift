@@ -57,17 +57,50 @@ public final class TabularClassifier {
 
     /// The class probabilities of every row of `table`: `[rows][classNames.count]`.
     public func predictProbabilities(_ table: TabularTable) throws -> [[Float]] {
+        try ensembleProbabilities(table, keepingMembers: false).combined
+    }
+
+    /// Every ensemble member's class probabilities for every row of `table`:
+    /// `[members][rows][classNames.count]`; their mean is ``predictProbabilities(_:)``. For a
+    /// committee's disagreement (active learning's query by committee). Only where members share
+    /// one context and see every class: at most ``TabularModelConfiguration/maximumClasses``
+    /// classes and at most ``TabularPredictionOptions/maximumContextRows`` labelled rows (or no
+    /// local context).
+    public func predictMemberProbabilities(_ table: TabularTable) throws -> [[[Float]]] {
+        guard let members = try ensembleProbabilities(table, keepingMembers: true).members else {
+            throw TabularError.unsupported("per-member probabilities need at most \(model.configuration.maximumClasses) classes and a shared context (at most \(options.maximumContextRows) labelled rows); this table has \(classNames.count) classes and \(train?.count ?? 0) labelled rows")
+        }
+        return members
+    }
+
+    /// The ensemble's members for the labelled rows' `trainFeatures` (`width` per row), drawn from `generator`.
+    func drawMembers(trainFeatures: [Float], width: Int, trainCount: Int, using generator: inout RandomGenerator) -> [TabularEnsembleMember] {
+        let limit = options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount)
+        return TabularEnsembleMember.draw(count: max(1, options.ensembleSize), width: width, featureLimit: limit,
+                                          trainCount: trainCount, maximumRows: options.maximumContextRows, strata: labels,
+                                          relevance: width > limit ? TabularEnsembleMember.relevance(features: trainFeatures, width: width, strata: labels) : nil,
+                                          using: &generator)
+    }
+
+    /// A member's class code: class `c` → group `code[c]` in `0..<min(classCount, maximumClasses)`
+    /// (a permutation when the classes fit), drawn from `generator`.
+    func classCode(using generator: inout RandomGenerator) -> [Int] {
+        let classCount = classNames.count, groups = min(classCount, model.configuration.maximumClasses)
+        var code = Array(0..<classCount).map { $0 % groups }
+        for i in code.indices.reversed() where i > 0 { code.swapAt(i, generator.nextIndex(below: i + 1)) }
+        return code
+    }
+
+    /// The probabilities of ``predictProbabilities(_:)`` and, when `keepingMembers` and the
+    /// members share a context and see every class, each member's.
+    private func ensembleProbabilities(_ table: TabularTable, keepingMembers: Bool) throws -> (combined: [[Float]], members: [[[Float]]]?) {
         guard let train else { throw TabularError.invalidTable("call fit(_:) with a labelled table before predicting") }
         let test = table.removingColumns(options.ignoredColumns)
-        guard test.count > 0 else { return [] }
+        guard test.count > 0 else { return ([], keepingMembers ? [] : nil) }
         let (trainFeatures, testFeatures, width) = try options.encode(train: train, test: test, model: model)
         let classCount = classNames.count, modelClasses = model.configuration.maximumClasses
         var generator = RandomGenerator(seed: options.seed)
-        let members = TabularEnsembleMember.draw(count: max(1, options.ensembleSize), width: width, featureLimit: options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount),
-                                                 trainCount: train.count, maximumRows: options.maximumContextRows, strata: labels,
-                                                 relevance: width > options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount)
-                                                     ? TabularEnsembleMember.relevance(features: trainFeatures, width: width, strata: labels) : nil,
-                                                 using: &generator)
+        let members = drawMembers(trainFeatures: trainFeatures, width: width, trainCount: train.count, using: &generator)
         var model = self.model
         if options.fineTuningSteps > 0, classCount <= modelClasses {
             let labels = self.labels
@@ -82,22 +115,23 @@ public final class TabularClassifier {
             mode = "\(members.count)-member ensemble, local contexts of each row's \(k) nearest labelled rows (of \(train.count))"
                 + (members[0].featureOrder.count < width ? ", \(members[0].featureOrder.count) of \(width) features per member" : "")
                 + (options.fineTuningSteps > 0 && classCount <= modelClasses ? ", fine-tuned for \(options.fineTuningSteps) steps on the labelled rows" : "")
-            return localContextProbabilities(trainFeatures: trainFeatures, testFeatures: testFeatures, width: width, testCount: test.count,
-                                             k: k, members: members, model: model, generator: &generator)
+            return (localContextProbabilities(trainFeatures: trainFeatures, testFeatures: testFeatures, width: width, testCount: test.count,
+                                              k: k, members: members, model: model, generator: &generator), nil)
         }
         var logScores = [Double](repeating: 0, count: test.count * classCount)
         var averaged = [Double](repeating: 0, count: test.count * classCount)
+        var memberProbabilities: [[[Float]]]? = keepingMembers && classCount <= modelClasses ? [] : nil
         for member in members {
-            // Class code: class c → group[c] in 0..<groups (a permutation when classes fit).
             let groups = min(classCount, modelClasses)
-            var code = Array(0..<classCount).map { $0 % groups }
-            for i in code.indices.reversed() where i > 0 { code.swapAt(i, generator.nextIndex(below: i + 1)) }
+            let code = classCode(using: &generator)
             let logits = member.logits(train: trainFeatures, test: testFeatures, width: width, testCount: test.count,
                                        contextTargets: member.contextRows.map { Float(code[labels[$0]]) }, model: model,
                                        chunk: options.maximumTestRowsPerPass)
+            var own: [[Float]] = []
             for row in 0..<test.count {
                 let slice = (0..<groups).map { Double(logits[row * modelClasses + $0]) }
                 let largest = slice.max()!, total = slice.map { exp($0 - largest) }.reduce(0, +)
+                if memberProbabilities != nil { own.append((0..<classCount).map { Float(exp(slice[code[$0]] - largest) / total) }) }
                 for c in 0..<classCount {
                     let logProbability = slice[code[c]] - largest - log(total)
                     if groups == classCount {
@@ -107,18 +141,20 @@ public final class TabularClassifier {
                     }
                 }
             }
+            memberProbabilities?.append(own)
         }
         mode = "\(members.count)-member ensemble, \(members[0].contextRows.count) labelled rows in context"
             + (train.count > options.maximumContextRows ? " (stratified subsamples of \(train.count))" : "")
             + (members[0].featureOrder.count < width ? ", \(members[0].featureOrder.count) of \(width) features per member" : "")
             + (classCount > modelClasses ? ", \(classCount) classes grouped into \(modelClasses) per member" : "")
             + (options.fineTuningSteps > 0 && classCount <= modelClasses ? ", fine-tuned for \(options.fineTuningSteps) steps on the labelled rows" : "")
-        return (0..<test.count).map { row in
+        let combined = (0..<test.count).map { row in
             if classCount <= modelClasses { return (0..<classCount).map { Float(averaged[row * classCount + $0]) } }
             let scores = (0..<classCount).map { logScores[row * classCount + $0] }
             let largest = scores.max()!, total = scores.map { exp($0 - largest) }.reduce(0, +)
             return scores.map { Float(exp($0 - largest) / total) }
         }
+        return (combined, memberProbabilities)
     }
 
     /// The most probable class of every row.

@@ -114,7 +114,10 @@ public final class TabularRegressor {
                 }
                 return (centers[bins - 1] + binWidth / 2) * scale + mean
             }
-            return RegressionPrediction(mean: standardisedMean * scale + mean, quantiles: quantiles)
+            // A bin's own spread (uniform over width w) adds w²/12 to its centre's square.
+            let secondMoment = zip(p, centers).map { $0 * ($1 * $1 + binWidth * binWidth / 12) }.reduce(0, +)
+            let variance = max(secondMoment - standardisedMean * standardisedMean, 0) * scale * scale
+            return RegressionPrediction(mean: standardisedMean * scale + mean, quantiles: quantiles, variance: variance)
         }
     }
 }

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Mesa
+
+/// `mesa train-query-policy`: meta-trains the learned query policy of `mesa active-learn
+/// --strategy learned` on synthetic tasks from the tabular prior (``QueryPolicyTrainer``), resumable.
+struct TrainQueryPolicyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-query-policy",
+        abstract: "Meta-train the learned active-learning query policy on synthetic tasks from the tabular prior.",
+        discussion: "Regression on each candidate's measured error reduction (Konyushkova et al. 2017), the shipped classifier as the learner. A run folder holds config.json, checkpoint.safetensors and metrics.jsonl; --resume continues it exactly. --export writes the policy alone, the form shipped in Sources/MesaMeta/Models/query-policy.safetensors."
+    )
+
+    @Option(help: "A JSON configuration file (the format --print-config shows).") var config: String?
+    @OptionGroup var runOptions: RunOptions
+    @Option(help: "Override steps (with --resume: extend the run to this many).") var steps: Int?
+    @Option(help: "Write the run's policy (no optimizer state) to this file and exit.") var export: String?
+    @OptionGroup var threads: ThreadsOption
+
+    func validate() throws {
+        if runOptions.resume && config != nil { throw ValidationError("--resume continues the run in --output with its saved configuration: drop --config") }
+        if let steps, steps <= 0 { throw ValidationError("--steps must be positive, got \(steps)") }
+    }
+
+    func run() throws {
+        threads.apply()
+        if let export {
+            guard let output = runOptions.output else { throw ValidationErrorMessage("--export needs --output FOLDER (the run to export)") }
+            let trainer = try QueryPolicyTrainer(resumingFrom: URL(fileURLWithPath: output))
+            try trainer.export(to: URL(fileURLWithPath: export))
+            print("mesa train-query-policy: exported \(output) (step \(trainer.step)) to \(export)")
+            return
+        }
+        let trainer: QueryPolicyTrainer
+        if let folder = runOptions.resumedFolder {
+            trainer = try QueryPolicyTrainer(resumingFrom: folder, extendingTo: steps)
+            print("mesa train-query-policy: resuming \(folder.path) at step \(trainer.step) of \(trainer.configuration.steps)")
+            if reportFinished(trainer, command: "train-query-policy", option: "--steps") { return }
+        } else {
+            var configuration = QueryPolicyConfiguration()
+            if let config {
+                guard let data = FileManager.default.contents(atPath: config) else { throw ValidationErrorMessage("cannot read '\(config)'") }
+                configuration = try QueryPolicyConfiguration(json: data, source: config)
+            }
+            if let steps { configuration.steps = steps }
+            if runOptions.printConfig {
+                print(String(decoding: try configuration.jsonData(), as: UTF8.self))
+                return
+            }
+            trainer = try QueryPolicyTrainer(configuration: configuration, directory: runOptions.folder(named: configuration.name))
+        }
+        let c = trainer.configuration
+        print("mesa train-query-policy: \(c.steps) steps of \(c.tasksPerStep) prior tasks (\(c.minimumRows)–\(c.maximumRows) rows, \(c.candidatesPerTask) candidates each) → \(trainer.directory.path)")
+        _ = try runWithProgress(trainer, label: "train-query-policy", deadline: runOptions.timeLimit.deadline) { step, metrics in
+            String(format: "step %d: held-out loss %.4f; error reduction of the pick: policy %.3f, margin %.3f, best %.3f", step,
+                   metrics["evaluationLoss"] ?? .nan, metrics["policyPickReduction"] ?? .nan, metrics["marginPickReduction"] ?? .nan,
+                   metrics["bestReduction"] ?? .nan)
+        }
+        print(String(format: "%@ at step %d (%.1f min of training); checkpoint %@", trainer.isFinished ? "finished" : "stopped",
+                     trainer.step, trainer.trainingSeconds / 60, trainer.checkpointURL.path))
+        if !trainer.isFinished { print("continue with: mesa train-query-policy --resume --output \(trainer.directory.path)") }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import MesaCore
+
+/// The learner of Mesa's active learning: the shipped tabular in-context model
+/// (``TabularClassifier`` or ``TabularRegressor``) with the labelled rows as its context. Adding
+/// a labelled row is appending it to the context (no retraining), so every query decision is one
+/// prediction over the pool, and a look-ahead hypothesis one forward pass.
+///
+/// ```swift
+/// let learner = try InContextActiveLearner(task: .classification)
+/// let assessment = try learner.assess(table, labelled: loop.labelled, pool: loop.pool, strategy: .margin)
+/// let queries = try loop.query(batch: 1, evidence: assessment.evidence)
+/// ```
+public final class InContextActiveLearner {
+    /// The task: class labels or numeric targets.
+    public let task: TabularTaskKind
+    /// The classifier (classification).
+    public let classifier: TabularClassifier?
+    /// The regressor (regression).
+    public let regressor: TabularRegressor?
+    /// The policy file of the `learned` strategy; `nil`: the shipped one.
+    public let policyURL: URL?
+    /// The learned policy, loaded when first needed.
+    private var policy: LearnedQueryPolicy?
+
+    /// A learner for `task` with the shipped model (or `modelURL`) and `options`; the `learned`
+    /// strategy uses the policy in `policyURL` (default: the shipped one).
+    public init(task: TabularTaskKind, options: TabularPredictionOptions = TabularPredictionOptions(), modelURL: URL? = nil,
+                policyURL: URL? = nil) throws {
+        self.task = task
+        self.policyURL = policyURL
+        classifier = task == .classification ? try TabularClassifier(modelURL: modelURL, options: options) : nil
+        regressor = task == .regression ? try TabularRegressor(modelURL: modelURL, options: options) : nil
+    }
+
+    /// What the model says about the pool, and its predictions for other rows.
+    public struct Assessment {
+        /// The evidence about the pool rows, in the pool's order.
+        public var evidence: PoolEvidence
+        /// Classification: the class probabilities of the `also` rows, `[rows][classNames.count]`.
+        public var probabilities: [[Float]]
+        /// Regression: the predictive means of the `also` rows.
+        public var means: [Double]
+        /// Regression: the predictive means of the pool rows.
+        public var poolMeans: [Double] = []
+        /// Classification: the class labels, in the order of the probabilities.
+        public var classNames: [String]
+    }
+
+    /// Fits the model on the `labelled` rows of `table`, predicts the `pool` rows (and the `also`
+    /// rows, e.g. a test set, in the same forward passes: rows being predicted never attend to
+    /// each other, so this changes nothing), and gathers what `strategy` needs: each member's
+    /// probabilities for query by committee, the pool's encoded features for density weighting
+    /// and for batches (`batch > 1`), the look-ahead for expected error reduction.
+    ///
+    /// - Throws: ``ActiveLearningError/invalidLabelledSet(_:)`` when the labelled rows have a
+    ///   single class, and the model's errors.
+    public func assess(_ table: TabularTable, labelled: [Int], pool: [Int], also: [Int] = [], strategy: QueryStrategy,
+                       batch: Int = 1) throws -> Assessment {
+        let labelledTable = table.selecting(labelled), poolTable = table.selecting(pool)
+        var features: [Float]?, width = 0
+        if strategy == .density || (batch > 1 && strategy != .random) {
+            let preprocessor = try TabularPreprocessor(fitting: labelledTable, test: poolTable)
+            (features, width) = (try preprocessor.transform(poolTable), preprocessor.featureCount)
+        }
+        let predicted = table.selecting(pool + also)
+        if let regressor {
+            try regressor.fit(labelledTable)
+            let predictions = try regressor.predict(predicted)
+            return Assessment(evidence: PoolEvidence(variances: predictions.prefix(pool.count).map(\.variance), features: features, width: width),
+                              probabilities: [], means: predictions.dropFirst(pool.count).map(\.mean), poolMeans: predictions.prefix(pool.count).map(\.mean),
+                              classNames: [])
+        }
+        guard let classifier else { preconditionFailure("InContextActiveLearner without a model") }
+        let classes = Set(labelledTable.targets.map { $0.trimmingSpaces() }.filter { !$0.isEmpty })
+        guard classes.count >= 2 else {
+            throw ActiveLearningError.invalidLabelledSet("the labelled rows have \(classes.count == 1 ? "a single class ('\(classes.first!)')" : "no labels"); the classifier needs labelled rows of at least two classes to start from")
+        }
+        try classifier.fit(labelledTable)
+        var members: [[[Float]]]?
+        let probabilities: [[Float]]
+        if strategy.needsMembers {
+            let all = try classifier.predictMemberProbabilities(predicted)
+            probabilities = (0..<predicted.count).map { row in
+                all[0][row].indices.map { c in all.reduce(0) { $0 + $1[row][c] } / Float(all.count) }
+            }
+            members = all.map { Array($0.prefix(pool.count)) }
+        } else {
+            probabilities = try classifier.predictProbabilities(predicted)
+        }
+        var lookAhead: PoolEvidence.LookAhead?
+        if strategy.needsLookAhead {
+            lookAhead = { hypotheses, evaluated in try classifier.lookAheadProbabilities(poolTable, hypotheses: hypotheses, evaluating: evaluated) }
+        }
+        var evidence = PoolEvidence(probabilities: Array(probabilities.prefix(pool.count)), memberProbabilities: members,
+                                    features: features, width: width, lookAhead: lookAhead)
+        if strategy == .learned {
+            let policy = try self.policy ?? LearnedQueryPolicy.load(policyURL)
+            self.policy = policy
+            let preprocessor = try TabularPreprocessor(fitting: labelledTable, test: poolTable)
+            let index = Dictionary(uniqueKeysWithValues: classifier.classNames.enumerated().map { ($1, $0) })
+            let inputs = QueryPolicyFeatures.make(probabilities: evidence.probabilities, pool: try preprocessor.transform(poolTable),
+                                                  labelled: try preprocessor.transform(labelledTable), width: preprocessor.featureCount,
+                                                  labelledClasses: labelledTable.targets.map { index[$0.trimmingSpaces()] ?? -1 })
+            evidence.policyScores = policy.scores(inputs)
+        }
+        return Assessment(evidence: evidence, probabilities: Array(probabilities.dropFirst(pool.count)), means: [], classNames: classifier.classNames)
+    }
+}

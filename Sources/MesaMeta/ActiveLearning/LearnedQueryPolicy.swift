@@ -1,0 +1,57 @@
+import Foundation
+import MesaCore
+import MesaNN
+
+/// A meta-learned query policy (Konyushkova, Sznitman & Fua 2017, "Learning active learning from
+/// data"): a small network that predicts, from a pool row's ``QueryPolicyFeatures``, how much
+/// labelling that row will reduce the learner's error; the row with the largest prediction is
+/// queried. Trained by ``QueryPolicyTrainer`` on synthetic tasks from Mesa's tabular prior only.
+///
+/// Shapes: `[rows, QueryPolicyFeatures.count] → [rows, 1]`; two hidden layers with GELU.
+public final class LearnedQueryPolicy: Module {
+    /// Features → hidden.
+    public let input: Linear
+    /// Hidden → hidden.
+    public let hidden: Linear
+    /// Hidden → predicted error reduction.
+    public let output: Linear
+
+    /// A freshly initialised policy with `width` hidden units per layer.
+    public init(width: Int = 32, using generator: inout RandomGenerator) {
+        input = Linear(inputSize: QueryPolicyFeatures.count, outputSize: width, using: &generator)
+        hidden = Linear(inputSize: width, outputSize: width, using: &generator)
+        output = Linear(inputSize: width, outputSize: 1, using: &generator)
+    }
+
+    /// The predicted error reductions, `[rows, 1]`, of `features` `[rows, QueryPolicyFeatures.count]`.
+    public func callAsFunction(_ features: Tensor) -> Tensor {
+        output(hidden(input(features).gelu()).gelu())
+    }
+
+    /// The predicted error reduction of each row of `features` (`[rows][QueryPolicyFeatures.count]`).
+    public func scores(_ features: [[Float]]) -> [Double] {
+        guard !features.isEmpty else { return [] }
+        let x = Tensor(shape: [features.count, QueryPolicyFeatures.count], scalars: features.flatMap { $0 })
+        return withoutGradients { self(x) }.scalars.map(Double.init)
+    }
+
+    /// The shipped policy file, if present in the bundle.
+    public static var shippedURL: URL? { Bundle.module.url(forResource: "query-policy", withExtension: "safetensors", subdirectory: "Models") }
+
+    /// The policy in `url` (a checkpoint or export of ``QueryPolicyTrainer``; default: the shipped one).
+    public static func load(_ url: URL? = nil) throws -> LearnedQueryPolicy {
+        guard let url = url ?? shippedURL else {
+            throw TabularError.invalidModel("no shipped query policy in this build; pass --policy FILE (a checkpoint of `mesa train-query-policy`)")
+        }
+        let checkpoint: SafeTensors
+        do { checkpoint = try SafeTensors(contentsOf: url) } catch { throw TabularError.invalidModel("cannot read the query policy \(url.path): \(error)") }
+        guard checkpoint.metadata["mesa.format"] == QueryPolicyTrainer.format else {
+            throw TabularError.invalidModel("\(url.path) is not a query policy of `mesa train-query-policy` (its mesa.format is \(checkpoint.metadata["mesa.format"] ?? "missing"))")
+        }
+        let width = Int(checkpoint.metadata["mesa.policyWidth"] ?? "") ?? 32
+        var generator = RandomGenerator(seed: 0)
+        let policy = LearnedQueryPolicy(width: width, using: &generator)
+        try policy.restore(from: checkpoint, strict: false)
+        return policy
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import MesaCore
+
+/// A training run of the learned query policy (``QueryPolicyTrainer``), as JSON; every field
+/// optional with a default.
+public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
+    /// The run's name.
+    public var name = "query-policy"
+    /// Optimiser steps.
+    public var steps = 400
+    /// Synthetic tasks per step.
+    public var tasksPerStep = 2
+    /// Candidates measured per task: half the most uncertain pool rows (entropy), half random ones.
+    public var candidatesPerTask = 16
+    /// Rows per task (pool and test together), drawn log-uniformly.
+    public var minimumRows = 60
+    /// See ``minimumRows``.
+    public var maximumRows = 300
+    /// The most labelled rows a task starts from (drawn uniformly from 2 up to this).
+    public var maximumLabelled = 40
+    /// Hidden units per layer of the policy.
+    public var width = 32
+    /// The prior the tasks come from (classification).
+    public var prior = TabularPrior()
+    /// A classification model file (the learner); `nil`: the shipped classifier.
+    public var learnerModel: String?
+    /// The optimizer (default: Adam at 10⁻³, 20 warm-up steps, cosine decay, gradients clipped to norm 1).
+    public var optimizer = OptimizerConfiguration(algorithm: .adam, learningRate: 1e-3, decay: .cosine, warmUpSteps: 20, gradientClipNorm: 1)
+    /// The seed.
+    public var seed: UInt64 = 0
+    /// A checkpoint every this many steps.
+    public var checkpointInterval = 50
+    /// An evaluation on held-out tasks every this many steps.
+    public var evaluationInterval = 100
+    /// A metrics line every this many steps.
+    public var logInterval = 10
+
+    /// The defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, steps, tasksPerStep, candidatesPerTask, minimumRows, maximumRows, maximumLabelled, width, prior, learnerModel
+        case optimizer, seed, checkpointInterval, evaluationInterval, logInterval
+    }
+
+    /// Decodes with defaults; unknown fields are an error.
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(known: CodingKeys.allCases.map(\.stringValue), listing: CodingKeys.allCases.map(\.stringValue),
+                                      in: "query-policy configuration")
+        let c = try decoder.container(keyedBy: CodingKeys.self), d = QueryPolicyConfiguration()
+        name = try c.value(.name, default: d.name)
+        steps = try c.value(.steps, default: d.steps)
+        tasksPerStep = try c.value(.tasksPerStep, default: d.tasksPerStep)
+        candidatesPerTask = try c.value(.candidatesPerTask, default: d.candidatesPerTask)
+        minimumRows = try c.value(.minimumRows, default: d.minimumRows)
+        maximumRows = try c.value(.maximumRows, default: d.maximumRows)
+        maximumLabelled = try c.value(.maximumLabelled, default: d.maximumLabelled)
+        width = try c.value(.width, default: d.width)
+        prior = try c.value(.prior, default: d.prior)
+        learnerModel = try c.decodeIfPresent(String.self, forKey: .learnerModel)
+        optimizer = try OptimizerConfiguration.decode(from: c, forKey: .optimizer, defaults: d.optimizer)
+        seed = try c.value(.seed, default: d.seed)
+        checkpointInterval = try c.value(.checkpointInterval, default: d.checkpointInterval)
+        evaluationInterval = try c.value(.evaluationInterval, default: d.evaluationInterval)
+        logInterval = try c.value(.logInterval, default: d.logInterval)
+    }
+
+    /// Decodes and validates.
+    public init(json: Data, source: String) throws {
+        do { self = try JSONDecoder().decode(QueryPolicyConfiguration.self, from: json) } catch {
+            throw TabularError.invalidModel("\(source): \(error)")
+        }
+        guard steps >= 1, tasksPerStep >= 1, candidatesPerTask >= 2, minimumRows >= 20, maximumRows >= minimumRows, maximumLabelled >= 2, width >= 1,
+              prior.kind == .classification else {
+            throw TabularError.invalidModel("\(source): need steps, tasksPerStep, width ≥ 1, candidatesPerTask ≥ 2, 20 ≤ minimumRows ≤ maximumRows, maximumLabelled ≥ 2 and a classification prior")
+        }
+        do { try optimizer.validate(in: "optimizer") } catch { throw TabularError.invalidModel("\(source): \(error)") }
+    }
+
+    /// Pretty-printed JSON.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+}
+
+extension QueryPolicyConfiguration: TrainingRecipe {
+    /// `steps`.
+    public var totalSteps: Int {
+        get { steps }
+        set { steps = newValue }
+    }
+    /// The log, evaluation and checkpoint intervals.
+    public var intervals: TrainingIntervals {
+        TrainingIntervals(log: logInterval, evaluation: evaluationInterval, checkpoint: checkpointInterval)
+    }
+}
