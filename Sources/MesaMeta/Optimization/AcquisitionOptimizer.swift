@@ -13,9 +13,9 @@ import MesaCore
 /// 3. **Refinement**: each restart climbs the acquisition with ``BoxConstrainedMinimizer``
 ///    (projected L-BFGS on its negative, exact gradients from the posterior), when the posterior
 ///    provides gradients.
-/// 4. **Snapping**: each end point is moved to the nearest evaluable point (integers rounded,
-///    one category picked; see ``SearchSpace/snapped(_:)``) and re-scored; the best snapped
-///    point that is not already observed wins.
+/// 4. **Snapping**: each end point is moved to the nearest evaluable points (integers rounded,
+///    one category picked, and its discrete neighbours; see ``SearchSpace/snappedCandidates(_:)``)
+///    and re-scored; the best of them that is not already observed wins.
 public struct AcquisitionOptimizer: Sendable {
     /// The uniform (Latin-hypercube) raw samples.
     public var rawSampleCount: Int
@@ -38,9 +38,10 @@ public struct AcquisitionOptimizer: Sendable {
 
     /// The point where `acquisition` over `posterior` is largest (see the type's discussion), and
     /// its value. `incumbents` are observed points ordered best first (the centres of the local
-    /// samples); `observed` are points not to suggest again when another is available.
+    /// samples); `observed` are points not to suggest again when another is available; `snap`
+    /// gives the evaluable points near a point of the cube (itself, for a continuous problem).
     public func maximize(_ acquisition: Acquisition, over posterior: any SurrogatePosterior, incumbents: [[Double]], observed: [[Double]],
-                         snap: ([Double]) -> [Double], using generator: inout RandomGenerator) -> (point: [Double], value: Double) {
+                         snap: ([Double]) -> [[Double]], using generator: inout RandomGenerator) -> (point: [Double], value: Double) {
         let d = posterior.dimension
         var samples = LatinHypercube.sample(count: rawSampleCount, dimension: d, using: &generator)
         let centres = Array(incumbents.prefix(5))
@@ -67,8 +68,7 @@ public struct AcquisitionOptimizer: Sendable {
         if ends.isEmpty { ends = [samples[0]] }
         var best: (point: [Double], value: Double)?
         var fallback: (point: [Double], value: Double)?
-        for end in ends {
-            let point = snap(end)
+        for point in ends.flatMap(snap) {
             let value = posterior.acquisitionValue(acquisition, at: point, withGradient: false).value
             let seen = observed.contains { zip($0, point).allSatisfy { Swift.abs($0 - $1) < 1e-9 } }
             if seen {

@@ -64,13 +64,14 @@ public struct BayesianOptimizer: Sendable {
     /// The initial design (``Configuration/initialPointCount`` points, before snapping).
     public let initialDesign: [[Double]]
     private var surrogate: any Surrogate
-    private let snap: @Sendable ([Double]) -> [Double]
+    private let snap: @Sendable ([Double]) -> [[Double]]
 
-    /// An optimiser over `[0, 1]^dimension`; `snap` moves a point to the nearest evaluable one
-    /// (``SearchSpace/snapped(_:)``; the identity for continuous problems).
+    /// An optimiser over `[0, 1]^dimension`; `snap` gives the evaluable points nearest to a point
+    /// of the cube, the rounding first (``SearchSpace/snappedCandidates(_:)``; the point itself
+    /// for continuous problems).
     ///
     /// - Throws: ``OptimizationError/unavailable(_:)`` for a surrogate that is not built yet.
-    public init(dimension: Int, configuration: Configuration = Configuration(), snap: @escaping @Sendable ([Double]) -> [Double] = { $0 }) throws {
+    public init(dimension: Int, configuration: Configuration = Configuration(), snap: @escaping @Sendable ([Double]) -> [[Double]] = { [$0] }) throws {
         precondition(dimension >= 1, "BayesianOptimizer: dimension must be at least 1")
         self.dimension = dimension
         self.configuration = configuration
@@ -93,13 +94,13 @@ public struct BayesianOptimizer: Sendable {
         var points: [[Double]] = []
         var index = observations.count
         while points.count < count && index < initialDesign.count {
-            points.append(snap(initialDesign[index]))
+            points.append(snap(initialDesign[index])[0])
             index += 1
         }
         guard points.count < count else { return points }
         guard !observations.isEmpty else {
             // No data and no design left: nothing to model yet.
-            while points.count < count { points.append(snap((0..<dimension).map { _ in Double(generator.nextUniform()) })) }
+            while points.count < count { points.append(snap((0..<dimension).map { _ in Double(generator.nextUniform()) })[0]) }
             return points
         }
         var posterior = try surrogate.fit(to: observations, using: &generator)

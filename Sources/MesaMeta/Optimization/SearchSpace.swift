@@ -114,6 +114,35 @@ public struct SearchSpace: Sendable, Equatable {
         (try? unitPoint(of: values(fromUnit: unit))) ?? unit
     }
 
+    /// The evaluable points near `unit`: ``snapped(_:)`` first, then that point with one
+    /// categorical parameter switched to each of its other categories, or one integer parameter
+    /// moved one step up or down. The acquisition maximiser scores them all, because a
+    /// continuous relaxation rarely crosses to another category by itself.
+    public func snappedCandidates(_ unit: [Double]) -> [[Double]] {
+        guard !isContinuous else { return [snapped(unit)] }
+        let values = self.values(fromUnit: unit)
+        var candidates: [[ParameterValue]] = [values]
+        for (index, parameter) in parameters.enumerated() {
+            switch (parameter.domain, values[index]) {
+            case (.categorical(let categories), .category(let current)):
+                for category in categories where category != current {
+                    var changed = values
+                    changed[index] = .category(category)
+                    candidates.append(changed)
+                }
+            case (.integer(let low, let high, _), .integer(let current)):
+                for step in [-1, 1] where (low...high).contains(current + step) {
+                    var changed = values
+                    changed[index] = .integer(current + step)
+                    candidates.append(changed)
+                }
+            default:
+                continue
+            }
+        }
+        return candidates.compactMap { try? unitPoint(of: $0) }
+    }
+
     /// Whether every parameter is continuous (then ``snapped(_:)`` only clamps).
     public var isContinuous: Bool {
         parameters.allSatisfy { if case .continuous = $0.domain { true } else { false } }
