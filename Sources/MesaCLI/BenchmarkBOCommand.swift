@@ -24,8 +24,17 @@ struct BenchmarkBOCommand: ParsableCommand {
     @Option(help: "Initial Latin-hypercube points per run.") var initial = 10
     @Option(help: "Another tool's traces CSV to include in the report (repeatable).") var include: [String] = []
     @Flag(help: "Only rewrite the report from --output's designs.json and traces.csv (and --include).") var reportOnly = false
+    @Option(help: "Mesa's acquisition maximiser: uniform raw samples.") var rawSamples = 512
+    @Option(help: "Mesa's acquisition maximiser: samples around the best points.") var localSamples = 128
+    @Option(help: "Mesa's acquisition maximiser: samples refined by gradient.") var restarts = 10
+    @Option(help: "Mesa's Gaussian process: starts of the hyperparameter fit.") var hyperparameterStarts = 3
+    @Option(help: "Mesa's Gaussian process: the smallest noise variance (standardised units).") var noiseFloor = 1e-6
 
     func validate() throws {
+        guard rawSamples >= 1, localSamples >= 0, restarts >= 1, hyperparameterStarts >= 1 else {
+            throw ValidationError("--raw-samples, --restarts and --hyperparameter-starts must be at least 1, --local-samples at least 0")
+        }
+        guard noiseFloor > 0, noiseFloor < 1 else { throw ValidationError("--noise-floor must be in (0, 1), got \(noiseFloor)") }
         guard seeds >= 0, heldOut >= 0 else { throw ValidationError("--seeds and --held-out must be 0 or more") }
         guard initial >= 1, budget > initial else { throw ValidationError("--budget (\(budget)) must exceed --initial (\(initial)), which must be at least 1") }
     }
@@ -47,8 +56,11 @@ struct BenchmarkBOCommand: ParsableCommand {
                 return function
             }
         }
+        var settings = BayesianOptimizer.Configuration()
+        settings.acquisitionOptimizer = AcquisitionOptimizer(rawSampleCount: rawSamples, localSampleCount: localSamples, restartCount: restarts)
+        settings.gaussianProcess = GaussianProcessSurrogate(prior: GaussianProcessPrior(noiseFloor: noiseFloor), startCount: hyperparameterStarts)
         let benchmark = BayesianOptimizationBenchmark(functions: named, seedCount: seeds, heldOutCount: heldOut,
-                                                      initialPointCount: initial, evaluationCount: budget)
+                                                      initialPointCount: initial, evaluationCount: budget, configuration: settings)
         print(try benchmark.run(writingTo: folder, including: included, progress: ProgressBar.handler(label: "benchmark-bo")))
     }
 }

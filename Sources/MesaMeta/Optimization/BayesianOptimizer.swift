@@ -38,6 +38,8 @@ public struct BayesianOptimizer: Sendable {
         public var acquisition: Acquisition
         /// The surrogate model.
         public var surrogate: SurrogateChoice
+        /// The Gaussian process's settings (priors, hyperparameter starts), when ``surrogate`` is `gp`.
+        public var gaussianProcess: GaussianProcessSurrogate
         /// The maximiser of the acquisition.
         public var acquisitionOptimizer: AcquisitionOptimizer
         /// The seed of the design and of every suggestion's random draws.
@@ -46,10 +48,12 @@ public struct BayesianOptimizer: Sendable {
         /// Creates a configuration: 10 initial points, log expected improvement, the Gaussian
         /// process, BoTorch's acquisition budget, seed 0.
         public init(initialPointCount: Int = 10, acquisition: Acquisition = .logExpectedImprovement, surrogate: SurrogateChoice = .gp,
+                    gaussianProcess: GaussianProcessSurrogate = GaussianProcessSurrogate(),
                     acquisitionOptimizer: AcquisitionOptimizer = AcquisitionOptimizer(), seed: UInt64 = 0) {
             self.initialPointCount = initialPointCount
             self.acquisition = acquisition
             self.surrogate = surrogate
+            self.gaussianProcess = gaussianProcess
             self.acquisitionOptimizer = acquisitionOptimizer
             self.seed = seed
         }
@@ -76,7 +80,7 @@ public struct BayesianOptimizer: Sendable {
         self.dimension = dimension
         self.configuration = configuration
         self.snap = snap
-        surrogate = try configuration.surrogate.makeSurrogate()
+        surrogate = try configuration.surrogate.makeSurrogate(gaussianProcess: configuration.gaussianProcess)
         initialDesign = LatinHypercube.sample(count: configuration.initialPointCount, dimension: dimension,
                                               seed: configuration.seed ^ 0x4C48_5344_6573_6967)
     }

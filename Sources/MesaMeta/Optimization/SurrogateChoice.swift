@@ -13,14 +13,14 @@ public enum SurrogateChoice: String, CaseIterable, Sendable, Codable {
     /// The surrogates that exist today.
     public static let available: [SurrogateChoice] = [.gp]
 
-    /// A fresh surrogate of this kind.
+    /// A fresh surrogate of this kind; `gaussianProcess` holds the Gaussian process's settings.
     ///
     /// - Throws: ``OptimizationError/unavailable(_:)`` for a surrogate that is not built yet,
     ///   listing the ones that are.
-    public func makeSurrogate() throws -> any Surrogate {
+    public func makeSurrogate(gaussianProcess: GaussianProcessSurrogate = GaussianProcessSurrogate()) throws -> any Surrogate {
         switch self {
         case .gp:
-            return GaussianProcessSurrogate()
+            return gaussianProcess
         case .pfn, .nap:
             let what = self == .pfn ? "the prior-fitted Transformer surrogate (PFNs4BO)" : "the end-to-end acquisition network (NAP)"
             throw OptimizationError.unavailable(
