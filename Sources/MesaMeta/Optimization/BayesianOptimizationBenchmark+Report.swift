@@ -156,7 +156,7 @@ extension BayesianOptimizationBenchmark {
                     namedCount += 1
                     if ratio <= 2 { withinTwo += 1 }
                 }
-                text += "| \(group) | \(f(ratio)) | \(f(m.millisecondsPerSuggestion / b.millisecondsPerSuggestion, 3)) |\n"
+                text += "| \(group) | \(String(format: "%.3g", ratio)) | \(String(format: "%.3g", m.millisecondsPerSuggestion / b.millisecondsPerSuggestion)) |\n"
             }
             text += "\nRegret within a factor of 2 of BoTorch's or better on \(withinTwo) of \(namedCount) named functions.\n"
         }
