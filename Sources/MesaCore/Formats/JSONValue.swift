@@ -5,30 +5,35 @@
 /// differ between platforms (`true` bridges to `1` on Darwin). This parser follows RFC 8259,
 /// rejects duplicate keys, keeps numbers as their literal text (so `integerValue` can refuse
 /// fractions and out-of-range values instead of rounding or trapping), and limits nesting depth
-/// so hostile input cannot overflow the stack.
-enum JSONValue {
+/// so hostile input cannot overflow the stack. Configuration files that must reject duplicate
+/// keys (the search spaces of `mesa optimize`) read through it too.
+public enum JSONValue: Sendable {
     /// An object's members in document order; keys are unique.
     case object([(key: String, value: JSONValue)])
+    /// An array's elements in order.
     case array([JSONValue])
+    /// A string, unescaped.
     case string(String)
     /// A number's literal text, already checked against JSON's number grammar.
     case number(String)
+    /// `true` or `false`.
     case bool(Bool)
+    /// `null`.
     case null
 
     /// The deepest nesting of arrays and objects accepted.
     static let maximumDepth = 64
 
     /// Why a document failed to parse, and where.
-    struct ParseError: Error {
+    public struct ParseError: Error, Sendable {
         /// What was wrong, e.g. `duplicate key "weight"`.
-        let reason: String
+        public let reason: String
         /// The byte offset into the document.
-        let offset: Int
+        public let offset: Int
     }
 
     /// Parses a complete document; whitespace may surround the value, nothing else may.
-    static func parse(_ bytes: [UInt8]) throws(ParseError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> JSONValue {
         var parser = Parser(bytes: bytes)
         try parser.validateUTF8()
         parser.skipWhitespace()
@@ -46,7 +51,7 @@ enum JSONValue {
     }
 
     /// A short name of the value's type for error messages.
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .object: "an object"
         case .array: "an array"

@@ -146,6 +146,34 @@ public struct CholeskyFactor: Sendable {
     /// `A⁻¹ b`.
     public func solve(_ b: [Double]) -> [Double] { solveUpper(solveLower(b)) }
 
+    /// `A⁻¹` as a dense row-major `size × size` matrix, computed as `L⁻ᵀ L⁻¹` (about `n³/2`
+    /// multiply-adds): what the gradient of a Gaussian process's log marginal likelihood needs,
+    /// `½ tr((ααᵀ − A⁻¹) ∂A/∂θ)`.
+    public var inverse: [Double] {
+        let n = size
+        // M = L⁻¹, lower triangular, row-major: column j solves L m = e_j (zero above row j).
+        var m = [Double](repeating: 0, count: n * n)
+        for j in 0..<n {
+            for r in j..<n {
+                let rowR = r * (r + 1) / 2
+                var value = r == j ? 1.0 : 0.0
+                for c in j..<r { value -= packed[rowR + c] * m[c * n + j] }
+                m[r * n + j] = value / packed[rowR + r]
+            }
+        }
+        // (A⁻¹)[i, k] = Σ_{r ≥ max(i, k)} M[r, i] M[r, k]
+        var result = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for k in 0...i {
+                var value = 0.0
+                for r in i..<n { value += m[r * n + i] * m[r * n + k] }
+                result[i * n + k] = value
+                result[k * n + i] = value
+            }
+        }
+        return result
+    }
+
     /// `log det A = 2 Σ log L[r, r]`.
     public var logDeterminant: Double {
         var sum = 0.0

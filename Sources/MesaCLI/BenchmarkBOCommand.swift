@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Mesa
+
+/// `mesa benchmark-bo`: the Bayesian-optimisation benchmark protocol (``BayesianOptimizationBenchmark``).
+struct BenchmarkBOCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "benchmark-bo",
+        abstract: "Benchmark Mesa's Bayesian optimiser against random search on test functions and held-out GP-prior functions.",
+        discussion: """
+        The protocol: 10 Latin-hypercube points, then 40 suggestions; 20 seeds per named function (branin, hartmann3, \
+        hartmann6, ackley5, levy4, rosenbrock4, michalewicz2); 50 held-out GP-prior functions in 2, 3, 4 and 6 dimensions, \
+        one seed each. Writes designs.json (read by benchmarks/optimize/botorch_reference.py), traces.csv, and \
+        bo-benchmark.{md,csv} with one SVG per problem group. --include adds another tool's traces (same format) to the report; \
+        --report-only rewrites the report from the files already in --output.
+        """
+    )
+
+    @Option(help: "Where to write the designs, traces and reports.") var output = "runs/benchmark-bo"
+    @Option(help: "Seeds per named function.") var seeds = 20
+    @Option(help: "The named functions (comma-separated), or all.") var functions = "all"
+    @Option(help: "The number of held-out GP-prior functions.") var heldOut = 50
+    @Option(help: "Evaluations per run, initial points included.") var budget = 50
+    @Option(help: "Initial Latin-hypercube points per run.") var initial = 10
+    @Option(help: "Another tool's traces CSV to include in the report (repeatable).") var include: [String] = []
+    @Flag(help: "Only rewrite the report from --output's designs.json and traces.csv (and --include).") var reportOnly = false
+    @Option(help: "Mesa's acquisition maximiser: uniform raw samples.") var rawSamples = 512
+    @Option(help: "Mesa's acquisition maximiser: samples around the best points.") var localSamples = 128
+    @Option(help: "Mesa's acquisition maximiser: samples refined by gradient.") var restarts = 10
+    @Option(help: "Mesa's Gaussian process: starts of the hyperparameter fit.") var hyperparameterStarts = 3
+    @Option(help: "Mesa's Gaussian process: the smallest noise variance (standardised units).") var noiseFloor = 1e-6
+
+    func validate() throws {
+        guard rawSamples >= 1, localSamples >= 0, restarts >= 1, hyperparameterStarts >= 1 else {
+            throw ValidationError("--raw-samples, --restarts and --hyperparameter-starts must be at least 1, --local-samples at least 0")
+        }
+        guard noiseFloor > 0, noiseFloor < 1 else { throw ValidationError("--noise-floor must be in (0, 1), got \(noiseFloor)") }
+        guard seeds >= 0, heldOut >= 0 else { throw ValidationError("--seeds and --held-out must be 0 or more") }
+        guard initial >= 1, budget > initial else { throw ValidationError("--budget (\(budget)) must exceed --initial (\(initial)), which must be at least 1") }
+    }
+
+    func run() throws {
+        let folder = URL(fileURLWithPath: output)
+        let included = include.map { URL(fileURLWithPath: $0) }
+        if reportOnly {
+            print(try BayesianOptimizationBenchmark.report(in: folder, including: included))
+            return
+        }
+        var named = NamedBenchmark.allCases
+        if functions != "all" {
+            named = try functions.split(separator: ",").map { name in
+                let trimmed = name.trimmingCharacters(in: .whitespaces)
+                guard let function = NamedBenchmark(rawValue: trimmed) else {
+                    throw ValidationErrorMessage("unknown function '\(trimmed)' in --functions; valid: \(NamedBenchmark.allCases.map(\.rawValue).joined(separator: ", ")), or all")
+                }
+                return function
+            }
+        }
+        var settings = BayesianOptimizer.Configuration()
+        settings.acquisitionOptimizer = AcquisitionOptimizer(rawSampleCount: rawSamples, localSampleCount: localSamples, restartCount: restarts)
+        settings.gaussianProcess = GaussianProcessSurrogate(prior: GaussianProcessPrior(noiseFloor: noiseFloor), startCount: hyperparameterStarts)
+        let benchmark = BayesianOptimizationBenchmark(functions: named, seedCount: seeds, heldOutCount: heldOut,
+                                                      initialPointCount: initial, evaluationCount: budget, configuration: settings)
+        print(try benchmark.run(writingTo: folder, including: included, progress: ProgressBar.handler(label: "benchmark-bo")))
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Mesa
+
+/// The options `mesa optimize` and `mesa suggest` share: how the Bayesian optimiser suggests
+/// points (``BayesianOptimizer/Configuration``).
+struct OptimizerOptions: ParsableArguments {
+    @Option(help: "The surrogate model: gp (a Gaussian process); pfn and nap are not built yet.") var surrogate = SurrogateChoice.gp
+    @Option(help: "The acquisition function: log-ei (log expected improvement) or ucb (upper confidence bound).") var acquisition = AcquisitionChoice.logEI
+    @Option(help: "UCB's exploration weight β (with --acquisition ucb).") var beta = 2.0
+    @Option(help: "The number of initial Latin-hypercube points before the model is used.") var initial = 10
+    @Option(help: "The seed of the initial design and of each suggestion's random draws (keep it across resumed runs).") var seed: UInt64 = 0
+
+    /// An acquisition function by name.
+    enum AcquisitionChoice: String, CaseIterable, ExpressibleByArgument {
+        case logEI = "log-ei"
+        case ucb
+    }
+
+    func validate() throws {
+        guard initial >= 1 else { throw ValidationError("--initial must be at least 1, got \(initial)") }
+        guard beta > 0, beta.isFinite else { throw ValidationError("--beta must be a positive number, got \(beta)") }
+    }
+
+    /// The optimiser's configuration.
+    var configuration: BayesianOptimizer.Configuration {
+        BayesianOptimizer.Configuration(initialPointCount: initial,
+                                        acquisition: acquisition == .ucb ? .upperConfidenceBound(beta: beta) : .logExpectedImprovement,
+                                        surrogate: surrogate, seed: seed)
+    }
+}
+
+/// `--surrogate gp|pfn|nap`: an unknown value lists the valid ones.
+extension SurrogateChoice: ExpressibleByArgument {}

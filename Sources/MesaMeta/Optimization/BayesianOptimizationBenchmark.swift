@@ -1,0 +1,176 @@
+import Foundation
+import MesaCore
+
+/// `mesa benchmark-bo`: Bayesian optimisers on the named test functions and on held-out
+/// functions from Gaussian-process priors, under one protocol, with random search as the floor.
+///
+/// **Protocol** (issue 18): each run starts from ``initialPointCount`` Latin-hypercube points
+/// (seeded by the problem and the seed, the same for every method) and then makes
+/// ``evaluationCount`` − ``initialPointCount`` suggestions, one at a time. Each named function
+/// is run with seeds `0..<seedCount`; each of the ``heldOutCount`` held-out functions
+/// (``GaussianProcessFunctionSampler/heldOutFunctions(count:dimensions:)``, dimensions cycling
+/// through ``heldOutDimensions``) once, with seed 0. Reported: the log10 simple regret
+/// `log10(max(best − f*, 10⁻⁸))` after 10, 25 and 50 evaluations (median and quartiles over
+/// runs), the average rank of each method (by final regret, ties shared) and the wall time per
+/// suggestion (surrogate fit plus acquisition maximisation).
+///
+/// **Files** (in the output folder):
+/// - `designs.json`: every problem (box, minimum, and for a sampled function its Fourier
+///   features) and every run's initial design and values: what `benchmarks/optimize/botorch_reference.py`
+///   reads to run BoTorch on the same problems, seeds and designs;
+/// - `traces.csv`: one row per method, problem, seed and evaluation
+///   (`method,problem,seed,evaluation,value,best,seconds`; `seconds` is the time of the
+///   suggestion that chose the point, 0 for design points);
+/// - `bo-benchmark.md`, `bo-benchmark.csv` and one `bo-benchmark-<group>.svg` per function or
+///   held-out dimension (median log10 regret against evaluations), from ``report(in:including:)``,
+///   which also reads the traces of other tools (BoTorch's) in the same format.
+public struct BayesianOptimizationBenchmark: Sendable {
+    /// An optimiser the benchmark runs.
+    public enum Method: String, CaseIterable, Sendable {
+        /// ``BayesianOptimizer`` with the Gaussian process and log expected improvement.
+        case mesa
+        /// Uniform random points after the initial design: the floor.
+        case random
+    }
+
+    /// The named functions run.
+    public var functions: [NamedBenchmark]
+    /// Seeds per named function.
+    public var seedCount: Int
+    /// The number of held-out GP-prior functions.
+    public var heldOutCount: Int
+    /// The dimensions the held-out functions cycle through.
+    public var heldOutDimensions: [Int]
+    /// The initial Latin-hypercube points of every run.
+    public var initialPointCount: Int
+    /// The evaluations of every run, initial points included.
+    public var evaluationCount: Int
+    /// The methods run.
+    public var methods: [Method]
+    /// The sampler of the held-out functions.
+    public var sampler: GaussianProcessFunctionSampler
+    /// The Bayesian optimiser's settings (its initial design is the benchmark's).
+    public var configuration: BayesianOptimizer.Configuration
+
+    /// A benchmark; the defaults are the full protocol.
+    public init(functions: [NamedBenchmark] = NamedBenchmark.allCases, seedCount: Int = 20, heldOutCount: Int = 50,
+                heldOutDimensions: [Int] = [2, 3, 4, 6], initialPointCount: Int = 10, evaluationCount: Int = 50,
+                methods: [Method] = Method.allCases, sampler: GaussianProcessFunctionSampler = GaussianProcessFunctionSampler(),
+                configuration: BayesianOptimizer.Configuration = BayesianOptimizer.Configuration()) {
+        self.functions = functions
+        self.seedCount = seedCount
+        self.heldOutCount = heldOutCount
+        self.heldOutDimensions = heldOutDimensions
+        self.initialPointCount = initialPointCount
+        self.evaluationCount = evaluationCount
+        self.methods = methods
+        self.sampler = sampler
+        self.configuration = configuration
+    }
+
+    /// A problem and the seeds it is run with.
+    public struct Problem: Sendable {
+        /// The function.
+        public var function: BenchmarkFunction
+        /// The report row it belongs to: the function's name, or `gp-prior-d<d>`.
+        public var group: String
+        /// The seeds of its runs.
+        public var seeds: [UInt64]
+    }
+
+    /// The problems of the protocol, named functions first.
+    public func problems() -> [Problem] {
+        functions.map { Problem(function: $0.function, group: $0.rawValue, seeds: (0..<UInt64(seedCount)).map { $0 }) }
+            + sampler.heldOutFunctions(count: heldOutCount, dimensions: heldOutDimensions)
+            .map { Problem(function: $0, group: "gp-prior-d\($0.dimension)", seeds: [0]) }
+    }
+
+    /// The initial design of `function`'s run with `seed` (unit cube), the same for every method.
+    public func initialDesign(for function: BenchmarkFunction, seed: UInt64) -> [[Double]] {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325       // FNV-1a of the name, then the seed
+        for byte in function.name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return LatinHypercube.sample(count: initialPointCount, dimension: function.dimension, seed: hash ^ (seed &* 0x9E37_79B9_7F4A_7C15))
+    }
+
+    /// One evaluation of one run.
+    public struct Trace: Sendable, Equatable {
+        /// The method (`mesa`, `random`, or another tool's name such as `botorch`).
+        public var method: String
+        /// The problem's name.
+        public var problem: String
+        /// The run's seed.
+        public var seed: UInt64
+        /// The evaluation's number, from 1.
+        public var evaluation: Int
+        /// The objective's value.
+        public var value: Double
+        /// The best value among evaluations `1...evaluation`.
+        public var best: Double
+        /// The wall time of the suggestion that chose the point (0 for design points).
+        public var seconds: Double
+    }
+
+    /// The evaluations of one run of `method` on `function` from its initial design.
+    public func run(_ method: Method, on function: BenchmarkFunction, seed: UInt64) throws -> [Trace] {
+        let design = initialDesign(for: function, seed: seed)
+        var traces: [Trace] = []
+        var best = Double.infinity
+        func record(_ point: [Double], seconds: Double) -> Double {
+            let value = function.value(atUnitPoint: point)
+            best = Swift.min(best, value)
+            traces.append(Trace(method: method.rawValue, problem: function.name, seed: seed, evaluation: traces.count + 1,
+                                value: value, best: best, seconds: seconds))
+            return value
+        }
+        let clock = ContinuousClock()
+        switch method {
+        case .mesa:
+            var settings = configuration
+            settings.initialPointCount = 0
+            settings.seed = seed
+            var optimizer = try BayesianOptimizer(dimension: function.dimension, configuration: settings)
+            for point in design { optimizer.tell(point, value: record(point, seconds: 0)) }
+            while traces.count < evaluationCount {
+                var point: [Double] = []
+                let elapsed = try clock.measure { point = try optimizer.ask()[0] }
+                optimizer.tell(point, value: record(point, seconds: Self.seconds(elapsed)))
+            }
+        case .random:
+            var generator = RandomGenerator(seed: seed ^ 0x5241_4E44_4F4D)
+            for point in design { _ = record(point, seconds: 0) }
+            while traces.count < evaluationCount {
+                var point: [Double] = []
+                let elapsed = clock.measure { point = (0..<function.dimension).map { _ in Double(generator.next() >> 11) * 0x1p-53 } }
+                _ = record(point, seconds: Self.seconds(elapsed))
+            }
+        }
+        return traces
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+
+    /// Runs every method on every problem and seed, writes `designs.json` and `traces.csv` into
+    /// `folder`, then the reports (``report(in:including:)`` with `including`).
+    public func run(writingTo folder: URL, including: [URL] = [], progress: (ProgressUpdate) -> Void = { _ in }) throws -> Report {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let problems = problems()
+        try writeDesigns(problems, to: folder.appendingPathComponent("designs.json"))
+        let total = problems.reduce(0) { $0 + $1.seeds.count } * methods.count
+        progress(ProgressUpdate(completed: 0, total: total, note: "wrote \(folder.appendingPathComponent("designs.json").path)"))
+        var traces: [Trace] = []
+        var done = 0
+        for problem in problems {
+            for method in methods {
+                for seed in problem.seeds {
+                    traces += try run(method, on: problem.function, seed: seed)
+                    done += 1
+                    progress(ProgressUpdate(completed: done, total: total))
+                }
+            }
+        }
+        try Self.writeTraces(traces, to: folder.appendingPathComponent("traces.csv"))
+        return try Self.report(in: folder, including: including)
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import MesaCore
+
+/// Draws objective functions on the unit cube from Gaussian-process priors with random
+/// hyperparameters: the function prior that meta-learned optimisers are trained on and the
+/// source of held-out test functions for ``BayesianOptimizationBenchmark``.
+///
+/// Each function picks a kernel (Matérn-5/2 or RBF, equally likely), one length-scale per input
+/// (ARD), log-uniform in ``lengthScales``, and an output scale `s`, log-uniform in
+/// ``outputScales``, and is realised as a ``RandomFourierFunction`` with ``featureCount``
+/// features. The spectral densities of the unit-length-scale kernels are
+///
+/// - RBF `exp(−r²/2)`: `ω ~ N(0, I)`;
+/// - Matérn-ν: a Student-t with `2ν` degrees of freedom, `ω = z √(2ν / g)`, `z ~ N(0, I)`,
+///   `g ~ χ²_{2ν}` (ν = 5/2: `g` is a sum of five squared standard normals);
+///
+/// and a length-scale `ℓⱼ` divides frequency coordinate `j`.
+///
+/// **Splits.** Function `i` of a ``Split`` is drawn from a generator seeded by the split and
+/// `i` alone, so meta-training and meta-test functions never share a draw, and function 7 of the
+/// meta-test split is the same function in every run and on every platform.
+///
+/// **Minimum.** A sampled function's minimum is not known in closed form; it is estimated from
+/// ``minimumSearchSize`` uniform points, the best ``minimumRefinements`` refined by
+/// ``BoxConstrainedMinimizer`` with the exact gradient.
+public struct GaussianProcessFunctionSampler: Sendable {
+    /// A stationary kernel whose prior the functions follow.
+    public enum Kernel: String, CaseIterable, Sendable, Codable {
+        /// Matérn with smoothness ν = 5/2 (twice differentiable draws).
+        case matern52
+        /// The squared-exponential (RBF) kernel (infinitely differentiable draws).
+        case rbf
+    }
+
+    /// Which family of functions a draw belongs to.
+    public enum Split: UInt64, Sendable {
+        /// Functions for meta-training.
+        case metaTraining = 1
+        /// Held-out functions for meta-testing and benchmarks.
+        case metaTest = 2
+    }
+
+    /// The range of each length-scale (sampled log-uniformly), in unit-cube units.
+    public var lengthScales: ClosedRange<Double> = 0.1...1.0
+    /// The range of the output scale `s` (the prior standard deviation; sampled log-uniformly).
+    public var outputScales: ClosedRange<Double> = 0.5...2.0
+    /// The kernels drawn from, equally likely.
+    public var kernels: [Kernel] = Kernel.allCases
+    /// The number of random Fourier features `M`.
+    public var featureCount = 512
+    /// The uniform points searched to estimate a function's minimum.
+    public var minimumSearchSize = 8192
+    /// How many of the best points are refined by gradient.
+    public var minimumRefinements = 8
+
+    /// A sampler with the default ranges.
+    public init() {}
+
+    /// Function `index` of `split` in `dimension` inputs, named `gp-d<dimension>-<index>`.
+    public func function(index: Int, dimension: Int, split: Split) -> BenchmarkFunction {
+        var generator = RandomGenerator(seed: (split.rawValue &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(index) ^ (UInt64(dimension) << 40))
+        return sample(dimension: dimension, name: "gp-d\(dimension)-\(index < 10 ? "0" : "")\(index)", using: &generator)
+    }
+
+    /// The held-out (meta-test) functions of the benchmark protocol: `count` functions, function
+    /// `i` in `dimensions[i % dimensions.count]` inputs.
+    public func heldOutFunctions(count: Int, dimensions: [Int]) -> [BenchmarkFunction] {
+        (0..<count).map { function(index: $0, dimension: dimensions[$0 % dimensions.count], split: .metaTest) }
+    }
+
+    /// A fresh draw in `dimension` inputs from `generator`.
+    public func sample(dimension: Int, name: String = "gp", using generator: inout RandomGenerator) -> BenchmarkFunction {
+        precondition(dimension >= 1, "GaussianProcessFunctionSampler: dimension must be at least 1")
+        let kernel = kernels[Int(generator.next() % UInt64(kernels.count))]
+        func logUniform(_ range: ClosedRange<Double>) -> Double {
+            exp(log(range.lowerBound) + Double(generator.nextUniform()) * (log(range.upperBound) - log(range.lowerBound)))
+        }
+        let lengths = (0..<dimension).map { _ in logUniform(lengthScales) }
+        let scale = logUniform(outputScales)
+        var frequencies: [Double] = []
+        frequencies.reserveCapacity(featureCount * dimension)
+        for _ in 0..<featureCount {
+            var factor = 1.0
+            if kernel == .matern52 {
+                let chiSquared = (0..<5).reduce(0.0) { sum, _ in let z = Double(generator.nextNormal()); return sum + z * z }
+                factor = (5 / Swift.max(chiSquared, 1e-12)).squareRoot()
+            }
+            for j in 0..<dimension { frequencies.append(Double(generator.nextNormal()) * factor / lengths[j]) }
+        }
+        let phases = (0..<featureCount).map { _ in 2 * Double.pi * Double(generator.nextUniform()) }
+        let weights = (0..<featureCount).map { _ in Double(generator.nextNormal()) }
+        let function = RandomFourierFunction(frequencies: frequencies, phases: phases, weights: weights,
+                                             amplitude: scale * (2 / Double(featureCount)).squareRoot(), dimension: dimension)
+        let (minimum, minimizer) = estimatedMinimum(of: function, using: &generator)
+        return BenchmarkFunction(name: name, definition: .sampled(function), lowerBounds: Array(repeating: 0, count: dimension),
+                                 upperBounds: Array(repeating: 1, count: dimension), minimum: minimum, minimizers: [minimizer])
+    }
+
+    /// The smallest value found by a uniform search refined by gradient, and where.
+    func estimatedMinimum(of function: RandomFourierFunction, using generator: inout RandomGenerator) -> (Double, [Double]) {
+        let d = function.dimension
+        var candidates: [(value: Double, point: [Double])] = []
+        candidates.reserveCapacity(minimumSearchSize)
+        for _ in 0..<minimumSearchSize {
+            let point = (0..<d).map { _ in Double(generator.nextUniform()) }
+            candidates.append((function.value(at: point), point))
+        }
+        candidates.sort { $0.value < $1.value }
+        let minimizer = BoxConstrainedMinimizer(maximumIterations: 200)
+        let lower = [Double](repeating: 0, count: d), upper = [Double](repeating: 1, count: d)
+        var best = candidates[0]
+        for candidate in candidates.prefix(minimumRefinements) {
+            let result = minimizer.minimize(from: candidate.point, lower: lower, upper: upper) { function.valueAndGradient(at: $0) }
+            if result.value < best.value { best = (result.value, result.point) }
+        }
+        return (best.value, best.point)
+    }
+}

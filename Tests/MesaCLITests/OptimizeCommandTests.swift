@@ -1,0 +1,112 @@
+import Foundation
+import XCTest
+
+/// `mesa optimize`, `mesa suggest` and `mesa benchmark-bo` end to end.
+final class OptimizeCommandTests: XCTestCase {
+    var directory: URL!
+    var space: String!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-optimize-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        space = try write("space.json", """
+            {"parameters": [{"name": "x", "type": "continuous", "low": -2, "high": 2},
+                            {"name": "act", "type": "categorical", "values": ["relu", "gelu"]}]}
+            """)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func write(_ name: String, _ text: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// `(x − 0.5)² + [act = relu]`, printed after a line of chatter.
+    private let objective = ["--", "/bin/sh", "-c", "echo training {act}; awk 'BEGIN { print \"loss\", ({x} - 0.5) ^ 2 + (\"{act}\" == \"relu\") }'"]
+
+    func testOptimizeRunsResumesAndKeepsItsHistory() throws {
+        let history = directory.appendingPathComponent("runs/history.csv").path
+        let first = try MesaProcess.run(["optimize", "--space", space, "--budget", "6", "--initial", "4", "--history", history] + objective)
+        XCTAssertEqual(first.status, 0, first.error)
+        XCTAssertTrue(first.output.contains("best objective"), first.output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("runs/best-so-far.svg").path))
+        var lines = try String(contentsOfFile: history, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.first, "x,act,objective")
+        XCTAssertEqual(lines.count, 7)
+        let resumed = try MesaProcess.run(["optimize", "--space", space, "--budget", "8", "--initial", "4", "--history", history] + objective)
+        XCTAssertEqual(resumed.status, 0, resumed.error)
+        XCTAssertTrue(resumed.error.contains("resuming from the 6 evaluations"), resumed.error)
+        lines = try String(contentsOfFile: history, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 9)
+        let done = try MesaProcess.run(["optimize", "--space", space, "--budget", "8", "--history", history] + objective)
+        XCTAssertTrue(done.output.contains("already holds 8 evaluations"), done.output)
+    }
+
+    func testAFailingCommandIsAClearErrorAndLosesNothing() throws {
+        let history = directory.appendingPathComponent("history.csv").path
+        let script = try write("objective.sh", "#!/bin/sh\nif [ -f \(directory.path)/broken ]; then echo 'CUDA error' >&2; exit 2; fi\necho $1\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        let ok = try MesaProcess.run(["optimize", "--space", space, "--budget", "3", "--history", history, "--", script, "{x}", "{act}"])
+        XCTAssertEqual(ok.status, 0, ok.error)
+        _ = try write("broken", "")
+        let failed = try MesaProcess.run(["optimize", "--space", space, "--budget", "5", "--history", history, "--", script, "{x}", "{act}"])
+        XCTAssertNotEqual(failed.status, 0)
+        XCTAssertTrue(failed.error.contains("evaluation 4 failed") && failed.error.contains("exited with status 2") && failed.error.contains("CUDA error"), failed.error)
+        XCTAssertTrue(failed.error.contains("3 evaluations are kept in \(history)"), failed.error)
+        XCTAssertEqual(try String(contentsOfFile: history, encoding: .utf8).split(separator: "\n").count, 4)
+    }
+
+    func testBadInputIsAClearError() throws {
+        func failure(_ arguments: [String]) throws -> String {
+            let result = try MesaProcess.run(arguments)
+            XCTAssertNotEqual(result.status, 0, "\(arguments) should fail")
+            return result.error
+        }
+        let bad = try write("bad.json", #"{"parameters": [{"name": "x", "type": "continuous", "low": 1, "high": 0}]}"#)
+        XCTAssertTrue(try failure(["optimize", "--space", bad, "--", "/bin/echo", "{x}"]).contains("bad.json: parameter 1 (\"x\"): \"low\" must be below \"high\""))
+        XCTAssertTrue(try failure(["optimize", "--space", space, "--", "/bin/echo", "{x}"]).contains("never uses {act}"))
+        XCTAssertTrue(try failure(["optimize", "--space", space]).contains("no objective command: give it after --"))
+        let surrogate = try failure(["optimize", "--space", space, "--surrogate", "pfn", "--history", directory.appendingPathComponent("h.csv").path] + objective)
+        XCTAssertTrue(surrogate.contains("not built yet; available surrogates: gp"), surrogate)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("h.csv").path), "a refused run writes nothing")
+        XCTAssertTrue(try failure(["suggest", "--space", space, "--history", "none.csv", "--surrogate", "nap"]).contains("not built yet"))
+        XCTAssertTrue(try failure(["suggest", "--space", space, "--history", "none.csv", "--surrogate", "tpe"]).contains("'gp', 'pfn' or 'nap'"))
+    }
+
+    func testSuggestPrintsABatchGivenAHistory() throws {
+        var history = "x,act,objective\n"
+        for (x, act) in [(-1.5, "relu"), (-0.5, "gelu"), (0.2, "gelu"), (1.1, "relu"), (1.8, "gelu")] {
+            history += "\(x),\(act),\((x - 0.5) * (x - 0.5) + (act == "relu" ? 1 : 0))\n"
+        }
+        let path = try write("history.csv", history)
+        let result = try MesaProcess.run(["suggest", "--space", space, "--history", path, "--batch", "3", "--initial", "5"])
+        XCTAssertEqual(result.status, 0, result.error)
+        let lines = result.output.split(separator: "\n")
+        XCTAssertEqual(lines.first, "x,act")
+        XCTAssertEqual(lines.count, 4)
+        XCTAssertEqual(Set(lines.dropFirst()).count, 3, "the batch's points must differ")
+        let again = try MesaProcess.run(["suggest", "--space", space, "--history", path, "--batch", "3", "--initial", "5"])
+        XCTAssertEqual(again.output, result.output, "the same history gives the same suggestions")
+        let empty = try MesaProcess.run(["suggest", "--space", space, "--history", directory.appendingPathComponent("none.csv").path])
+        XCTAssertEqual(empty.status, 0, empty.error)
+        XCTAssertEqual(empty.output.split(separator: "\n").count, 2)
+    }
+
+    func testBenchmarkBOWritesItsReports() throws {
+        let output = directory.appendingPathComponent("bo").path
+        let result = try MesaProcess.run(["benchmark-bo", "--functions", "branin", "--seeds", "1", "--held-out", "1", "--budget", "7", "--initial", "5", "--output", output])
+        XCTAssertEqual(result.status, 0, result.error)
+        XCTAssertTrue(result.output.contains("| branin | mesa | 1 |") && result.output.contains("| gp-prior-d2 | random | 1 |"), result.output)
+        for file in ["designs.json", "traces.csv", "bo-benchmark.md", "bo-benchmark.csv", "bo-benchmark-branin.svg"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(output)/\(file)"), "missing \(file)")
+        }
+        let report = try MesaProcess.run(["benchmark-bo", "--output", output, "--report-only"])
+        XCTAssertEqual(report.status, 0, report.error)
+        let unknown = try MesaProcess.run(["benchmark-bo", "--functions", "braninn", "--output", output])
+        XCTAssertTrue(unknown.error.contains("unknown function 'braninn'"), unknown.error)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import MesaMeta
+import XCTest
+
+final class BayesianOptimizationBenchmarkTests: XCTestCase {
+    func testAReducedProtocolWritesDesignsTracesAndReports() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-bo-benchmark-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var sampler = GaussianProcessFunctionSampler()
+        sampler.minimumSearchSize = 512
+        let benchmark = BayesianOptimizationBenchmark(functions: [.branin], seedCount: 2, heldOutCount: 1, initialPointCount: 5,
+                                                      evaluationCount: 8, sampler: sampler)
+        let report = try benchmark.run(writingTo: folder)
+        let traces = try BayesianOptimizationBenchmark.readTraces(folder.appendingPathComponent("traces.csv"))
+        XCTAssertEqual(traces.count, 3 * 2 * 8)
+        // The same initial design for every method; the best value never increases.
+        for method in ["mesa", "random"] {
+            XCTAssertEqual(traces.filter { $0.method == method && $0.problem == "branin" && $0.seed == 1 && $0.evaluation <= 5 }.map(\.value),
+                           traces.filter { $0.method == "mesa" && $0.problem == "branin" && $0.seed == 1 && $0.evaluation <= 5 }.map(\.value))
+        }
+        for run in Dictionary(grouping: traces, by: { "\($0.method) \($0.problem) \($0.seed)" }).values {
+            XCTAssertEqual(run.map(\.best), run.map(\.value).reduce(into: [Double]()) { $0.append(Swift.min($0.last ?? .infinity, $1)) })
+        }
+        XCTAssertEqual(report.summaries.map { "\($0.group) \($0.method)" }, ["branin mesa", "branin random", "gp-prior-d2 mesa", "gp-prior-d2 random"])
+        XCTAssertTrue(report.markdown.contains("| branin | mesa | 2 |"), report.markdown)
+        for file in ["designs.json", "bo-benchmark.md", "bo-benchmark.csv", "bo-benchmark-branin.svg", "bo-benchmark-gp-prior-d2.svg"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), file)
+        }
+        // designs.json holds the values of the initial designs.
+        let designs = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("designs.json"))) as! [String: Any]
+        let branin = (designs["problems"] as! [[String: Any]])[0]
+        let run = (branin["runs"] as! [[String: Any]])[1]
+        let point = NamedBenchmark.branin.function.point(fromUnit: (run["initial_points"] as! [[Double]])[0])
+        XCTAssertEqual((run["initial_values"] as! [Double])[0], NamedBenchmark.branin.value(at: point), accuracy: 1e-12)
+
+        // Another tool's traces join the report; Mesa ÷ BoTorch ratios appear.
+        let other = folder.appendingPathComponent("botorch-traces.csv")
+        let copied = try String(contentsOf: folder.appendingPathComponent("traces.csv"), encoding: .utf8)
+            .split(separator: "\n").filter { $0.hasPrefix("mesa,") || $0.hasPrefix("method,") }
+            .map { $0.hasPrefix("mesa,") ? "botorch," + $0.dropFirst(5) : String($0) }.joined(separator: "\n")
+        try copied.write(to: other, atomically: true, encoding: .utf8)
+        let combined = try BayesianOptimizationBenchmark.report(in: folder, including: [other])
+        XCTAssertTrue(combined.markdown.contains("## Mesa ÷ BoTorch"), combined.markdown)
+        XCTAssertTrue(combined.markdown.contains("| branin | 1 | 1 |"), combined.markdown)
+        XCTAssertEqual(combined.summaries.first { $0.method == "botorch" && $0.group == "branin" }?.averageRank,
+                       combined.summaries.first { $0.method == "mesa" && $0.group == "branin" }?.averageRank)
+    }
+}
