@@ -1,4 +1,5 @@
 import Foundation
+import MesaCore
 
 extension BayesianOptimizationBenchmark {
     /// `designs.json`: what another tool needs to run the same problems from the same designs.
@@ -52,7 +53,7 @@ extension BayesianOptimizationBenchmark {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(DesignFile(initialPointCount: initialPointCount, evaluationCount: evaluationCount, problems: entries)).write(to: url)
+        try OutputFile(url, contents: "the initial designs").write(encoder.encode(DesignFile(initialPointCount: initialPointCount, evaluationCount: evaluationCount, problems: entries)))
     }
 
     /// Reads the problems' groups and minima back from `designs.json`.
@@ -76,7 +77,7 @@ extension BayesianOptimizationBenchmark {
     static func writeTraces(_ traces: [Trace], to url: URL) throws {
         var text = tracesHeader + "\n"
         for t in traces { text += "\(t.method),\(t.problem),\(t.seed),\(t.evaluation),\(t.value),\(t.best),\(t.seconds)\n" }
-        try text.write(to: url, atomically: true, encoding: .utf8)
+        try OutputFile(url, contents: "the traces").write(text)
     }
 
     /// Reads a traces file (Mesa's or another tool's in the same format).

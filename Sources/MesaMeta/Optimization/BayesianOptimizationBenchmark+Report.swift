@@ -1,4 +1,5 @@
 import Foundation
+import MesaCore
 
 extension BayesianOptimizationBenchmark {
     /// The summary of one method on one group of problems.
@@ -111,14 +112,14 @@ extension BayesianOptimizationBenchmark {
         }
 
         let markdown = Self.markdown(summaries, designs: designs, groups: groups)
-        try markdown.write(to: folder.appendingPathComponent("bo-benchmark.md"), atomically: true, encoding: .utf8)
+        try OutputFile(folder.appendingPathComponent("bo-benchmark.md"), contents: "the benchmark report").write(markdown)
         var csv = "group,method,runs," + Self.checkpoints(budget: budget)
             .map { "log10_regret_\($0)_q1,log10_regret_\($0)_median,log10_regret_\($0)_q3" }.joined(separator: ",") + ",average_rank,ms_per_suggestion\n"
         for s in summaries {
             csv += "\(s.group),\(s.method),\(s.runCount)," + s.logRegret.map { "\($0.lower),\($0.median),\($0.upper)" }.joined(separator: ",")
                 + ",\(s.averageRank),\(s.millisecondsPerSuggestion)\n"
         }
-        try csv.write(to: folder.appendingPathComponent("bo-benchmark.csv"), atomically: true, encoding: .utf8)
+        try OutputFile(folder.appendingPathComponent("bo-benchmark.csv"), contents: "the benchmark table").write(csv)
         for group in groups {
             guard let series = curves[group] else { continue }
             try SVGChart.lines(title: "\(group): median log10 simple regret", xLabel: "evaluations", yLabel: "log10 regret", series: series)

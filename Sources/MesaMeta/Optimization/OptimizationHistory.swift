@@ -1,4 +1,5 @@
 import Foundation
+import MesaCore
 
 /// The evaluations of a black-box optimisation, kept in a CSV file as they are made, so that an
 /// interrupted run loses nothing and resumes from the file.
@@ -56,7 +57,7 @@ public struct OptimizationHistory: Sendable {
         } else {
             evaluations = []
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try (Self.header(for: space) + "\n").write(to: url, atomically: true, encoding: .utf8)
+            try OutputFile(url, contents: "the optimisation history", option: "--history").write(Self.header(for: space) + "\n")
         }
     }
 
