@@ -49,10 +49,12 @@ public final class TabularClassifier {
         if classNames.count > model.configuration.maximumClasses && !options.manyClasses && options.localContextRows == nil {
             throw TabularError.unsupported("the target has \(classNames.count) classes; the model handles \(model.configuration.maximumClasses) in one pass. Pass --many-classes (options.manyClasses) to combine members that each see the classes grouped into \(model.configuration.maximumClasses), or --local-context K (options.localContextRows) to predict each row from its K nearest labelled rows")
         }
-        let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
-        labels = names.map { index[$0]! }
         _ = try TabularPreprocessor(fitting: table, kinds: options.columnKinds)   // column errors surface at fit time
-        train = table
+        // Predictions depend on the table, not on the order of its file's columns and rows.
+        let canonical = table.canonicallyOrdered()
+        let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
+        labels = canonical.targets.map { index[$0.trimmingSpaces()]! }
+        train = canonical
     }
 
     /// The class probabilities of every row of `table`: `[rows][classNames.count]`.
