@@ -99,10 +99,13 @@ final class TabularTableCanonicalOrderTests: XCTestCase {
         let model = try TabularClassifier(modelURL: TabularClassifierTests.modelURL)
         model.options.ensembleSize = 3
         // A shared context of every labelled row; subsample ensembles (more rows than a context
-        // holds); local contexts of each row's nearest labelled rows.
-        for (mode, contextRows, localRows) in [("shared context", 1000, nil), ("subsamples", 25, nil), ("local contexts", 25, 10)] as [(String, Int, Int?)] {
+        // holds); local contexts of each row's nearest labelled rows; fine-tuning first.
+        let modes: [(String, Int, Int?, Int)] = [("shared context", 1000, nil, 0), ("subsamples", 25, nil, 0), ("local contexts", 25, 10, 0),
+                                                 ("fine-tuned", 1000, nil, 2)]
+        for (mode, contextRows, localRows, fineTuningSteps) in modes {
             model.options.maximumContextRows = contextRows
             model.options.localContextRows = localRows
+            model.options.fineTuningSteps = fineTuningSteps
             for seed: UInt64 in [3, 4] {
                 let table = Self.randomTable(rows: 48, seed: seed, regression: false)
                 let (test, rearrangedTest) = try Self.testTables(Self.randomTable(rows: 12, seed: seed + 100, regression: false))
