@@ -25,7 +25,9 @@ public final class TabularClassifier {
     /// The most raw features of the tables the model was pre-trained on (its prior's range).
     let trainedFeatureCount: Int
     var train: TabularTable?
-    /// The labelled rows' class indices (into ``classNames``).
+    /// The labelled rows in the order the model reads them (``TabularTable/canonicalRowOrder()``).
+    var trainRows: [Int] = []
+    /// The labelled rows' class indices (into ``classNames``), in ``trainRows`` order.
     var labels: [Int] = []
 
     /// Loads `modelURL`, or the shipped classifier.
@@ -51,10 +53,11 @@ public final class TabularClassifier {
         }
         _ = try TabularPreprocessor(fitting: table, kinds: options.columnKinds)   // column errors surface at fit time
         // Predictions depend on the table, not on the order of its file's columns and rows.
-        let canonical = table.canonicallyOrdered()
+        let sorted = table.sortingColumnsByName()
+        trainRows = sorted.canonicalRowOrder()
         let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
-        labels = canonical.targets.map { index[$0.trimmingSpaces()]! }
-        train = canonical
+        labels = trainRows.map { index[names[$0]]! }
+        train = sorted
     }
 
     /// The class probabilities of every row of `table`: `[rows][classNames.count]`.
@@ -62,7 +65,7 @@ public final class TabularClassifier {
         guard let train else { throw TabularError.invalidTable("call fit(_:) with a labelled table before predicting") }
         let test = table.removingColumns(options.ignoredColumns)
         guard test.count > 0 else { return [] }
-        let (trainFeatures, testFeatures, width) = try options.encode(train: train, test: test, model: model)
+        let (trainFeatures, testFeatures, width) = try options.encode(train: train, rows: trainRows, test: test, model: model)
         let classCount = classNames.count, modelClasses = model.configuration.maximumClasses
         var generator = RandomGenerator(seed: options.seed)
         let members = TabularEnsembleMember.draw(count: max(1, options.ensembleSize), width: width, featureLimit: options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount),

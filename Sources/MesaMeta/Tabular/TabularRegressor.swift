@@ -27,6 +27,9 @@ public final class TabularRegressor {
     /// The most raw features of the tables the model was pre-trained on (its prior's range).
     let trainedFeatureCount: Int
     var train: TabularTable?
+    /// The labelled rows in the order the model reads them (``TabularTable/canonicalRowOrder()``).
+    var trainRows: [Int] = []
+    /// The labelled rows' standardised targets, in ``trainRows`` order.
     var standardised: [Float] = []
     var mean = 0.0, scale = 1.0
 
@@ -51,8 +54,9 @@ public final class TabularRegressor {
         _ = try TabularPreprocessor(fitting: checked, kinds: options.columnKinds)   // column errors surface at fit time
         // Predictions depend on the table, not on the order of its file's columns and rows (the
         // sums below included).
-        let table = checked.canonicallyOrdered()
-        let values = table.targets.map { TabularTable.number($0)!! }   // checked above
+        let table = checked.sortingColumnsByName()
+        trainRows = table.canonicalRowOrder()
+        let values = trainRows.map { TabularTable.number(table.targets[$0])!! }   // checked above
         mean = values.reduce(0, +) / Double(values.count)
         let sd = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
         // Targets of any magnitude (10⁻³⁰ too) are standardised; only a spread that is rounding
@@ -67,7 +71,7 @@ public final class TabularRegressor {
         guard let train else { throw TabularError.invalidTable("call fit(_:) with a labelled table before predicting") }
         let test = table.removingColumns(options.ignoredColumns)
         guard test.count > 0 else { return [] }
-        let (trainFeatures, testFeatures, width) = try options.encode(train: train, test: test, model: model)
+        let (trainFeatures, testFeatures, width) = try options.encode(train: train, rows: trainRows, test: test, model: model)
         var generator = RandomGenerator(seed: options.seed)
         // Strata for subsampling: target deciles.
         let order = standardised.indices.sorted { standardised[$0] < standardised[$1] }

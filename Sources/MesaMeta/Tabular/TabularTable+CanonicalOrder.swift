@@ -1,23 +1,24 @@
 import Foundation
 
+/// The canonical order in which the predictors read a labelled table, so that a prediction
+/// depends on the table, not on the order of its file's columns and rows: the feature columns
+/// sorted by name, the rows sorted by their contents (the target, then each column in name order).
+///
+/// Order matters to a prediction in three ways: the model reads features by position and the
+/// ensemble's members draw feature orders as permutations of the positions; members draw row
+/// subsamples by position, and ties among nearest rows go to the first; and floating-point sums
+/// (attention, statistics) round differently in another order. Rows that sort as equal hold equal
+/// texts and numbers, so they are interchangeable and the result is the same whatever the file's
+/// order. The rows are not copied: the predictors keep the order and encode the rows in it
+/// (``TabularPreprocessor/transform(_:rows:)``).
 extension TabularTable {
-    /// The table with its feature columns sorted by name and its rows sorted by their contents
-    /// (the target, then each feature in name order): the order in which the predictors read
-    /// labelled rows, so that a prediction depends on the table, not on the order of its file's
-    /// columns and rows.
-    ///
-    /// Order matters to a prediction in three ways: the ensemble's members draw feature orders
-    /// and row subsamples by position (the model reads features by position), ties among nearest
-    /// rows go to the first, and floating-point sums (attention, statistics) round differently
-    /// in another order. Rows that sort as equal hold equal texts and numbers, so they are
-    /// interchangeable and the result is the same whatever the file's order.
-    func canonicallyOrdered() -> TabularTable {
+    /// The table with its feature columns sorted by name (their cells are shared, not copied).
+    func sortingColumnsByName() -> TabularTable {
         var copy = self
         let byName = featureNames.indices.sorted { featureNames[$0] < featureNames[$1] }
         copy.featureNames = byName.map { featureNames[$0] }
         copy.columns = byName.map { columns[$0] }
-        let order = copy.canonicalRowOrder()
-        return order.indices.allSatisfy({ order[$0] == $0 }) ? copy : copy.selecting(order)
+        return copy
     }
 
     /// The rows sorted by target text, then by each feature column in table order: by text
