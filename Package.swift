@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 // On Linux the matrix products go through OpenBLAS (a system-library target); on Apple
@@ -46,3 +47,11 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer targets (fuzz/), built only by scripts/fuzz, which sets MESA_FUZZ=1 and adds
+// `-sanitize=fuzzer,address`; plain `swift build` and `swift test` never see them.
+if ProcessInfo.processInfo.environment["MESA_FUZZ"] == "1" {
+    for (name, library) in [("FuzzCSVTable", "MesaMeta"), ("FuzzSafeTensors", "MesaCore"), ("FuzzConfiguration", "MesaMeta")] {
+        package.targets.append(.executableTarget(name: name, dependencies: [.target(name: library)], path: "fuzz/\(name)"))
+    }
+}

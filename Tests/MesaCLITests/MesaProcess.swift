@@ -25,6 +25,11 @@ enum MesaProcess {
         process.executableURL = try executable
         process.arguments = arguments
         if let folder { process.currentDirectoryURL = folder }
+        // Under scripts/sanitize, `mesa` checks itself for leaks while the test runner does not
+        // (XCTest keeps every test case alive): the runner's ASAN_OPTIONS are replaced for it.
+        if let options = ProcessInfo.processInfo.environment["MESA_COMMAND_ASAN_OPTIONS"] {
+            process.environment = ProcessInfo.processInfo.environment.merging(["ASAN_OPTIONS": options]) { $1 }
+        }
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error

@@ -46,7 +46,11 @@ extension Tensor {
     /// Accumulates `∂self/∂leaf` into the ``gradient`` of every leaf this scalar depends on.
     ///
     /// - Parameter createGraph: record the backward pass so the gradients can be differentiated
-    ///   again; otherwise the graph is released as it is swept.
+    ///   again; otherwise the graph is released as it is swept. A recorded gradient's graph leads
+    ///   back to its leaf, which holds the gradient: the two keep each other alive (a reference
+    ///   cycle, as in PyTorch) until the gradient is cleared (``clearGradient()``, an optimizer's
+    ///   `clearGradients()`). Clear it when done, or use
+    ///   ``gradients(of:withRespectTo:createGraph:retainGraph:)``, which stores nothing in the leaves.
     public func backward(createGraph: Bool = false) {
         guard check(scalarCount == 1, .gradient, "backward: needs a scalar, got shape \(shape)"),
               let root = node else {

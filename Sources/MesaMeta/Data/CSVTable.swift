@@ -109,6 +109,9 @@ public struct CSVTable: Sendable {
             columns.remove(at: index)
             notes.insert("\(source): column \(index + 1) has no name and no values (a \(delimiter.name) at the end of every line?); it is left out", at: 0)
         }
+        guard !header.isEmpty else {
+            throw MetaLearningError.invalidData("\(source): no column has a name or a value (the lines hold only \(delimiter.name)s); the first line must name the columns")
+        }
         if delimiter != .comma {
             notes.insert("\(source): read as \(delimiter.name)-separated (detected from the header line; --delimiter sets it)", at: 0)
         }

@@ -43,7 +43,7 @@ extension TabularClassifier {
             throw TabularError.invalidTable("look-ahead hypothesis (row \(hypothesis.row), class \(hypothesis.classIndex)) is outside the table's \(test.count) rows or the \(classCount) classes")
         }
         guard !hypotheses.isEmpty, !evaluated.isEmpty else { return hypotheses.map { _ in [] } }
-        let (trainFeatures, testFeatures, width) = try options.encode(train: train, test: test, model: model)
+        let (trainFeatures, testFeatures, width) = try options.encode(train: train, rows: trainRows, test: test, model: model)
         var generator = RandomGenerator(seed: options.seed)
         let members = drawMembers(trainFeatures: trainFeatures, width: width, trainCount: train.count, using: &generator)
         var sums = [Double](repeating: 0, count: hypotheses.count * evaluated.count * classCount)

@@ -25,7 +25,9 @@ public final class TabularClassifier {
     /// The most raw features of the tables the model was pre-trained on (its prior's range).
     let trainedFeatureCount: Int
     var train: TabularTable?
-    /// The labelled rows' class indices (into ``classNames``).
+    /// The labelled rows in the order the model reads them (``TabularTable/canonicalRowOrder()``).
+    var trainRows: [Int] = []
+    /// The labelled rows' class indices (into ``classNames``), in ``trainRows`` order.
     var labels: [Int] = []
 
     /// Loads `modelURL`, or the shipped classifier.
@@ -49,10 +51,13 @@ public final class TabularClassifier {
         if classNames.count > model.configuration.maximumClasses && !options.manyClasses && options.localContextRows == nil {
             throw TabularError.unsupported("the target has \(classNames.count) classes; the model handles \(model.configuration.maximumClasses) in one pass. Pass --many-classes (options.manyClasses) to combine members that each see the classes grouped into \(model.configuration.maximumClasses), or --local-context K (options.localContextRows) to predict each row from its K nearest labelled rows")
         }
-        let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
-        labels = names.map { index[$0]! }
         _ = try TabularPreprocessor(fitting: table, kinds: options.columnKinds)   // column errors surface at fit time
-        train = table
+        // Predictions depend on the table, not on the order of its file's columns and rows.
+        let sorted = table.sortingColumnsByName()
+        trainRows = sorted.canonicalRowOrder()
+        let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
+        labels = trainRows.map { index[names[$0]]! }
+        train = sorted
     }
 
     /// The class probabilities of every row of `table`: `[rows][classNames.count]`.
@@ -97,7 +102,7 @@ public final class TabularClassifier {
         guard let train else { throw TabularError.invalidTable("call fit(_:) with a labelled table before predicting") }
         let test = table.removingColumns(options.ignoredColumns)
         guard test.count > 0 else { return ([], keepingMembers ? [] : nil) }
-        let (trainFeatures, testFeatures, width) = try options.encode(train: train, test: test, model: model)
+        let (trainFeatures, testFeatures, width) = try options.encode(train: train, rows: trainRows, test: test, model: model)
         let classCount = classNames.count, modelClasses = model.configuration.maximumClasses
         var generator = RandomGenerator(seed: options.seed)
         let members = drawMembers(trainFeatures: trainFeatures, width: width, trainCount: train.count, using: &generator)

@@ -68,14 +68,15 @@ public struct TabularPredictionOptions: Sendable {
         return kept
     }
 
-    /// The training and test features as the model reads them (before padding), and their
-    /// count; too many features is an error unless ``subsampleFeatures``.
-    func encode(train: TabularTable, test: TabularTable, model: TabularTransformer) throws -> (train: [Float], test: [Float], width: Int) {
+    /// The training features of `train`'s `rows` (in that order) and the test features, as the
+    /// model reads them (before padding), and their count; too many features is an error unless
+    /// ``subsampleFeatures``.
+    func encode(train: TabularTable, rows: [Int], test: TabularTable, model: TabularTransformer) throws -> (train: [Float], test: [Float], width: Int) {
         let preprocessor = try TabularPreprocessor(fitting: train, test: test, kinds: columnKinds)
         let width = preprocessor.featureCount, limit = model.configuration.maximumFeatures
         if width > limit && !subsampleFeatures {
             throw TabularError.unsupported("the table has \(width) features after encoding (missing-value indicators included); the model reads \(limit). Pass --subsample-features (options.subsampleFeatures) to give each ensemble member \(limit) of them, chosen by relevance")
         }
-        return (try preprocessor.transform(train), try preprocessor.transform(test), width)
+        return (try preprocessor.transform(train, rows: rows), try preprocessor.transform(test), width)
     }
 }

@@ -35,6 +35,9 @@ extension TabularPreprocessor {
         }
         var scale = (quartiles[2] - quartiles[0]) / 1.349
         if !isSpread(scale, magnitude: magnitude) {
+            // Summed in sorted order, so that the rounding (and the scale, to the last bit) does
+            // not depend on the order of the rows.
+            values.sort()
             let mean = values.reduce(0, +) / Double(n)
             scale = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)).squareRoot()
         }

@@ -20,7 +20,7 @@ import Foundation
 ///   become 0, and every column with a missing value among the training or test rows gets an
 ///   indicator feature (1 where missing).
 ///
-/// Statistics come from the training rows only.
+/// Statistics come from the training rows only, and do not depend on their order.
 public struct TabularPreprocessor: Sendable, Codable, Equatable {
     /// How a column is read.
     public enum ColumnKind: String, ConfigurationChoice {
@@ -120,11 +120,12 @@ public struct TabularPreprocessor: Sendable, Codable, Equatable {
         return numbers >= 2 && Double(numbers) >= numericShare * Double(census.present) ? .numeric : .categorical
     }
 
-    /// The features of `table`'s rows, row-major `[rows, featureCount]`.
+    /// The features of `table`'s rows, row-major `[rows, featureCount]`: of the rows `rows`, in
+    /// that order, when given (the predictors' canonical order, without copying the table).
     ///
     /// `table`'s columns are matched to the training columns by name (order may differ; extra
     /// columns are ignored); a training column absent from `table` is an error naming it.
-    public func transform(_ table: TabularTable) throws -> [Float] {
+    public func transform(_ table: TabularTable, rows: [Int]? = nil) throws -> [Float] {
         let positions = try columns.map { column -> Int in
             guard let index = table.featureNames.firstIndex(of: column.name) else {
                 let missing = columns.map(\.name).filter { !table.featureNames.contains($0) }
@@ -132,7 +133,7 @@ public struct TabularPreprocessor: Sendable, Codable, Equatable {
             }
             return index
         }
-        let width = featureCount, rowCount = table.count
+        let width = featureCount, rowCount = rows?.count ?? table.count
         var output = [Float](repeating: 0, count: rowCount * width)
         var indicator = columns.count
         output.withUnsafeMutableBufferPointer { output in
@@ -147,11 +148,11 @@ public struct TabularPreprocessor: Sendable, Codable, Equatable {
                 let byLevel = encodedLevels(column, as: fitted)
                 switch column.storage {
                 case .codes(let codes):
-                    for row in 0..<rowCount { write(row, byLevel[Int(codes[row])]) }
+                    for row in 0..<rowCount { write(row, byLevel[Int(codes[rows?[row] ?? row])]) }
                 case .values(let values):
                     let index = fitted.kind == .categorical ? Dictionary(uniqueKeysWithValues: fitted.levels.enumerated().map { ($1, $0) }) : [:]
                     for row in 0..<rowCount {
-                        let value = values[row]
+                        let value = values[rows?[row] ?? row]
                         if let level = CSVColumn.unboxed(value) {
                             write(row, byLevel[level])
                         } else if fitted.kind == .numeric {

@@ -27,6 +27,9 @@ public final class TabularRegressor {
     /// The most raw features of the tables the model was pre-trained on (its prior's range).
     let trainedFeatureCount: Int
     var train: TabularTable?
+    /// The labelled rows in the order the model reads them (``TabularTable/canonicalRowOrder()``).
+    var trainRows: [Int] = []
+    /// The labelled rows' standardised targets, in ``trainRows`` order.
     var standardised: [Float] = []
     var mean = 0.0, scale = 1.0
 
@@ -39,24 +42,27 @@ public final class TabularRegressor {
 
     /// Stores the labelled rows (numeric targets).
     public func fit(_ table: TabularTable) throws {
-        let table = try options.checkedTrainingTable(table)
-        var values: [Double] = []
-        for (row, field) in table.targets.enumerated() {
+        let checked = try options.checkedTrainingTable(table)
+        for (row, field) in checked.targets.enumerated() {
             if TabularTable.isMissing(field) {
-                throw TabularError.invalidTable("training row \(row + 1) has no value in the target column '\(table.targetName)'; every training row needs a target")
+                throw TabularError.invalidTable("training row \(row + 1) has no value in the target column '\(checked.targetName)'; every training row needs a target")
             }
             guard case .some(.some(let value)) = TabularTable.number(field), value.isFinite else {
-                throw TabularError.invalidTable("the target column '\(table.targetName)' holds '\(field)' (row \(row + 1)), not a finite number; regression needs numeric targets (for labels, use classification)")
+                throw TabularError.invalidTable("the target column '\(checked.targetName)' holds '\(field)' (row \(row + 1)), not a finite number; regression needs numeric targets (for labels, use classification)")
             }
-            values.append(value)
         }
+        _ = try TabularPreprocessor(fitting: checked, kinds: options.columnKinds)   // column errors surface at fit time
+        // Predictions depend on the table, not on the order of its file's columns and rows (the
+        // sums below included).
+        let table = checked.sortingColumnsByName()
+        trainRows = table.canonicalRowOrder()
+        let values = trainRows.map { TabularTable.number(table.targets[$0])!! }   // checked above
         mean = values.reduce(0, +) / Double(values.count)
         let sd = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
         // Targets of any magnitude (10⁻³⁰ too) are standardised; only a spread that is rounding
         // noise next to the targets' magnitude counts as constant.
         scale = TabularPreprocessor.isSpread(sd, magnitude: values.map(abs).max() ?? 0) ? sd : 1
         standardised = values.map { Float(($0 - mean) / scale) }
-        _ = try TabularPreprocessor(fitting: table, kinds: options.columnKinds)
         train = table
     }
 
@@ -65,7 +71,7 @@ public final class TabularRegressor {
         guard let train else { throw TabularError.invalidTable("call fit(_:) with a labelled table before predicting") }
         let test = table.removingColumns(options.ignoredColumns)
         guard test.count > 0 else { return [] }
-        let (trainFeatures, testFeatures, width) = try options.encode(train: train, test: test, model: model)
+        let (trainFeatures, testFeatures, width) = try options.encode(train: train, rows: trainRows, test: test, model: model)
         var generator = RandomGenerator(seed: options.seed)
         // Strata for subsampling: target deciles.
         let order = standardised.indices.sorted { standardised[$0] < standardised[$1] }

@@ -40,7 +40,21 @@ public final class RunFolderLock: Sendable {
             let host = name.withUnsafeMutableBufferPointer { buffer in
                 gethostname(UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), buffer.count - 1)
             } == 0 ? String(decoding: name.prefix { $0 != 0 }, as: UTF8.self) : "unknown host"
-            return Holder(processIdentifier: getpid(), host: host, command: ([program] + arguments.dropFirst()).joined(separator: " "), started: Date())
+            return Holder(processIdentifier: getpid(), host: host, command: recordedCommand([program] + arguments.dropFirst()), started: Date())
+        }
+
+        /// The most Unicode scalars of a command line the lock file records: enough to recognise
+        /// the run, and small enough that the record always reads back (a test runner's command
+        /// line can list thousands of test names).
+        static let maximumCommandLength = 1000
+
+        /// `arguments` joined by spaces, cut to ``maximumCommandLength`` scalars (ending in `…`).
+        static func recordedCommand(_ arguments: [String]) -> String {
+            let command = arguments.joined(separator: " ")
+            guard command.unicodeScalars.count > maximumCommandLength else { return command }
+            var scalars = String.UnicodeScalarView()
+            scalars.append(contentsOf: command.unicodeScalars.prefix(maximumCommandLength - 1))
+            return String(scalars) + "…"
         }
     }
 
@@ -89,9 +103,10 @@ public final class RunFolderLock: Sendable {
         return holder(in: descriptor)
     }
 
-    /// The holder recorded in the open lock file.
+    /// The holder recorded in the open lock file (a record is a few hundred bytes, at most a few
+    /// thousand: ``Holder/recordedCommand(_:)``).
     private static func holder(in descriptor: Int32) -> Holder? {
-        var buffer = [UInt8](repeating: 0, count: 4096)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
         let count = pread(descriptor, &buffer, buffer.count, 0)
         guard count > 0 else { return nil }
         let decoder = JSONDecoder()

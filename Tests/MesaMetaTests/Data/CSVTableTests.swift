@@ -111,6 +111,10 @@ final class CSVTableTests: XCTestCase {
         XCTAssertEqual(trailing.header, ["a", "b"])
         XCTAssertEqual(trailing.rows, [["1", "2"], ["3", "4"]])
         XCTAssertTrue(trailing.notes.contains { $0.contains("column 3 has no name and no values") }, "\(trailing.notes)")
+        // Found by fuzzing: when every column is unnamed and empty, none is left, which is an
+        // error (it was a table of rows without columns).
+        XCTAssertTrue(message("\n,\n,").contains("t.csv: no column has a name or a value"), message("\n,\n,"))
+        XCTAssertTrue(message(";\n;\n").contains("the lines hold only semicolons"), message(";\n;\n"))
     }
 
     func testLinesOfRows() throws {

@@ -158,4 +158,28 @@ final class TabularPreprocessorTests: XCTestCase {
             XCTAssertEqual(copy.sorted(), sorted)
         }
     }
+
+    /// The fitted statistics are the same, to the last bit, whatever the order of the rows: a
+    /// column whose interquartile range is 0 is scaled by its standard deviation, a sum, which is
+    /// taken in sorted order (in the rows' order its rounding varied with it).
+    func testTheFitDoesNotDependOnTheOrderOfTheRows() throws {
+        var generator = RandomGenerator(seed: 9)
+        var rows: [[String]] = []
+        for i in 0..<60 {
+            let sparse = i % 5 < 3 ? 0 : Double(generator.nextNormal()) * 0.37
+            rows.append([String(sparse), String(Double(generator.nextNormal()) * 1e3), ["p", "q", "r"][generator.nextIndex(below: 3)]])
+        }
+        let table = TabularTable(featureNames: ["sparse", "x", "c"], rows: rows, targetName: "y", targets: rows.map { _ in "a" })
+        let reference = try TabularPreprocessor(fitting: table)
+        XCTAssertEqual(reference.columns[0].center, 0)
+        for _ in 0..<20 {
+            var order = Array(0..<60)
+            for i in order.indices.reversed() where i > 0 { order.swapAt(i, generator.nextIndex(below: i + 1)) }
+            let shuffled = try TabularPreprocessor(fitting: table.selecting(order))
+            XCTAssertEqual(shuffled.columns.map(\.scale.bitPattern), reference.columns.map(\.scale.bitPattern))
+            XCTAssertEqual(shuffled, reference)
+            // Encoding rows through `rows:` equals encoding the selected rows.
+            XCTAssertEqual(try reference.transform(table, rows: order), try reference.transform(table.selecting(order)))
+        }
+    }
 }

@@ -32,7 +32,7 @@ final class RunFolderLockTests: XCTestCase {
         try first?.run(stoppingAt: 2)
         let holder = try XCTUnwrap(RunFolderLock.holder(of: directory))
         XCTAssertEqual(holder.processIdentifier, getpid())
-        XCTAssertEqual(holder.command, ([URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent] + CommandLine.arguments.dropFirst()).joined(separator: " "))
+        XCTAssertEqual(holder.command, RunFolderLock.Holder.recordedCommand([URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent] + CommandLine.arguments.dropFirst()))
 
         // From another thread, as a new run and as a resume: refused at once, naming the holder.
         let attempts: [@Sendable () throws -> Void] = [
@@ -71,6 +71,27 @@ final class RunFolderLockTests: XCTestCase {
         XCTAssertEqual(RunFolderLock.holder(of: directory)?.host, RunFolderLock.Holder.current.host)
         try trainer.run()
         XCTAssertEqual(trainer.step, 4)
+    }
+
+    /// Found by running the suite under the sanitizers with `--filter`: the test runner's command
+    /// line then lists every test, its record outgrew the 4 KB the reader read, and the holder
+    /// of a lock could no longer be named.
+    func testALongCommandLineIsRecordedShortAndReadsBack() throws {
+        let long = ["mesa", "predict"] + (0..<2000).map { "--ignore column\($0)" }
+        let command = RunFolderLock.Holder.recordedCommand(long)
+        XCTAssertEqual(command.unicodeScalars.count, RunFolderLock.Holder.maximumCommandLength)
+        XCTAssertTrue(command.hasPrefix("mesa predict --ignore column0 --ignore column1 ") && command.hasSuffix("…"), command)
+        XCTAssertEqual(RunFolderLock.Holder.recordedCommand(["mesa", "pretrain"]), "mesa pretrain")
+
+        // A record of the longest command, in characters of six escaped bytes each, reads back.
+        let directory = folder()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let holder = RunFolderLock.Holder(processIdentifier: 42, host: "h", command: String(repeating: "\u{1}", count: RunFolderLock.Holder.maximumCommandLength),
+                                          started: Date(timeIntervalSince1970: 1_796_000_000))
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        try encoder.encode(holder).write(to: directory.appendingPathComponent(RunFolderLock.fileName))
+        XCTAssertEqual(RunFolderLock.holder(of: directory), holder)
     }
 
     func testTheMessageNamesAHolderOnAnotherHost() {
