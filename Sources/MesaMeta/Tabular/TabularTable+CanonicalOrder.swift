@@ -25,27 +25,29 @@ extension TabularTable {
     /// (string order), except that numbers held as values (``CSVColumn/Storage/values``) sort
     /// by value, before the column's texts.
     func canonicalRowOrder() -> [Int] {
-        let targetRanks = Self.ranks(of: targets).ranks
+        let targetRanks = Self.ranks(of: targets)
         let keys = columns.map(CellKeys.init)
-        return (0..<count).sorted { a, b in
-            if targetRanks[a] != targetRanks[b] { return targetRanks[a] < targetRanks[b] }
-            for key in keys {
-                if let ascending = key.compare(a, b) { return ascending }
+        // Through buffer pointers: a million rows take some twenty million comparisons, and copying
+        // a column's keys out of the array would retain and release them in each.
+        return targetRanks.withUnsafeBufferPointer { targetRanks in
+            keys.withUnsafeBufferPointer { keys in
+                (0..<count).sorted { a, b in
+                    if targetRanks[a] != targetRanks[b] { return targetRanks[a] < targetRanks[b] }
+                    for column in keys.indices {
+                        if let ascending = keys[column].compare(a, b) { return ascending }
+                    }
+                    return false
+                }
             }
-            return false
         }
     }
 
     /// The rank of each text among the distinct texts of `texts` in string order (equal strings
-    /// share a rank), and the number of distinct texts.
-    static func ranks(of texts: [String]) -> (ranks: [Int], distinct: Int) {
-        let sorted = texts.indices.sorted { texts[$0] < texts[$1] }
-        var ranks = [Int](repeating: 0, count: texts.count), rank = -1
-        for (position, index) in sorted.enumerated() {
-            if position == 0 || texts[index] != texts[sorted[position - 1]] { rank += 1 }
-            ranks[index] = rank
-        }
-        return (ranks, rank + 1)
+    /// share a rank). Distinct texts are few in a target or a column's levels, so they are hashed
+    /// and only they are sorted.
+    static func ranks(of texts: [String]) -> [Int] {
+        let rank = Dictionary(uniqueKeysWithValues: Set(texts).sorted().enumerated().map { ($1, $0) })
+        return texts.map { rank[$0]! }
     }
 
     /// A column's cells as sort keys: a level by the rank of its text, a number stored as a value
@@ -62,7 +64,7 @@ extension TabularTable {
             case .codes(let codes): (self.codes, values) = (codes, [])
             case .values(let values): (codes, self.values) = ([], values)
             }
-            levelRanks = TabularTable.ranks(of: column.levels).ranks
+            levelRanks = TabularTable.ranks(of: column.levels)
         }
 
         /// `nil` when cells `a` and `b` are equal, else whether `a` comes first.
