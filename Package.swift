@@ -51,7 +51,7 @@ let package = Package(
 // The libFuzzer targets (fuzz/), built only by scripts/fuzz, which sets MESA_FUZZ=1 and adds
 // `-sanitize=fuzzer,address`; plain `swift build` and `swift test` never see them.
 if ProcessInfo.processInfo.environment["MESA_FUZZ"] == "1" {
-    for (name, library) in [("FuzzCSVTable", "MesaMeta"), ("FuzzSafeTensors", "MesaCore"), ("FuzzConfiguration", "MesaMeta")] {
+    for (name, library) in [("FuzzCSVTable", "MesaMeta"), ("FuzzSafeTensors", "MesaCore"), ("FuzzConfiguration", "MesaMeta"), ("FuzzOptimization", "MesaMeta")] {
         package.targets.append(.executableTarget(name: name, dependencies: [.target(name: library)], path: "fuzz/\(name)"))
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import MesaMeta
 
 // libFuzzer target: arbitrary bytes decoded as each JSON configuration type (`scripts/fuzz`):
-// pre-training (`mesa pretrain --config`), in-context training (`mesa train --config`) and
-// episodic meta-training (`mesa meta-train --config`). Beyond "no crash, no hang", a
+// pre-training (`mesa pretrain --config`), in-context training (`mesa train --config`),
+// episodic meta-training (`mesa meta-train --config`) and the query policy's training
+// (`mesa train-query-policy --config`). Beyond "no crash, no hang", a
 // configuration that decodes and validates must write out as JSON (runs save it beside their
 // checkpoints), and the written JSON must decode to an equal configuration that writes the
 // same bytes.
@@ -20,6 +21,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         return decoded.task.family == .projectedDataset ? decoded : try InContextTrainingConfiguration(json: data, source: "fuzz.json")
     }, { try $0.jsonData() })
     checkRoundTrip(json, { try EpisodicConfiguration(json: $0, source: "fuzz.json") }, { try $0.jsonData() })
+    checkRoundTrip(json, { try QueryPolicyConfiguration(json: $0, source: "fuzz.json") }, { try $0.jsonData() })
     return 0
 }
 

@@ -88,7 +88,9 @@ public struct SearchParameter: Sendable, Equatable {
         switch domain {
         case .continuous: value = Double(trimmed).flatMap { $0.isFinite ? .real($0) : nil }
         case .integer: value = Int(trimmed).map(ParameterValue.integer) ?? Double(trimmed).flatMap { $0 == $0.rounded() && Swift.abs($0) < 1e15 ? .integer(Int($0)) : nil }
-        case .categorical: value = .category(trimmed)
+        // A category is matched as written first: one with surrounding spaces (kept in the space,
+        // quoted in a history) must read back as itself.
+        case .categorical(let values): value = .category(values.contains(text) ? text : trimmed)
         }
         return value.flatMap { unitCoordinates(of: $0) == nil ? nil : $0 }
     }

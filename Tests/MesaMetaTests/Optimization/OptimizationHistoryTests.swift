@@ -31,6 +31,22 @@ final class OptimizationHistoryTests: XCTestCase {
         XCTAssertEqual(resumed.best(maximize: true), second)
     }
 
+    /// Found by fuzzing: a category with surrounding spaces is written quoted, and was read back
+    /// without them, so a history Mesa wrote could not be resumed. Categories with commas,
+    /// quotes, line breaks, or empty, read back too.
+    func testEveryCategoryReadsBackAsWritten() throws {
+        let categories = [" spaced ", "spaced", "", "a, b", "say \"hi\"", "line\nbreak", "1e5"]
+        let space = try SearchSpace(parameters: [SearchParameter(name: "c", domain: .categorical(categories))])
+        let url = folder.appendingPathComponent("h.csv")
+        var history = try OptimizationHistory(space: space, url: url)
+        let evaluations = categories.enumerated().map { OptimizationHistory.Evaluation(values: [.category($1)], objective: Double($0)) }
+        for evaluation in evaluations { try history.append(evaluation) }
+        XCTAssertEqual(try OptimizationHistory.read(from: url, space: space), evaluations)
+        // Typed by hand without quotes, a category still matches without its spaces.
+        XCTAssertEqual(space.parameters[0].value(parsing: " spaced "), .category(" spaced "))
+        XCTAssertEqual(space.parameters[0].value(parsing: "spaced  "), .category("spaced"))
+    }
+
     func testAppendingToAFileWithoutAFinalNewline() throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let url = folder.appendingPathComponent("h.csv")
