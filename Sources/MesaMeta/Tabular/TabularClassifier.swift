@@ -108,11 +108,9 @@ public final class TabularClassifier {
         let members = drawMembers(trainFeatures: trainFeatures, width: width, trainCount: train.count, using: &generator)
         var model = self.model
         if options.fineTuningSteps > 0, classCount <= modelClasses {
-            let labels = self.labels
             model = try TabularFineTuning.tuned(model, options: options, trainFeatures: trainFeatures, width: width, members: members,
                                                 classCount: classCount, targets: { rows, generator in
-                var code = Array(0..<classCount)
-                for i in code.indices.reversed() where i > 0 { code.swapAt(i, generator.nextIndex(below: i + 1)) }
+                let code = classCode(using: &generator)   // a permutation: the classes fit
                 return rows.map { Float(code[labels[$0]]) }
             }, generator: &generator)
         }
