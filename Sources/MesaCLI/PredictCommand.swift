@@ -21,7 +21,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "classification, regression or auto (numeric targets with more than 10 values are regression).") var task = PredictionTask.auto
     @Option(help: "Where to write the predictions (CSV; default runs/predict/predictions.csv; - for standard output, the messages then go to standard error).") var output: String?
     @Flag(help: "Print the baselines' scores beside Mesa's (logistic regression and k-NN; ridge and k-NN for regression).") var compare = false
-    @Option(help: "Ensemble members (feature orders, class labellings, preprocessing variants).") var ensemble = 4
+    @Option(help: "Ensemble members (feature orders, class labellings, preprocessing variants; default: 8 sharing one context, 4 with local contexts or subsamples of a large table).") var ensemble: Int?
     @Option(help: "A model checkpoint of `mesa pretrain` instead of the shipped one.") var model: String?
     @Option(help: "Columns to read as categorical (comma-separated names).") var categorical: String?
     @Option(help: "Columns to read as numeric (comma-separated names).") var numeric: String?
@@ -40,7 +40,7 @@ struct PredictCommand: ParsableCommand {
     @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
-        guard ensemble >= 1 else { throw ValidationError("--ensemble must be ≥ 1") }
+        guard (ensemble ?? 1) >= 1 else { throw ValidationError("--ensemble must be ≥ 1") }
         guard localContext == 0 || localContext >= 2 else { throw ValidationError("--local-context must be 0 (off) or at least 2 rows, got \(localContext)") }
         guard fineTune >= 0 else { throw ValidationError("--fine-tune must be 0 (off) or a number of steps, got \(fineTune)") }
         guard fineTuneRate > 0 && fineTuneRate.isFinite else { throw ValidationError("--fine-tune-rate must be a positive learning rate, got \(fineTuneRate)") }

@@ -25,8 +25,9 @@ import MesaCore
 public struct TabularBenchmark: Sendable {
     /// Seeded splits per dataset (split `i` has seed `i`).
     public var splitCount: Int
-    /// Ensemble members of Mesa's predictor.
-    public var ensembleSize: Int
+    /// Ensemble members of Mesa's predictor (`nil`: the predictor's default,
+    /// ``TabularPredictionOptions/resolvedEnsembleSize(sharedContext:)``).
+    public var ensembleSize: Int?
     /// Only the tables whose file name contains this, when set.
     public var filter: String?
     /// A classification checkpoint of ``TabularPretrainer`` instead of the shipped model.
@@ -35,7 +36,7 @@ public struct TabularBenchmark: Sendable {
     public var regressorModel: URL?
 
     /// A benchmark with the given settings (the defaults are `mesa benchmark-tabular`'s).
-    public init(splitCount: Int = 5, ensembleSize: Int = 4, filter: String? = nil, classifierModel: URL? = nil, regressorModel: URL? = nil) {
+    public init(splitCount: Int = 5, ensembleSize: Int? = nil, filter: String? = nil, classifierModel: URL? = nil, regressorModel: URL? = nil) {
         self.splitCount = splitCount
         self.ensembleSize = ensembleSize
         self.filter = filter

@@ -49,7 +49,7 @@ extension TabularClassifier {
         var sums = [Double](repeating: 0, count: hypotheses.count * evaluated.count * classCount)
         for member in members {
             let code = classCode(using: &generator)
-            let map = member.decorrelation(train: trainFeatures, width: width)
+            let map = member.fittedMap(train: trainFeatures, width: width)
             let context = member.contextRows.flatMap { member.transformed(trainFeatures, $0, width: width, map: map) }
             let contextTargets = member.contextRows.map { Float(code[labels[$0]]) }
             let evaluatedRows = evaluated.flatMap { member.transformed(testFeatures, $0, width: width, map: map) }

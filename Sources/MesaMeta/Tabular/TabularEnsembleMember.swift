@@ -19,6 +19,13 @@ struct TabularEnsembleMember {
         /// feature: with fewer, the covariance is rank-deficient, context rows would be white in
         /// directions where new rows are blown up by the ridge, and the member stays plain.
         case decorrelated
+        /// Each feature through the normal quantile of its rank among the context rows,
+        /// `z = Φ⁻¹((rank + ½) / n)` with ties sharing their mid-rank and values between context
+        /// values interpolated linearly (scikit-learn's `QuantileTransformer(output_distribution=
+        /// "normal")` fitted on the context; TabPFN v2 ensembles over such transforms): the
+        /// marginals become Gaussian whatever their scale, skew or outliers. Constant features
+        /// map to 0.
+        case quantile
     }
 
     /// Context rows per feature that ``Variant/decorrelated`` needs.
@@ -28,12 +35,13 @@ struct TabularEnsembleMember {
     let variant: Variant
     let contextRows: [Int]
 
-    /// The fitted map of ``Variant/decorrelated``.
-    struct Decorrelation {
-        /// The context rows' mean.
-        let mean: [Double]
-        /// The Cholesky factor of their covariance plus the ridge.
-        let factor: CholeskyFactor
+    /// The map a variant fits on the context rows.
+    enum FittedMap {
+        /// ``Variant/decorrelated``'s: the context rows' mean and the Cholesky factor of their
+        /// covariance plus the ridge.
+        case decorrelation(mean: [Double], factor: CholeskyFactor)
+        /// ``Variant/quantile``'s: each feature's context values, sorted.
+        case quantiles([[Float]])
     }
 
     /// The member's features of `row` of `source` (row-major, `width` per row), in its order.
@@ -41,52 +49,90 @@ struct TabularEnsembleMember {
         featureOrder.map { source[row * width + $0] }
     }
 
-    /// The map of ``Variant/decorrelated`` fitted on the context rows (`nil` for other variants):
-    /// their mean and the Cholesky factor of their covariance plus `10⁻³ ·` its mean diagonal
-    /// (floored at 10⁻⁹).
-    func decorrelation(train: [Float], width: Int) -> Decorrelation? {
-        guard variant == .decorrelated else { return nil }
-        let used = featureOrder.count, n = Double(contextRows.count)
-        let rows = contextRows.map { ordered(train, $0, width: width).map(Double.init) }
-        let mean = (0..<used).map { j in rows.reduce(0) { $0 + $1[j] } / n }
-        var covariance = [Double](repeating: 0, count: used * used)
-        for row in rows {
-            for a in 0..<used { for b in 0...a { covariance[a * used + b] += (row[a] - mean[a]) * (row[b] - mean[b]) / n } }
+    /// The map of ``Variant/decorrelated`` or ``Variant/quantile`` fitted on the context rows
+    /// (`nil` for the other variants). Decorrelation: their mean and the Cholesky factor of their
+    /// covariance plus `10⁻³ ·` its mean diagonal (floored at 10⁻⁹). Quantiles: each feature's
+    /// context values, sorted.
+    func fittedMap(train: [Float], width: Int) -> FittedMap? {
+        switch variant {
+        case .plain, .squashed: return nil
+        case .quantile:
+            return .quantiles(featureOrder.map { j in contextRows.map { train[$0 * width + j] }.sorted() })
+        case .decorrelated:
+            let used = featureOrder.count, n = Double(contextRows.count)
+            let rows = contextRows.map { ordered(train, $0, width: width).map(Double.init) }
+            let mean = (0..<used).map { j in rows.reduce(0) { $0 + $1[j] } / n }
+            var covariance = [Double](repeating: 0, count: used * used)
+            for row in rows {
+                for a in 0..<used { for b in 0...a { covariance[a * used + b] += (row[a] - mean[a]) * (row[b] - mean[b]) / n } }
+            }
+            let ridge = 1e-3 * Swift.max((0..<used).map { covariance[$0 * used + $0] }.reduce(0, +) / Double(Swift.max(used, 1)), 1e-6)
+            for j in 0..<used { covariance[j * used + j] += ridge }
+            return .decorrelation(mean: mean, factor: CholeskyFactor(matrix: covariance, size: used, minimumPivot: ridge * 1e-3))
         }
-        let ridge = 1e-3 * Swift.max((0..<used).map { covariance[$0 * used + $0] }.reduce(0, +) / Double(Swift.max(used, 1)), 1e-6)
-        for j in 0..<used { covariance[j * used + j] += ridge }
-        return Decorrelation(mean: mean, factor: CholeskyFactor(matrix: covariance, size: used, minimumPivot: ridge * 1e-3))
+    }
+
+    /// `Φ⁻¹` of the mid-rank of `value` among `sorted` (ascending, non-empty), interpolated
+    /// linearly between neighbouring context values and clamped to the outermost ranks:
+    /// ``Variant/quantile``'s transform of one feature.
+    static func normalScore(_ value: Float, among sorted: [Float]) -> Float {
+        let n = sorted.count
+        guard n > 1, sorted[0] < sorted[n - 1] else { return 0 }
+        // Mid-rank position p ∈ [0, n − 1] of `value`: the mean index of the equal values, or
+        // linear interpolation between the two context values around it.
+        func lowerBound(_ v: Float, strict: Bool) -> Int {
+            var low = 0, high = n
+            while low < high {
+                let mid = (low + high) / 2
+                if strict ? sorted[mid] <= v : sorted[mid] < v { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+        let first = lowerBound(value, strict: false), end = lowerBound(value, strict: true)
+        let position: Double
+        if end > first {
+            position = Double(first + end - 1) / 2
+        } else if first == 0 {
+            position = 0
+        } else if first == n {
+            position = Double(n - 1)
+        } else {
+            let below = sorted[first - 1], above = sorted[first]
+            position = Double(first - 1) + Double((value - below) / (above - below))
+        }
+        return Float(standardNormalQuantile((position + 0.5) / Double(n)))
     }
 
     /// This member's view of the context rows then the test rows `testRows`: features in the
-    /// member's order and variant, row-major, unpadded. `map` is ``decorrelation(train:width:)``
+    /// member's order and variant, row-major, unpadded. `map` is ``fittedMap(train:width:)``
     /// (computed here when not given).
-    func features(train: [Float], test: [Float], width: Int, testRows: Range<Int>, map: Decorrelation? = nil) -> [Float] {
+    func features(train: [Float], test: [Float], width: Int, testRows: Range<Int>, map: FittedMap? = nil) -> [Float] {
         var rows: [Float] = []
         rows.reserveCapacity((contextRows.count + testRows.count) * featureOrder.count)
-        let map = map ?? decorrelation(train: train, width: width)
+        let map = map ?? fittedMap(train: train, width: width)
         for row in contextRows { rows += transformed(train, row, width: width, map: map) }
         for row in testRows { rows += transformed(test, row, width: width, map: map) }
         return rows
     }
 
     /// `row` of `source` (row-major, `width` per row) as this member reads it: its features in
-    /// the member's order, through its variant (``Variant/decorrelated`` needs `map`; without
-    /// one the row stays plain).
-    func transformed(_ source: [Float], _ row: Int, width: Int, map: Decorrelation?) -> [Float] {
+    /// the member's order, through its variant (``Variant/decorrelated`` and
+    /// ``Variant/quantile`` need `map`; without one the row stays plain).
+    func transformed(_ source: [Float], _ row: Int, width: Int, map: FittedMap?) -> [Float] {
         let values = ordered(source, row, width: width)
-        switch variant {
-        case .plain: return values
-        case .squashed: return values.map { $0 < 0 ? -log1p(-$0) : log1p($0) }
-        case .decorrelated:
-            guard let map else { return values }
-            let z = map.factor.solveLower(zip(values, map.mean).map { Double($0) - $1 })
+        switch (variant, map) {
+        case (.squashed, _): return values.map { $0 < 0 ? -log1p(-$0) : log1p($0) }
+        case (.decorrelated, .decorrelation(let mean, let factor)?):
+            let z = factor.solveLower(zip(values, mean).map { Double($0) - $1 })
             return z.map { Float(Swift.min(Swift.max($0, -6), 6)) }
+        case (.quantile, .quantiles(let sorted)?):
+            return zip(values, sorted).map { Self.normalScore($0, among: $1) }
+        default: return values
         }
     }
 
     /// The model input for this member: ``features(train:test:width:testRows:map:)`` padded.
-    func input(train: [Float], test: [Float], width: Int, testRows: Range<Int>, map: Decorrelation?, model: TabularTransformer) -> Tensor {
+    func input(train: [Float], test: [Float], width: Int, testRows: Range<Int>, map: FittedMap?, model: TabularTransformer) -> Tensor {
         let count = contextRows.count + testRows.count
         return Tensor(shape: [1, count, model.configuration.maximumFeatures],
                       scalars: model.paddedFeatures(features(train: train, test: test, width: width, testRows: testRows, map: map),
@@ -100,7 +146,7 @@ struct TabularEnsembleMember {
                 chunk: Int = 1000) -> [Float] {
         var result: [Float] = []
         result.reserveCapacity(testCount * model.configuration.outputCount)
-        let map = decorrelation(train: train, width: width)
+        let map = fittedMap(train: train, width: width)
         for start in stride(from: 0, to: testCount, by: chunk) {
             let input = self.input(train: train, test: test, width: width, testRows: start..<min(start + chunk, testCount), map: map, model: model)
             result += withoutGradients {

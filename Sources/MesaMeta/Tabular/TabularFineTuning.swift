@@ -34,7 +34,7 @@ enum TabularFineTuning {
         let trainCount = trainFeatures.count / Swift.max(width, 1)
         guard options.fineTuningSteps > 0, trainCount >= 4, !members.isEmpty else { return copy }
         let optimizer = Adam(parameters: copy.parameters, learningRate: options.fineTuningLearningRate)
-        let maps = members.map { $0.decorrelation(train: trainFeatures, width: width) }
+        let maps = members.map { $0.fittedMap(train: trainFeatures, width: width) }
         for step in 0..<options.fineTuningSteps {
             let index = step % members.count, member = members[index]
             var rows = Array(0..<trainCount)

@@ -6,9 +6,10 @@ import MesaNN
 public struct TabularPredictionOptions: Sendable {
     /// Ensemble members: each sees its own feature order, class labelling (classification) and
     /// preprocessing variant (``TabularEnsembleMember/Variant``: plain robust scaling, a signed
-    /// log squashing of it, or decorrelated features), and, for large tables, its own subsample
-    /// of the labelled rows.
-    public var ensembleSize = 4
+    /// log squashing of it, decorrelated features, or normal quantiles of the ranks), and, for
+    /// large tables, its own subsample of the labelled rows. `nil` (the default):
+    /// ``resolvedEnsembleSize(sharedContext:)``.
+    public var ensembleSize: Int?
     /// The most labelled rows in one context; larger tables go through a subsample ensemble.
     public var maximumContextRows = 1000
     /// Local context (retrieval): each row to predict gets its own context, its this many nearest
@@ -47,6 +48,16 @@ public struct TabularPredictionOptions: Sendable {
 
     /// The defaults.
     public init() {}
+
+    /// The members to draw: ``ensembleSize`` when set, else 8 when the members share one
+    /// context of all the labelled rows and 4 when they do not (local contexts, or subsamples of
+    /// a large table), where each member costs a pass per row or a full context and the speed
+    /// targets of `benchmarks/tabular/speed.py` bind. Eight members over the four preprocessing
+    /// variants were chosen on the development half of the benchmark tables
+    /// (`benchmarks/tabular/dev.txt`; docs/tabular.md) against four.
+    public func resolvedEnsembleSize(sharedContext: Bool) -> Int {
+        max(1, ensembleSize ?? (sharedContext ? 8 : 4))
+    }
 
     /// The features each member reads: all `width` when they fit, else a relevance-weighted subset of
     /// ``maximumFeaturesPerMember`` (default: `trained`), never more than the model's input.

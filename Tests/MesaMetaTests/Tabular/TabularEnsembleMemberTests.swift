@@ -44,10 +44,10 @@ final class TabularEnsembleMemberTests: XCTestCase {
         let z = member.features(train: rows, test: rows, width: 2, testRows: 0..<10)
         XCTAssertEqual(Array(z[600..<620]), Array(z[0..<20]))
         // Passing the fitted map gives the same result as fitting it inside.
-        let map = member.decorrelation(train: rows, width: 2)
+        let map = member.fittedMap(train: rows, width: 2)
         XCTAssertNotNil(map)
         XCTAssertEqual(member.features(train: rows, test: rows, width: 2, testRows: 0..<10, map: map), z)
-        XCTAssertNil(TabularEnsembleMember(featureOrder: [0], variant: .plain, contextRows: [0]).decorrelation(train: rows, width: 2))
+        XCTAssertNil(TabularEnsembleMember(featureOrder: [0], variant: .plain, contextRows: [0]).fittedMap(train: rows, width: 2))
     }
 
     func testALowVarianceShapeFactorBecomesAFeature() {
@@ -62,9 +62,9 @@ final class TabularEnsembleMemberTests: XCTestCase {
 
     func testVariantsTakeTurnsAndSquashingIsSignedLog() {
         var generator = RandomGenerator(seed: 1)
-        let members = TabularEnsembleMember.draw(count: 4, width: 3, featureLimit: 3, trainCount: 10, maximumRows: 1000,
+        let members = TabularEnsembleMember.draw(count: 5, width: 3, featureLimit: 3, trainCount: 10, maximumRows: 1000,
                                                  strata: Array(repeating: 0, count: 10), using: &generator)
-        XCTAssertEqual(members.map(\.variant), [.plain, .squashed, .decorrelated, .plain])
+        XCTAssertEqual(members.map(\.variant), [.plain, .squashed, .decorrelated, .quantile, .plain])
         // Fewer than 2 context rows per feature: the third member stays plain.
         let few = TabularEnsembleMember.draw(count: 3, width: 3, featureLimit: 3, trainCount: 5, maximumRows: 1000,
                                              strata: Array(repeating: 0, count: 5), using: &generator)
@@ -73,5 +73,39 @@ final class TabularEnsembleMemberTests: XCTestCase {
         let values = squashed.features(train: [-2, 3], test: [], width: 2, testRows: 0..<0)
         XCTAssertEqual(values[0], -Float(log(3.0)), accuracy: 1e-6)
         XCTAssertEqual(values[1], Float(log(4.0)), accuracy: 1e-6)
+    }
+
+    func testQuantileVariantGivesNormalScoresOfMidRanks() {
+        // Context values 10, 20, 20, 30 (n = 4): mid-ranks 0, 1.5, 1.5, 3 → Φ⁻¹((p + ½) / 4).
+        let member = TabularEnsembleMember(featureOrder: [0], variant: .quantile, contextRows: [0, 1, 2, 3])
+        let z = member.features(train: [10, 20, 20, 30], test: [25, 5, 1000], width: 1, testRows: 0..<3)
+        let expected = [0.125, 0.5, 0.5, 0.875].map { Float(standardNormalQuantile($0)) }
+        for (value, target) in zip(z.prefix(4), expected) { XCTAssertEqual(value, target, accuracy: 1e-6) }
+        // 25 lies halfway between ranks 2 (the last 20) and 3: position 2.5.
+        XCTAssertEqual(z[4], Float(standardNormalQuantile(3.0 / 4)), accuracy: 1e-6)
+        // Outside the context's range: clamped to the outermost ranks.
+        XCTAssertEqual(z[5], expected[0], accuracy: 1e-6)
+        XCTAssertEqual(z[6], expected[3], accuracy: 1e-6)
+    }
+
+    func testQuantileVariantIsMonotoneAndIgnoresScale() {
+        var generator = RandomGenerator(seed: 3)
+        let values = (0..<50).map { _ in exp(generator.nextNormal() * 3) }   // heavy right tail
+        let member = TabularEnsembleMember(featureOrder: [0], variant: .quantile, contextRows: Array(0..<50))
+        let z = member.features(train: values, test: [], width: 1, testRows: 0..<0)
+        let scaled = member.features(train: values.map { 1000 * $0 - 7 }, test: [], width: 1, testRows: 0..<0)
+        XCTAssertEqual(z, scaled)   // ranks only
+        for i in 0..<50 { for j in 0..<50 where values[i] < values[j] { XCTAssertLessThan(z[i], z[j]) } }
+        // A constant feature maps to 0.
+        XCTAssertEqual(TabularEnsembleMember.normalScore(4, among: [4, 4, 4]), 0)
+    }
+
+    func testEnsembleSizeDefaultsToEightSharingAContextAndFourOtherwise() {
+        var options = TabularPredictionOptions()
+        XCTAssertEqual(options.resolvedEnsembleSize(sharedContext: true), 8)
+        XCTAssertEqual(options.resolvedEnsembleSize(sharedContext: false), 4)
+        options.ensembleSize = 3
+        XCTAssertEqual(options.resolvedEnsembleSize(sharedContext: true), 3)
+        XCTAssertEqual(options.resolvedEnsembleSize(sharedContext: false), 3)
     }
 }
