@@ -12,8 +12,9 @@ public enum EvolutionMethod: String, ConfigurationChoice {
     case de
     /// JADE: DE/current-to-pbest/1/bin with archive and adaptation of `F` and `CR`, same `NP`.
     case jade
-    /// MetaDE: 10 configurations of lower-level DEs with `max(10, 2d)` members, run long enough
-    /// that about 8 meta generations fit in the budget.
+    /// MetaDE: 10 configurations of lower-level DEs with `max(10, 2d)` members per meta
+    /// generation, 8 meta generations in half the budget, then the best configuration's power-up
+    /// run for the other half.
     case metade
     /// OpenAI-ES with Adam (`η = 0.05 σ₀`), `σ = σ₀/4`, `λ = max(8, 4 + 3 ln d)` (even).
     case openAIES = "openai-es"
@@ -36,9 +37,10 @@ public enum EvolutionMethod: String, ConfigurationChoice {
             return try DifferentialEvolution(lowerBounds: lowerBounds, upperBounds: upperBounds, configuration: .jade(populationSize: populationSize), seed: seed)
         case .metade:
             let lowerPopulation = Swift.max(10, 2 * d), metaPopulation = 10
-            let generations = Swift.min(200, Swift.max(1, evaluations / (8 * metaPopulation * lowerPopulation) - 1))
+            let generations = Swift.min(200, Swift.max(1, evaluations / (2 * 8 * metaPopulation * lowerPopulation) - 1))
             return try MetaDE(lowerBounds: lowerBounds, upperBounds: upperBounds,
-                              configuration: .init(metaPopulationSize: metaPopulation, lowerPopulationSize: lowerPopulation, lowerGenerations: generations), seed: seed)
+                              configuration: .init(metaPopulationSize: metaPopulation, lowerPopulationSize: lowerPopulation, lowerGenerations: generations,
+                                                   metaGenerations: 8), seed: seed)
         case .openAIES:
             var generator = RandomGenerator(seed: seed)
             let mean = zip(initialLowerBounds, initialUpperBounds).map { low, high in low + Double(generator.nextUniform()) * (high - low) }

@@ -18,7 +18,12 @@ import MesaCore
 /// runs it on a GPU; here a batch for `--parallel`). The lower run of configuration `m` in meta
 /// generation `g` is seeded by `(seed, g, m)` alone, so it can be replayed
 /// (``lowerLevel(parameters:metaGeneration:member:)``). The meta level is DE/rand/1/bin with
-/// `F = 0.5`, `CR = 0.9`. Not reproduced: the paper's final "power-up" run with 5× the steps.
+/// `F = 0.5`, `CR = 0.9`.
+///
+/// **Power-up.** The paper ends with the best configuration run once more with five times the
+/// steps. Here, after ``Configuration/metaGenerations`` meta generations (if set), the best
+/// configuration's DE runs on by itself (seeded like member 0 of the next meta generation) for as
+/// long as the caller keeps asking: the rest of the budget.
 public struct MetaDE: AskTellOptimizer, Sendable {
     /// The sizes of the two levels.
     public struct Configuration: Sendable, Equatable, Codable {
@@ -28,12 +33,15 @@ public struct MetaDE: AskTellOptimizer, Sendable {
         public var lowerPopulationSize: Int
         /// Generations of each lower-level run after its initial population.
         public var lowerGenerations: Int
+        /// Meta generations before the power-up run (nil: meta generations forever).
+        public var metaGenerations: Int?
 
         /// A configuration.
-        public init(metaPopulationSize: Int = 10, lowerPopulationSize: Int = 20, lowerGenerations: Int = 30) {
+        public init(metaPopulationSize: Int = 10, lowerPopulationSize: Int = 20, lowerGenerations: Int = 30, metaGenerations: Int? = nil) {
             self.metaPopulationSize = metaPopulationSize
             self.lowerPopulationSize = lowerPopulationSize
             self.lowerGenerations = lowerGenerations
+            self.metaGenerations = metaGenerations
         }
 
         /// The evaluations of one meta generation: `M · P · (G + 1)`.
@@ -58,6 +66,8 @@ public struct MetaDE: AskTellOptimizer, Sendable {
     public private(set) var bestValue = Double.infinity
     /// The number of completed meta generations.
     public private(set) var metaGeneration = 0
+    /// The power-up run of the best configuration, once it has started.
+    public private(set) var powerUp: DifferentialEvolution?
 
     let lowerBounds: [Double]
     let upperBounds: [Double]
@@ -115,6 +125,12 @@ public struct MetaDE: AskTellOptimizer, Sendable {
 
     /// All lower-level members or trials of the current step, configuration by configuration.
     public mutating func ask() -> [[Double]] {
+        if let limit = configuration.metaGenerations, metaGeneration >= limit, let best = bestConfiguration {
+            if powerUp == nil { powerUp = try! lowerLevel(parameters: best.parameters, metaGeneration: metaGeneration, member: 0) }
+            let points = powerUp!.ask()
+            pendingCounts = [points.count]
+            return points
+        }
         if lower.isEmpty {
             configurations = meta.ask()
             // The configurations come from validated boxes, so building their DEs cannot fail.
@@ -137,6 +153,11 @@ public struct MetaDE: AskTellOptimizer, Sendable {
     /// each configuration's best value.
     public mutating func tell(_ points: [[Double]], values: [Double]) throws {
         try validateTell(points, values, expected: pendingCounts.reduce(0, +), dimension: dimension)
+        if powerUp != nil {
+            try powerUp!.tell(points, values: values)
+            for (point, value) in zip(points, values) where value < bestValue { bestValue = value; bestPoint = point }
+            return
+        }
         var start = 0
         for index in lower.indices {
             let range = start..<(start + pendingCounts[index])

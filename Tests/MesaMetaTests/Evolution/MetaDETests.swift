@@ -41,3 +41,18 @@ final class MetaDETests: XCTestCase {
         }
     }
 }
+
+extension MetaDETests {
+    func testPowerUpRunsTheBestConfigurationAfterTheMetaGenerations() throws {
+        let configuration = MetaDE.Configuration(metaPopulationSize: 4, lowerPopulationSize: 10, lowerGenerations: 4, metaGenerations: 2)
+        var metaDE = try MetaDE(lowerBounds: low, upperBounds: high, configuration: configuration, seed: 8)
+        metaDE.minimize(Self.sphere, evaluations: 2 * configuration.evaluationsPerMetaGeneration)
+        XCTAssertNil(metaDE.powerUp)
+        let best = try XCTUnwrap(metaDE.bestConfiguration)
+        metaDE.minimize(Self.sphere, evaluations: 300)
+        let powerUp = try XCTUnwrap(metaDE.powerUp)
+        XCTAssertEqual(metaDE.metaGeneration, 2, "no meta generation after the power-up starts")
+        XCTAssertEqual(powerUp.configuration.strategy, MetaDE.strategy(for: best.parameters).strategy)
+        XCTAssertEqual(powerUp.generation, 29, "the initial population and 29 generations of 10 members")
+    }
+}
