@@ -15,10 +15,18 @@ import MesaCore
 /// σ   ← σ exp((c_σ/d_σ)(‖p_σ‖ / E‖N(0, I)‖ − 1))
 /// ```
 ///
-/// with `λ = 4 + ⌊3 ln n⌋`, `μ = ⌊λ/2⌋`, `wᵢ ∝ ln((λ+1)/2) − ln i`, `c_σ = (μ_eff + 2)/(n + μ_eff + 5)`,
+/// with `λ = 4 + ⌊3 ln n⌋`, `μ = ⌊λ/2⌋`, `w′ᵢ = ln((λ+1)/2) − ln i`, positive weights `w′ᵢ/Σ⁺w′`
+/// (`μ_eff = (Σ⁺w′)²/Σ⁺w′²`), `c_σ = (μ_eff + 2)/(n + μ_eff + 5)`,
 /// `d_σ = 1 + 2 max(0, √((μ_eff − 1)/(n + 1)) − 1) + c_σ`, `c_c = (4 + μ_eff/n)/(n + 4 + 2μ_eff/n)`,
 /// `c₁ = 2/((n + 1.3)² + μ_eff)`, `c_μ = min(1 − c₁, 2(μ_eff − 2 + 1/μ_eff)/((n + 2)² + μ_eff))`.
-/// `B` and `D` are refreshed every `λ/(10 n (c₁ + c_μ))` generations (lazy update).
+/// The `σ` factor's exponent is capped at 1 per generation (as pycma does). `B` and `D` are
+/// refreshed every `λ/(10 n (c₁ + c_μ))` generations (lazy update).
+///
+/// **Active covariance update** (`active: true`, the default, as in the tutorial's 2016 edition and
+/// pycma; Jastrebski & Arnold 2006): the `λ − μ` worst steps get the negative weights
+/// `min(1 + c₁/c_μ, 1 + 2μ⁻_eff/(μ_eff + 2), (1 − c₁ − c_μ)/(n c_μ)) · w′ᵢ/Σ⁻|w′|`, each rescaled by
+/// `n / ‖C^{−½} yᵢ‖²`, so that `C` shrinks along unpromising directions; `C`'s decay becomes
+/// `1 − c₁ − c_μ Σ wᵢ`. The mean still uses the positive weights only.
 ///
 /// **Separable variant** (`separable: true`; Ros & Hansen 2008, *A Simple Modification in CMA-ES
 /// Achieving Linear Time and Space Complexity*): `C` stays diagonal, `c₁` and `c_μ` are multiplied
@@ -43,7 +51,12 @@ public struct CMAES: AskTellOptimizer, Sendable {
     public private(set) var bestValue = Double.infinity
 
     let initialStepSize: Double
+    /// Whether the worst steps get negative weights (active CMA).
+    public let active: Bool
+    /// The recombination weights of the `μ` best (positive, sum 1).
     let weights: [Double]
+    /// The weights of the `λ − μ` worst steps (negative; empty without the active update).
+    let negativeWeights: [Double]
     let effectiveMass: Double
     let cSigma, dSigma, cC, c1, cMu, expectedNorm: Double
     /// `C`, row-major (diagonal only used when separable).
@@ -65,10 +78,11 @@ public struct CMAES: AskTellOptimizer, Sendable {
     /// - Parameters:
     ///   - populationSize: `λ`; `nil` for `4 + ⌊3 ln n⌋`.
     ///   - separable: keep `C` diagonal (sep-CMA-ES).
+    ///   - active: give the worst steps negative weights in `C`'s update.
     ///   - seed: the seed of the samples.
     /// - Throws: ``EvolutionError/invalidConfiguration(_:)`` for an empty mean, a step size that is
     ///   not positive, or a population below 2.
-    public init(mean: [Double], stepSize: Double, populationSize: Int? = nil, separable: Bool = false, seed: UInt64) throws {
+    public init(mean: [Double], stepSize: Double, populationSize: Int? = nil, separable: Bool = false, active: Bool = true, seed: UInt64) throws {
         let n = mean.count
         guard n >= 1 else { throw EvolutionError.invalidConfiguration("CMA-ES needs at least one variable") }
         guard stepSize > 0, stepSize.isFinite else {
@@ -79,6 +93,7 @@ public struct CMAES: AskTellOptimizer, Sendable {
         dimension = n
         self.populationSize = lambda
         self.separable = separable
+        self.active = active
         self.mean = mean
         self.stepSize = stepSize
         initialStepSize = stepSize
@@ -100,6 +115,15 @@ public struct CMAES: AskTellOptimizer, Sendable {
         }
         self.c1 = c1
         self.cMu = cMu
+        if active && lambda > mu {
+            let rawNegative = ((mu + 1)...lambda).map { log((Double(lambda) + 1) / 2) - log(Double($0)) }
+            let negativeTotal = rawNegative.reduce(0) { $0 + abs($1) }
+            let negativeMass = pow(rawNegative.reduce(0, +), 2) / rawNegative.reduce(0) { $0 + $1 * $1 }
+            let scale = Swift.min(1 + c1 / cMu, 1 + 2 * negativeMass / (mueff + 2), (1 - c1 - cMu) / (nd * cMu))
+            negativeWeights = rawNegative.map { scale * $0 / negativeTotal }
+        } else {
+            negativeWeights = []
+        }
         expectedNorm = nd.squareRoot() * (1 - 1 / (4 * nd) + 1 / (21 * nd * nd))
         covariance = [Double](repeating: 0, count: n * n)
         basis = [Double](repeating: 0, count: n * n)
@@ -133,6 +157,20 @@ public struct CMAES: AskTellOptimizer, Sendable {
         let order = values.indices.sorted { values[$0] < values[$1] }
         if values[order[0]] < bestValue { bestValue = values[order[0]]; bestPoint = points[order[0]] }
         let steps = order.prefix(weights.count).map { index in (0..<n).map { (points[index][$0] - mean[$0]) / stepSize } }
+        // The worst steps, each rescaled by n / ‖C^{-1/2} y‖² (active update).
+        let negativeSteps = order.suffix(negativeWeights.count).map { index -> [Double] in
+            let y = (0..<n).map { (points[index][$0] - mean[$0]) / stepSize }
+            var squaredNorm = 0.0
+            if separable {
+                for i in 0..<n { squaredNorm += y[i] * y[i] / (scales[i] * scales[i]) }
+            } else {
+                for k in 0..<n { var s = 0.0; for i in 0..<n { s += basis[i * n + k] * y[i] }; squaredNorm += s * s / (scales[k] * scales[k]) }
+            }
+            let factor = (Double(n) / Swift.max(squaredNorm, 1e-300)).squareRoot()
+            return y.map { $0 * factor }
+        }
+        let rankWeights = weights + negativeWeights
+        let rankSteps = steps + negativeSteps
         var weighted = [Double](repeating: 0, count: n)
         for (w, y) in zip(weights, steps) { for i in 0..<n { weighted[i] += w * y[i] } }
         for i in 0..<n { mean[i] += stepSize * weighted[i] }
@@ -152,11 +190,11 @@ public struct CMAES: AskTellOptimizer, Sendable {
         let hSigma = normSigma / (1 - pow(1 - cSigma, Double(2 * generation))).squareRoot() < (1.4 + 2 / (Double(n) + 1)) * expectedNorm ? 1.0 : 0.0
         let cFactor = (cC * (2 - cC) * effectiveMass).squareRoot()
         for i in 0..<n { pathC[i] = (1 - cC) * pathC[i] + hSigma * cFactor * weighted[i] }
-        let decay = 1 - c1 - cMu + (1 - hSigma) * c1 * cC * (2 - cC)
+        let decay = 1 - c1 - cMu * rankWeights.reduce(0, +) + (1 - hSigma) * c1 * cC * (2 - cC)
         if separable {
             for i in 0..<n {
                 var rankMu = 0.0
-                for (w, y) in zip(weights, steps) { rankMu += w * y[i] * y[i] }
+                for (w, y) in zip(rankWeights, rankSteps) { rankMu += w * y[i] * y[i] }
                 covariance[i * n + i] = decay * covariance[i * n + i] + c1 * pathC[i] * pathC[i] + cMu * rankMu
                 scales[i] = covariance[i * n + i].squareRoot()
             }
@@ -164,7 +202,7 @@ public struct CMAES: AskTellOptimizer, Sendable {
             for i in 0..<n {
                 for j in i..<n {
                     var rankMu = 0.0
-                    for (w, y) in zip(weights, steps) { rankMu += w * y[i] * y[j] }
+                    for (w, y) in zip(rankWeights, rankSteps) { rankMu += w * y[i] * y[j] }
                     covariance[i * n + j] = decay * covariance[i * n + j] + c1 * pathC[i] * pathC[j] + cMu * rankMu
                 }
             }

@@ -74,3 +74,17 @@ final class CMAESTests: XCTestCase {
         XCTAssertLessThan(ipop.bestValue, 1e-12)
     }
 }
+
+extension CMAESTests {
+    func testActiveCovarianceUpdateLearnsAnEllipsoidFasterThanThePassiveOne() throws {
+        let problem = try BBOBProblem(function: .ellipsoid, dimension: 10, instance: 1)
+        let objective: ([Double]) -> Double = { problem.value(at: $0) - problem.optimalValue }
+        var active = try CMAES(mean: Array(repeating: 0, count: 10), stepSize: 2, seed: 5)
+        let usedActive = active.minimize(objective, evaluations: 40000, target: 1e-8)
+        var passive = try CMAES(mean: Array(repeating: 0, count: 10), stepSize: 2, active: false, seed: 5)
+        let usedPassive = passive.minimize(objective, evaluations: 40000, target: 1e-8)
+        XCTAssertLessThanOrEqual(active.bestValue, 1e-8)
+        XCTAssertLessThanOrEqual(passive.bestValue, 1e-8)
+        XCTAssertLessThan(Double(usedActive), 0.8 * Double(usedPassive), "active \(usedActive), passive \(usedPassive) evaluations")
+    }
+}
