@@ -71,6 +71,8 @@ public struct CMAES: AskTellOptimizer, Sendable {
     var pending: [[Double]] = []
     /// The best value of each generation, newest last (for the termination criteria).
     var history: [Double] = []
+    /// The median value of each generation, newest last.
+    var medianHistory: [Double] = []
     var lastRangeOfValues = Double.infinity
 
     /// A CMA-ES around `mean` with initial step size `stepSize`.
@@ -212,6 +214,7 @@ public struct CMAES: AskTellOptimizer, Sendable {
             refreshEigensystem()
         }
         history.append(values[order[0]])
+        medianHistory.append(values[order[order.count / 2]])
         lastRangeOfValues = values[order[order.count - 1]] - values[order[0]]
     }
 
