@@ -224,7 +224,7 @@ public struct CMAES: AskTellOptimizer, Sendable {
     mutating func refreshEigensystem() {
         let n = dimension
         for i in 0..<n { for j in 0..<i { covariance[i * n + j] = covariance[j * n + i] } }
-        let decomposition = SymmetricEigendecomposition(matrix: covariance, size: n)
+        let decomposition = SymmetricEigendecomposition(matrix: covariance, size: n, basis: eigenGeneration > 0 ? basis : nil)
         basis = decomposition.vectors
         scales = decomposition.values.map { Swift.max($0, 1e-300).squareRoot() }
         eigenGeneration = generation
