@@ -12,7 +12,9 @@ struct OptimizeCommand: ParsableCommand {
         command after -- with every {name} replaced by the parameter's value; the objective is the last number it prints. \
         Every evaluation is appended to the history CSV at once (one column per parameter, then objective); running the same \
         command again resumes from it. The first --initial points are a Latin-hypercube design, then a Gaussian process with \
-        log expected improvement chooses each point. A best-so-far plot (SVG) is redrawn after each evaluation.
+        log expected improvement chooses each point. A best-so-far plot (SVG) is redrawn after each evaluation. \
+        --method cmaes|sep-cmaes|de|jade|metade|openai-es uses a population method instead (see docs/evolution.md), whose \
+        batches run --parallel commands at once; resuming replays the history with the same --method and --seed.
         """
     )
 
@@ -21,11 +23,18 @@ struct OptimizeCommand: ParsableCommand {
     @Flag(help: "Maximise the objective instead of minimising it.") var maximize = false
     @Option(help: "The evaluation history (CSV), created or resumed.") var history = "runs/optimize/history.csv"
     @Option(help: "The best-so-far plot (default: best-so-far.svg beside the history).") var plot: String?
+    @Option(help: "The optimiser: bayes (Gaussian process, the default) or a population method: \(EvolutionMethod.names.joined(separator: ", ")).")
+    var method = "bayes"
+    @Option(help: "How many objective commands run at once (population methods).") var parallel = 1
     @OptionGroup var optimizer: OptimizerOptions
     @Argument(parsing: .postTerminator, help: "The objective command after --, with {name} placeholders.") var command: [String] = []
 
     func validate() throws {
         guard budget >= 1 else { throw ValidationError("--budget must be at least 1, got \(budget)") }
+        guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1, got \(parallel)") }
+        if method != "bayes", EvolutionMethod(rawValue: method) == nil {
+            throw ValidationError("unknown --method '\(method)'; valid: bayes, \(EvolutionMethod.names.joined(separator: ", "))")
+        }
     }
 
     func run() throws {
@@ -33,7 +42,8 @@ struct OptimizeCommand: ParsableCommand {
         let objective = try BlackBoxCommand(arguments: command, space: searchSpace)
         let optimization = BlackBoxOptimization(space: searchSpace, command: objective, budget: budget, maximize: maximize,
                                                 historyURL: URL(fileURLWithPath: history), plotURL: plot.map { URL(fileURLWithPath: $0) },
-                                                configuration: optimizer.configuration)
+                                                configuration: optimizer.configuration, evolutionMethod: EvolutionMethod(rawValue: method),
+                                                parallelism: parallel)
         let summary = try optimization.run(progress: ProgressBar.handler(label: "optimize"))
         if summary.resumedCount >= budget {
             print("the history already holds \(summary.resumedCount) evaluations (budget \(budget)): nothing to run; raise --budget to continue")

@@ -2,7 +2,9 @@ import Foundation
 
 /// A whole black-box optimisation, the library side of `mesa optimize`: a ``SearchSpace``, an
 /// objective ``BlackBoxCommand`` and a budget; each evaluation is appended to the CSV history as
-/// soon as it is made, and the best-so-far plot is redrawn.
+/// soon as it is made, and the best-so-far plot is redrawn. Bayesian optimisation by default, or a
+/// population method (``evolutionMethod``, batches run ``parallelism`` at a time; see
+/// `runEvolution` in `BlackBoxOptimization+Evolution.swift`).
 ///
 /// **Resuming.** When the history file exists, its evaluations are read (and checked against
 /// the space) and the run continues from them until the history holds ``budget`` evaluations;
@@ -25,12 +27,17 @@ public struct BlackBoxOptimization: Sendable {
     public var historyURL: URL
     /// The best-so-far plot (SVG).
     public var plotURL: URL
-    /// The optimiser's settings.
+    /// The optimiser's settings (for a population method, only its seed is used).
     public var configuration: BayesianOptimizer.Configuration
+    /// A population method instead of Bayesian optimisation (nil: Bayesian optimisation).
+    public var evolutionMethod: EvolutionMethod?
+    /// How many objective commands run at once (population methods only).
+    public var parallelism: Int
 
     /// Creates a run; the plot goes to `best-so-far.svg` beside the history unless given.
     public init(space: SearchSpace, command: BlackBoxCommand, budget: Int, maximize: Bool = false, historyURL: URL, plotURL: URL? = nil,
-                configuration: BayesianOptimizer.Configuration = BayesianOptimizer.Configuration()) {
+                configuration: BayesianOptimizer.Configuration = BayesianOptimizer.Configuration(), evolutionMethod: EvolutionMethod? = nil,
+                parallelism: Int = 1) {
         self.space = space
         self.command = command
         self.budget = budget
@@ -38,6 +45,8 @@ public struct BlackBoxOptimization: Sendable {
         self.historyURL = historyURL
         self.plotURL = plotURL ?? historyURL.deletingLastPathComponent().appendingPathComponent("best-so-far.svg")
         self.configuration = configuration
+        self.evolutionMethod = evolutionMethod
+        self.parallelism = parallelism
     }
 
     /// What a run did.
@@ -52,7 +61,14 @@ public struct BlackBoxOptimization: Sendable {
 
     /// Runs the optimisation (see the type's discussion), reporting each evaluation to
     /// `progress` (a note per evaluation; `completed` counts the history's evaluations).
+    ///
+    /// - Throws: ``OptimizationError/unavailable(_:)`` when `parallelism` is not 1 without a population method.
     public func run(progress: (ProgressUpdate) -> Void = { _ in }) throws -> Summary {
+        guard parallelism >= 1 else { throw OptimizationError.unavailable("--parallel must be at least 1, got \(parallelism)") }
+        if let evolutionMethod { return try runEvolution(evolutionMethod, progress: progress) }
+        guard parallelism == 1 else {
+            throw OptimizationError.unavailable("--parallel \(parallelism) needs a population method (--method \(EvolutionMethod.names.joined(separator: "|"))); Bayesian optimisation proposes one point at a time")
+        }
         _ = try configuration.surrogate.makeSurrogate()   // refuse an unavailable surrogate before writing anything
         var history = try OptimizationHistory(space: space, url: historyURL)
         let resumed = history.evaluations.count

@@ -1,0 +1,51 @@
+import Foundation
+import MesaCore
+
+/// The population-based optimisers that `mesa optimize --method` and `mesa benchmark-bbob` run,
+/// each built with the settings used for both (``makeOptimizer(lowerBounds:upperBounds:initialLowerBounds:initialUpperBounds:stepSize:evaluations:seed:)``).
+public enum EvolutionMethod: String, ConfigurationChoice {
+    /// IPOP-CMA-ES (``IPOPCMAES``): `λ = 4 + ⌊3 ln d⌋` doubling per restart.
+    case cmaes
+    /// IPOP with the separable CMA-ES (diagonal covariance).
+    case sepCMAES = "sep-cmaes"
+    /// DE/rand/1/bin, `F = 0.5`, `CR = 0.9`, `NP = min(100, max(20, 5d))`.
+    case de
+    /// JADE: DE/current-to-pbest/1/bin with archive and adaptation of `F` and `CR`, same `NP`.
+    case jade
+    /// MetaDE: 10 configurations of lower-level DEs with `max(10, 2d)` members per meta
+    /// generation, 8 meta generations in half the budget, then the best configuration's power-up
+    /// run for the other half.
+    case metade
+    /// OpenAI-ES with Adam (`η = 0.05 σ₀`), `σ = σ₀/4`, `λ = max(8, 4 + 3 ln d)` (even).
+    case openAIES = "openai-es"
+
+    /// A seeded optimiser over the box `[lowerBounds, upperBounds]` whose first points (CMA-ES's and
+    /// OpenAI-ES's means, restarts) are drawn from `[initialLowerBounds, initialUpperBounds]`, with
+    /// initial step size `stepSize`, sized for `evaluations` evaluations.
+    ///
+    /// - Throws: ``EvolutionError/invalidConfiguration(_:)`` for an empty or inverted box.
+    public func makeOptimizer(lowerBounds: [Double], upperBounds: [Double], initialLowerBounds: [Double], initialUpperBounds: [Double],
+                              stepSize: Double, evaluations: Int, seed: UInt64) throws -> any AskTellOptimizer {
+        let d = lowerBounds.count
+        let populationSize = Swift.min(100, Swift.max(20, 5 * d))
+        switch self {
+        case .cmaes, .sepCMAES:
+            return try IPOPCMAES(lowerBounds: initialLowerBounds, upperBounds: initialUpperBounds, stepSize: stepSize, separable: self == .sepCMAES, seed: seed)
+        case .de:
+            return try DifferentialEvolution(lowerBounds: lowerBounds, upperBounds: upperBounds, configuration: .classic(populationSize: populationSize), seed: seed)
+        case .jade:
+            return try DifferentialEvolution(lowerBounds: lowerBounds, upperBounds: upperBounds, configuration: .jade(populationSize: populationSize), seed: seed)
+        case .metade:
+            let lowerPopulation = Swift.max(10, 2 * d), metaPopulation = 10
+            let generations = Swift.min(200, Swift.max(1, evaluations / (2 * 8 * metaPopulation * lowerPopulation) - 1))
+            return try MetaDE(lowerBounds: lowerBounds, upperBounds: upperBounds,
+                              configuration: .init(metaPopulationSize: metaPopulation, lowerPopulationSize: lowerPopulation, lowerGenerations: generations,
+                                                   metaGenerations: 8), seed: seed)
+        case .openAIES:
+            var generator = RandomGenerator(seed: seed)
+            let mean = zip(initialLowerBounds, initialUpperBounds).map { low, high in low + Double(generator.nextUniform()) * (high - low) }
+            return try OpenAIES(mean: mean, noiseScale: stepSize / 4, update: OptimizerConfiguration(algorithm: .adam, learningRate: Float(0.05 * stepSize), decay: .constant),
+                                seed: generator.next())
+        }
+    }
+}
