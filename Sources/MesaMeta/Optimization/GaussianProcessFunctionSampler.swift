@@ -38,6 +38,9 @@ public struct GaussianProcessFunctionSampler: Sendable {
         case metaTraining = 1
         /// Held-out functions for meta-testing and benchmarks.
         case metaTest = 2
+        /// Functions for choices made while meta-training (held-out losses, settings), so that
+        /// the meta-test functions are never looked at before the final measurement.
+        case metaValidation = 3
     }
 
     /// The range of each length-scale (sampled log-uniformly), in unit-cube units.
@@ -68,8 +71,25 @@ public struct GaussianProcessFunctionSampler: Sendable {
         (0..<count).map { function(index: $0, dimension: dimensions[$0 % dimensions.count], split: .metaTest) }
     }
 
+    /// Function `index` of `split` in `dimension` inputs as its Fourier features alone: the same
+    /// function as ``function(index:dimension:split:)``, without the search for its minimum (what
+    /// meta-training needs, thousands of times per second).
+    public func fourierFunction(index: Int, dimension: Int, split: Split) -> RandomFourierFunction {
+        var generator = RandomGenerator(seed: (split.rawValue &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(index) ^ (UInt64(dimension) << 40))
+        return fourierFunction(dimension: dimension, using: &generator)
+    }
+
     /// A fresh draw in `dimension` inputs from `generator`.
     public func sample(dimension: Int, name: String = "gp", using generator: inout RandomGenerator) -> BenchmarkFunction {
+        let function = fourierFunction(dimension: dimension, using: &generator)
+        let (minimum, minimizer) = estimatedMinimum(of: function, using: &generator)
+        return BenchmarkFunction(name: name, definition: .sampled(function), lowerBounds: Array(repeating: 0, count: dimension),
+                                 upperBounds: Array(repeating: 1, count: dimension), minimum: minimum, minimizers: [minimizer])
+    }
+
+    /// A fresh draw in `dimension` inputs from `generator`, as its Fourier features (the draws
+    /// of ``sample(dimension:name:using:)`` before its minimum search).
+    public func fourierFunction(dimension: Int, using generator: inout RandomGenerator) -> RandomFourierFunction {
         precondition(dimension >= 1, "GaussianProcessFunctionSampler: dimension must be at least 1")
         let kernel = kernels[Int(generator.next() % UInt64(kernels.count))]
         func logUniform(_ range: ClosedRange<Double>) -> Double {
@@ -89,11 +109,8 @@ public struct GaussianProcessFunctionSampler: Sendable {
         }
         let phases = (0..<featureCount).map { _ in 2 * Double.pi * Double(generator.nextUniform()) }
         let weights = (0..<featureCount).map { _ in Double(generator.nextNormal()) }
-        let function = RandomFourierFunction(frequencies: frequencies, phases: phases, weights: weights,
-                                             amplitude: scale * (2 / Double(featureCount)).squareRoot(), dimension: dimension)
-        let (minimum, minimizer) = estimatedMinimum(of: function, using: &generator)
-        return BenchmarkFunction(name: name, definition: .sampled(function), lowerBounds: Array(repeating: 0, count: dimension),
-                                 upperBounds: Array(repeating: 1, count: dimension), minimum: minimum, minimizers: [minimizer])
+        return RandomFourierFunction(frequencies: frequencies, phases: phases, weights: weights,
+                                     amplitude: scale * (2 / Double(featureCount)).squareRoot(), dimension: dimension)
     }
 
     /// The smallest value found by a uniform search refined by gradient, and where.
