@@ -40,6 +40,8 @@ public struct BayesianOptimizer: Sendable {
         public var surrogate: SurrogateChoice
         /// The Gaussian process's settings (priors, hyperparameter starts), when ``surrogate`` is `gp`.
         public var gaussianProcess: GaussianProcessSurrogate
+        /// The PFN surrogate's checkpoint, when ``surrogate`` is `pfn` (`nil`: the shipped one).
+        public var priorFittedModel: URL?
         /// The maximiser of the acquisition.
         public var acquisitionOptimizer: AcquisitionOptimizer
         /// The seed of the design and of every suggestion's random draws.
@@ -49,13 +51,22 @@ public struct BayesianOptimizer: Sendable {
         /// process, BoTorch's acquisition budget, seed 0.
         public init(initialPointCount: Int = 10, acquisition: Acquisition = .logExpectedImprovement, surrogate: SurrogateChoice = .gp,
                     gaussianProcess: GaussianProcessSurrogate = GaussianProcessSurrogate(),
-                    acquisitionOptimizer: AcquisitionOptimizer = AcquisitionOptimizer(), seed: UInt64 = 0) {
+                    priorFittedModel: URL? = nil, acquisitionOptimizer: AcquisitionOptimizer = AcquisitionOptimizer(), seed: UInt64 = 0) {
             self.initialPointCount = initialPointCount
             self.acquisition = acquisition
             self.surrogate = surrogate
             self.gaussianProcess = gaussianProcess
+            self.priorFittedModel = priorFittedModel
             self.acquisitionOptimizer = acquisitionOptimizer
             self.seed = seed
+        }
+
+        /// A fresh surrogate of the kind ``surrogate`` names, with these settings.
+        ///
+        /// - Throws: ``OptimizationError/unavailable(_:)`` for a surrogate that is not built yet
+        ///   or a PFN checkpoint that cannot be used.
+        public func makeSurrogate() throws -> any Surrogate {
+            try surrogate.makeSurrogate(gaussianProcess: gaussianProcess, priorFittedModel: priorFittedModel)
         }
     }
 
@@ -74,13 +85,15 @@ public struct BayesianOptimizer: Sendable {
     /// of the cube, the rounding first (``SearchSpace/snappedCandidates(_:)``; the point itself
     /// for continuous problems).
     ///
-    /// - Throws: ``OptimizationError/unavailable(_:)`` for a surrogate that is not built yet.
+    /// - Throws: ``OptimizationError/unavailable(_:)`` for a surrogate that is not built yet, or
+    ///   that cannot model `dimension` coordinates.
     public init(dimension: Int, configuration: Configuration = Configuration(), snap: @escaping @Sendable ([Double]) -> [[Double]] = { [$0] }) throws {
         precondition(dimension >= 1, "BayesianOptimizer: dimension must be at least 1")
         self.dimension = dimension
         self.configuration = configuration
         self.snap = snap
-        surrogate = try configuration.surrogate.makeSurrogate(gaussianProcess: configuration.gaussianProcess)
+        surrogate = try configuration.makeSurrogate()
+        try (surrogate as? PriorFittedSurrogate)?.checkDimension(dimension)
         initialDesign = LatinHypercube.sample(count: configuration.initialPointCount, dimension: dimension,
                                               seed: configuration.seed ^ 0x4C48_5344_6573_6967)
     }

@@ -53,7 +53,7 @@ public struct BlackBoxOptimization: Sendable {
     /// Runs the optimisation (see the type's discussion), reporting each evaluation to
     /// `progress` (a note per evaluation; `completed` counts the history's evaluations).
     public func run(progress: (ProgressUpdate) -> Void = { _ in }) throws -> Summary {
-        _ = try configuration.surrogate.makeSurrogate()   // refuse an unavailable surrogate before writing anything
+        _ = try configuration.makeSurrogate()   // refuse an unavailable surrogate before writing anything
         var history = try OptimizationHistory(space: space, url: historyURL)
         let resumed = history.evaluations.count
         var optimizer = try BayesianOptimizer(space: space, history: history.evaluations, maximize: maximize, configuration: configuration)

@@ -59,16 +59,18 @@ public struct GaussianProcessFunctionSampler: Sendable {
     /// A sampler with the default ranges.
     public init() {}
 
-    /// Function `index` of `split` in `dimension` inputs, named `gp-d<dimension>-<index>`.
+    /// Function `index` of `split` in `dimension` inputs, named `gp-d<dimension>-<index>`
+    /// (meta-test), `gp-validation-d<dimension>-<index>` or `gp-training-d<dimension>-<index>`.
     public func function(index: Int, dimension: Int, split: Split) -> BenchmarkFunction {
         var generator = RandomGenerator(seed: (split.rawValue &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(index) ^ (UInt64(dimension) << 40))
-        return sample(dimension: dimension, name: "gp-d\(dimension)-\(index < 10 ? "0" : "")\(index)", using: &generator)
+        let prefix = [.metaTest: "gp", .metaValidation: "gp-validation", .metaTraining: "gp-training"][split]!
+        return sample(dimension: dimension, name: "\(prefix)-d\(dimension)-\(index < 10 ? "0" : "")\(index)", using: &generator)
     }
 
-    /// The held-out (meta-test) functions of the benchmark protocol: `count` functions, function
-    /// `i` in `dimensions[i % dimensions.count]` inputs.
-    public func heldOutFunctions(count: Int, dimensions: [Int]) -> [BenchmarkFunction] {
-        (0..<count).map { function(index: $0, dimension: dimensions[$0 % dimensions.count], split: .metaTest) }
+    /// The held-out functions of the benchmark protocol: `count` functions of `split` (the
+    /// meta-test functions unless asked otherwise), function `i` in `dimensions[i % dimensions.count]` inputs.
+    public func heldOutFunctions(count: Int, dimensions: [Int], split: Split = .metaTest) -> [BenchmarkFunction] {
+        (0..<count).map { function(index: $0, dimension: dimensions[$0 % dimensions.count], split: split) }
     }
 
     /// Function `index` of `split` in `dimension` inputs as its Fourier features alone: the same
