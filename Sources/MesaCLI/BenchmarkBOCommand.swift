@@ -24,6 +24,7 @@ struct BenchmarkBOCommand: ParsableCommand {
     @Option(help: "Initial Latin-hypercube points per run.") var initial = 10
     @Option(help: "The methods (comma-separated) from mesa, pfn, random, or all.") var methods = "all"
     @Option(help: "The PFN surrogate's checkpoint (default: the shipped one).") var surrogateModel: String?
+    @Option(help: "The PFN surrogate's transform of the values: normal-scores (ranks through the normal quantile) or none.") var pfnWarping = PriorFittedSurrogate.ValueWarping.normalScores
     @Option(help: "Where the held-out GP-prior functions come from: meta-test (the protocol's) or meta-validation (for choosing settings).") var heldOutSplit = HeldOutSplit.metaTest
     @Option(help: "Another tool's traces CSV to include in the report (repeatable).") var include: [String] = []
     @Flag(help: "Only rewrite the report from --output's designs.json and traces.csv (and --include).") var reportOnly = false
@@ -71,6 +72,7 @@ struct BenchmarkBOCommand: ParsableCommand {
         }
         var settings = BayesianOptimizer.Configuration()
         settings.priorFittedModel = surrogateModel.map { URL(fileURLWithPath: $0) }
+        settings.priorFittedWarping = pfnWarping
         if chosen.contains(.pfn) { _ = try PriorFittedSurrogate(contentsOf: settings.priorFittedModel) }   // a bad model fails before any run
         settings.acquisitionOptimizer = AcquisitionOptimizer(rawSampleCount: rawSamples, localSampleCount: localSamples, restartCount: restarts)
         settings.gaussianProcess = GaussianProcessSurrogate(prior: GaussianProcessPrior(noiseFloor: noiseFloor), startCount: hyperparameterStarts)
@@ -86,3 +88,6 @@ struct BenchmarkBOCommand: ParsableCommand {
         case metaValidation = "meta-validation"
     }
 }
+
+/// `--pfn-warping none|normal-scores`.
+extension PriorFittedSurrogate.ValueWarping: ExpressibleByArgument {}

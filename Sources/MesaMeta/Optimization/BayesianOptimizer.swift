@@ -42,6 +42,8 @@ public struct BayesianOptimizer: Sendable {
         public var gaussianProcess: GaussianProcessSurrogate
         /// The PFN surrogate's checkpoint, when ``surrogate`` is `pfn` (`nil`: the shipped one).
         public var priorFittedModel: URL?
+        /// The PFN surrogate's transform of the values (``PriorFittedSurrogate/ValueWarping``).
+        public var priorFittedWarping = PriorFittedSurrogate.ValueWarping.normalScores
         /// The maximiser of the acquisition.
         public var acquisitionOptimizer: AcquisitionOptimizer
         /// The seed of the design and of every suggestion's random draws.
@@ -66,7 +68,7 @@ public struct BayesianOptimizer: Sendable {
         /// - Throws: ``OptimizationError/unavailable(_:)`` for a surrogate that is not built yet
         ///   or a PFN checkpoint that cannot be used.
         public func makeSurrogate() throws -> any Surrogate {
-            try surrogate.makeSurrogate(gaussianProcess: gaussianProcess, priorFittedModel: priorFittedModel)
+            try surrogate.makeSurrogate(gaussianProcess: gaussianProcess, priorFittedModel: priorFittedModel, priorFittedWarping: priorFittedWarping)
         }
     }
 

@@ -39,6 +39,19 @@ public enum LogExpectedImprovement {
     /// The standard normal distribution function `Φ(z) = ½ erfc(−z/√2)`.
     public static func normalCumulative(_ z: Double) -> Double { 0.5 * erfc(-z / 2.squareRoot()) }
 
+    /// The standard normal quantile `Φ⁻¹(p)` for `0 < p < 1`, by bisection on ``normalCumulative(_:)``
+    /// over `[−40, 40]` (exact to the last few bits, and fast enough for the few dozen values
+    /// of a history).
+    public static func normalQuantile(_ p: Double) -> Double {
+        precondition(p > 0 && p < 1, "normalQuantile: p must be in (0, 1), got \(p)")
+        var (low, high) = (-40.0, 40.0)
+        for _ in 0..<80 {
+            let middle = (low + high) / 2
+            if normalCumulative(middle) < p { low = middle } else { high = middle }
+        }
+        return (low + high) / 2
+    }
+
     /// `erfcx(u) = exp(u²) erfc(u)` for `u ≥ 0`, directly below 26 and by its asymptotic series
     /// `1/(u√π) (1 − 1/2u² + 3/4u⁴ − 15/8u⁶)` above (relative error below 10⁻¹⁰ there).
     public static func erfcx(_ u: Double) -> Double {

@@ -10,6 +10,12 @@ import MesaNN
 /// point. There is nothing to fit: "fitting" standardises the values (as in pre-training) and
 /// keeps them; the posterior runs the network.
 ///
+/// **Values** reach the network standardised (mean 0, standard deviation 1 over the
+/// observations), as in pre-training, after an optional ``ValueWarping``: with
+/// ``ValueWarping/normalScores`` each value is first replaced by the normal quantile of its rank,
+/// which spreads the best values apart (late in a run they differ by far less than a bin width
+/// of the standardised scale) while keeping their order.
+///
 /// Acquisitions come from the bar distribution directly: log expected improvement below the
 /// best standardised value in closed form per bin (``BarDistribution/logExpectedImprovement(below:)``),
 /// and the confidence bound from its mean and standard deviation. The network gives no input
@@ -25,12 +31,24 @@ public struct PriorFittedSurrogate: Surrogate, @unchecked Sendable {
     public let metadata: [String: String]
     /// The largest input dimension the network reads.
     public let maximumDimension: Int
+    /// How the observed values are transformed before standardisation.
+    public var warping: ValueWarping
+
+    /// A monotone transform of the observed values before they are standardised.
+    public enum ValueWarping: String, Sendable, CaseIterable, Codable {
+        /// The values themselves.
+        case none
+        /// The normal scores of their ranks: `Φ⁻¹((r + ½)/n)` for rank `r` of `n` (ties share
+        /// their mean rank); a Gaussian copula of the values.
+        case normalScores = "normal-scores"
+    }
 
     /// Loads the network from `url`, or the shipped one (`Models/pfn-surrogate.safetensors`).
     ///
     /// - Throws: ``OptimizationError/unavailable(_:)`` when the file cannot be read, is not a
     ///   model of `mesa pretrain`, or was not pre-trained on a function prior.
-    public init(contentsOf url: URL? = nil) throws {
+    public init(contentsOf url: URL? = nil, warping: ValueWarping = .normalScores) throws {
+        self.warping = warping
         guard let url = url ?? Self.shippedURL else {
             throw OptimizationError.unavailable("no shipped PFN surrogate in this build; pass --surrogate-model FILE (a checkpoint of `mesa pretrain --config benchmarks/optimize/pfn-surrogate.json`)")
         }
@@ -72,8 +90,23 @@ public struct PriorFittedSurrogate: Surrogate, @unchecked Sendable {
     public func posterior(given observations: [Observation]) throws -> PriorFittedPosterior {
         precondition(!observations.isEmpty, "PriorFittedSurrogate: needs at least one observation")
         try checkDimension(observations[0].point.count)
-        let (mean, scale) = GaussianProcessFunctionPrior.standardization(of: observations.map(\.value))
-        return PriorFittedPosterior(model: model, points: observations.map(\.point), targets: observations.map { Float(($0.value - mean) / scale) })
+        let values = warping == .normalScores ? Self.normalScores(of: observations.map(\.value)) : observations.map(\.value)
+        let (mean, scale) = GaussianProcessFunctionPrior.standardization(of: values)
+        return PriorFittedPosterior(model: model, points: observations.map(\.point), targets: values.map { Float(($0 - mean) / scale) })
+    }
+
+    /// `Φ⁻¹((r + ½)/n)` for each value's rank `r` among `values` (ties: their mean rank).
+    public static func normalScores(of values: [Double]) -> [Double] {
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        var ranks = [Double](repeating: 0, count: values.count)
+        var start = 0
+        while start < order.count {
+            var end = start
+            while end + 1 < order.count && values[order[end + 1]] == values[order[start]] { end += 1 }
+            for k in start...end { ranks[order[k]] = Double(start + end) / 2 }
+            start = end + 1
+        }
+        return ranks.map { LogExpectedImprovement.normalQuantile(($0 + 0.5) / Double(values.count)) }
     }
 }
 
@@ -131,13 +164,24 @@ public struct PriorFittedPosterior: SurrogatePosterior, @unchecked Sendable {
 
     /// The acquisition at `x` (never a gradient).
     public func acquisitionValue(_ acquisition: Acquisition, at x: [Double], withGradient: Bool) -> (value: Double, gradient: [Double]?) {
-        (self.acquisition(acquisition, of: distributions(at: [x])[0]), nil)
+        (acquisitionValues(acquisition, at: [x])[0], nil)
     }
 
-    /// The acquisition at every point of `queries`, in batched forward passes.
+    /// The acquisition at every point of `queries`, in batched forward passes; `−∞` at a point of
+    /// the context (within ``duplicateTolerance`` in every coordinate).
+    ///
+    /// The objective is deterministic, so nothing can be gained by evaluating a point again; the
+    /// network, which never saw a query equal to a context point in pre-training, does not know
+    /// that, and without this rule would ask for the same corner of the cube over and over.
     public func acquisitionValues(_ acquisition: Acquisition, at queries: [[Double]]) -> [Double] {
-        distributions(at: queries).map { self.acquisition(acquisition, of: $0) }
+        zip(queries, distributions(at: queries)).map { query, distribution in
+            let repeated = points.contains { point in zip(point, query).allSatisfy { Swift.abs($0 - $1) <= Self.duplicateTolerance } }
+            return repeated ? -.infinity : self.acquisition(acquisition, of: distribution)
+        }
     }
+
+    /// Points closer than this in every unit coordinate count as the same point.
+    public static let duplicateTolerance = 1e-6
 
     /// The posterior with `(x, predictive mean at x)` added to the context (kriging believer).
     public func conditionedOnFantasy(at x: [Double]) -> any SurrogatePosterior {

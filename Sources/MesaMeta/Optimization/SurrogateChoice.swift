@@ -16,17 +16,19 @@ public enum SurrogateChoice: String, CaseIterable, Sendable, Codable {
     public static let available: [SurrogateChoice] = [.gp, .pfn]
 
     /// A fresh surrogate of this kind; `gaussianProcess` holds the Gaussian process's settings,
-    /// `priorFittedModel` the PFN surrogate's checkpoint (`nil`: the shipped one).
+    /// `priorFittedModel` the PFN surrogate's checkpoint (`nil`: the shipped one) and
+    /// `priorFittedWarping` its transform of the values.
     ///
     /// - Throws: ``OptimizationError/unavailable(_:)`` for a surrogate that is not built yet,
     ///   listing the ones that are, or a PFN checkpoint that cannot be used.
     public func makeSurrogate(gaussianProcess: GaussianProcessSurrogate = GaussianProcessSurrogate(),
-                              priorFittedModel: URL? = nil) throws -> any Surrogate {
+                              priorFittedModel: URL? = nil,
+                              priorFittedWarping: PriorFittedSurrogate.ValueWarping = .normalScores) throws -> any Surrogate {
         switch self {
         case .gp:
             return gaussianProcess
         case .pfn:
-            return try PriorFittedSurrogate(contentsOf: priorFittedModel)
+            return try PriorFittedSurrogate(contentsOf: priorFittedModel, warping: priorFittedWarping)
         case .nap:
             throw OptimizationError.unavailable(
                 "--surrogate nap: the end-to-end acquisition network (NAP) is not built yet; available surrogates: \(Self.available.map(\.rawValue).joined(separator: ", "))")
