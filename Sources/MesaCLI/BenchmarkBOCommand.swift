@@ -28,14 +28,14 @@ struct BenchmarkBOCommand: ParsableCommand {
     @Option(help: "Where the held-out GP-prior functions come from: meta-test (the protocol's) or meta-validation (for choosing settings).") var heldOutSplit = HeldOutSplit.metaTest
     @Option(help: "Another tool's traces CSV to include in the report (repeatable).") var include: [String] = []
     @Flag(help: "Only rewrite the report from --output's designs.json and traces.csv (and --include).") var reportOnly = false
-    @Option(help: "Mesa's acquisition maximiser: uniform raw samples.") var rawSamples = 512
-    @Option(help: "Mesa's acquisition maximiser: samples around the best points.") var localSamples = 128
-    @Option(help: "Mesa's acquisition maximiser: samples refined by gradient.") var restarts = 10
+    @Option(help: "The acquisition maximiser: uniform raw samples (default: 512 for mesa, 256 for pfn).") var rawSamples: Int?
+    @Option(help: "The acquisition maximiser: samples around the best points (default: 128).") var localSamples: Int?
+    @Option(help: "The acquisition maximiser: samples refined (by gradient for mesa, by sampling for pfn; default 10 for mesa, 5 for pfn).") var restarts: Int?
     @Option(help: "Mesa's Gaussian process: starts of the hyperparameter fit.") var hyperparameterStarts = 3
     @Option(help: "Mesa's Gaussian process: the smallest noise variance (standardised units).") var noiseFloor = 1e-6
 
     func validate() throws {
-        guard rawSamples >= 1, localSamples >= 0, restarts >= 1, hyperparameterStarts >= 1 else {
+        guard rawSamples ?? 1 >= 1, localSamples ?? 0 >= 0, restarts ?? 1 >= 1, hyperparameterStarts >= 1 else {
             throw ValidationError("--raw-samples, --restarts and --hyperparameter-starts must be at least 1, --local-samples at least 0")
         }
         guard noiseFloor > 0, noiseFloor < 1 else { throw ValidationError("--noise-floor must be in (0, 1), got \(noiseFloor)") }
@@ -74,7 +74,10 @@ struct BenchmarkBOCommand: ParsableCommand {
         settings.priorFittedModel = surrogateModel.map { URL(fileURLWithPath: $0) }
         settings.priorFittedWarping = pfnWarping
         if chosen.contains(.pfn) { _ = try PriorFittedSurrogate(contentsOf: settings.priorFittedModel) }   // a bad model fails before any run
-        settings.acquisitionOptimizer = AcquisitionOptimizer(rawSampleCount: rawSamples, localSampleCount: localSamples, restartCount: restarts)
+        if rawSamples != nil || localSamples != nil || restarts != nil {
+            // Given options override the default of both surrogates; the others keep the GP's.
+            settings.acquisitionOptimizer = AcquisitionOptimizer(rawSampleCount: rawSamples ?? 512, localSampleCount: localSamples ?? 128, restartCount: restarts ?? 10)
+        }
         settings.gaussianProcess = GaussianProcessSurrogate(prior: GaussianProcessPrior(noiseFloor: noiseFloor), startCount: hyperparameterStarts)
         var benchmark = BayesianOptimizationBenchmark(functions: named, seedCount: seeds, heldOutCount: heldOut,
                                                       initialPointCount: initial, evaluationCount: budget, methods: chosen, configuration: settings)

@@ -43,6 +43,14 @@ public struct AcquisitionOptimizer: Sendable {
         self.refinement = refinement
     }
 
+    /// The default maximiser for `surrogate`: BoTorch's budget (512 raw samples, 128 local, 10
+    /// restarts) for the Gaussian process, whose acquisition is cheap and differentiable; for the
+    /// PFN surrogate, whose every score is a network evaluation, 256 raw samples, 128 local and 5
+    /// restarts refined by sampling (about 620 evaluations per suggestion, in 3–4 forward passes).
+    public static func defaults(for surrogate: SurrogateChoice) -> AcquisitionOptimizer {
+        surrogate == .pfn ? AcquisitionOptimizer(rawSampleCount: 256, localSampleCount: 128, restartCount: 5) : AcquisitionOptimizer()
+    }
+
     /// The point where `acquisition` over `posterior` is largest (see the type's discussion), and
     /// its value. `incumbents` are observed points ordered best first (the centres of the local
     /// samples); `observed` are points not to suggest again when another is available; `snap`

@@ -44,16 +44,17 @@ public struct BayesianOptimizer: Sendable {
         public var priorFittedModel: URL?
         /// The PFN surrogate's transform of the values (``PriorFittedSurrogate/ValueWarping``).
         public var priorFittedWarping = PriorFittedSurrogate.ValueWarping.normalScores
-        /// The maximiser of the acquisition.
-        public var acquisitionOptimizer: AcquisitionOptimizer
+        /// The maximiser of the acquisition; `nil`: the surrogate's default
+        /// (``AcquisitionOptimizer/defaults(for:)``).
+        public var acquisitionOptimizer: AcquisitionOptimizer?
         /// The seed of the design and of every suggestion's random draws.
         public var seed: UInt64
 
         /// Creates a configuration: 10 initial points, log expected improvement, the Gaussian
-        /// process, BoTorch's acquisition budget, seed 0.
+        /// process, the surrogate's acquisition budget (BoTorch's for the GP), seed 0.
         public init(initialPointCount: Int = 10, acquisition: Acquisition = .logExpectedImprovement, surrogate: SurrogateChoice = .gp,
                     gaussianProcess: GaussianProcessSurrogate = GaussianProcessSurrogate(),
-                    priorFittedModel: URL? = nil, acquisitionOptimizer: AcquisitionOptimizer = AcquisitionOptimizer(), seed: UInt64 = 0) {
+                    priorFittedModel: URL? = nil, acquisitionOptimizer: AcquisitionOptimizer? = nil, seed: UInt64 = 0) {
             self.initialPointCount = initialPointCount
             self.acquisition = acquisition
             self.surrogate = surrogate
@@ -126,7 +127,7 @@ public struct BayesianOptimizer: Sendable {
         for point in points { posterior = posterior.conditionedOnFantasy(at: point) }
         let ranked = observations.sorted { $0.value < $1.value }.map(\.point)
         while points.count < count {
-            let best = configuration.acquisitionOptimizer.maximize(
+            let best = (configuration.acquisitionOptimizer ?? .defaults(for: configuration.surrogate)).maximize(
                 configuration.acquisition, over: posterior, incumbents: ranked, observed: observations.map(\.point) + points,
                 snap: snap, using: &generator)
             points.append(best.point)

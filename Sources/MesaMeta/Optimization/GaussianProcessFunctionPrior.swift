@@ -9,7 +9,12 @@ import MesaCore
 /// One set: a dimension `d` uniform in ``dimensions``; function `i` of the sampler's
 /// meta-training split (``GaussianProcessFunctionSampler/fourierFunction(index:dimension:split:)``,
 /// `i` a random 39-bit index; held-out losses use the meta-validation split, never the meta-test
-/// functions of the benchmark); `rowCount` points uniform in `[0, 1]^d`; their values
+/// functions of the benchmark); `rowCount` points, each uniform in `[0, 1]^d` or, with a
+/// probability drawn per set uniformly from `[0, nearbyFraction]`, a Gaussian perturbation of an
+/// earlier context point (standard deviation log-uniform in `[10⁻³, 0.2]`, clamped into the cube),
+/// so that sets hold clusters and queries next to observed points as Bayesian optimisation's
+/// histories do (with uniform points alone, the network never learns how sharply a function is
+/// pinned down next to an observation); their values
 /// standardised on the first `trainCount` (the context) by ``standardization(of:)``, and the
 /// points encoded by ``encodedFeatures(_:)``. The network learns to predict the remaining rows'
 /// standardised values as a bar distribution.
@@ -28,11 +33,13 @@ public struct GaussianProcessFunctionPrior: Sendable, Codable, Equatable {
     public var outputScales = 0.5...2.0
     /// The random Fourier features per function.
     public var featureCount = 512
+    /// The largest probability that a point is drawn next to an earlier context point.
+    public var nearbyFraction = 0.5
 
     /// The defaults: the benchmark's sampler in 1–6 dimensions.
     public init() {}
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case dimensions, lengthScales, outputScales, featureCount }
+    enum CodingKeys: String, CodingKey, CaseIterable { case dimensions, lengthScales, outputScales, featureCount, nearbyFraction }
 
     /// Decodes with defaults for absent fields; unknown fields are an error.
     public init(from decoder: Decoder) throws {
@@ -43,6 +50,7 @@ public struct GaussianProcessFunctionPrior: Sendable, Codable, Equatable {
         lengthScales = try c.value(.lengthScales, default: d.lengthScales)
         outputScales = try c.value(.outputScales, default: d.outputScales)
         featureCount = try c.value(.featureCount, default: d.featureCount)
+        nearbyFraction = try c.value(.nearbyFraction, default: d.nearbyFraction)
     }
 
     /// Why this prior cannot be sampled, or `nil` when it can.
@@ -50,6 +58,7 @@ public struct GaussianProcessFunctionPrior: Sendable, Codable, Equatable {
         guard dimensions.lowerBound >= 1 else { return "functionPrior.dimensions must start at 1 or more" }
         guard lengthScales.lowerBound > 0, outputScales.lowerBound > 0 else { return "functionPrior: length-scales and output scales must be positive" }
         guard featureCount >= 1 else { return "functionPrior.featureCount must be at least 1" }
+        guard (0...1).contains(nearbyFraction) else { return "functionPrior.nearbyFraction must be in [0, 1]" }
         return nil
     }
 
@@ -73,8 +82,18 @@ public struct GaussianProcessFunctionPrior: Sendable, Codable, Equatable {
         var features: [Float] = []
         features.reserveCapacity(rowCount * d)
         var values: [Double] = []
-        for _ in 0..<rowCount {
-            let x = (0..<d).map { _ in generator.nextDouble() }
+        var points: [[Double]] = []
+        let nearby = generator.nextDouble() * nearbyFraction
+        for row in 0..<rowCount {
+            var x: [Double]
+            if row > 0 && generator.nextDouble() < nearby {
+                let centre = points[generator.nextIndex(below: Swift.min(row, trainCount))]
+                let scale = exp(log(1e-3) + generator.nextDouble() * (log(0.2) - log(1e-3)))
+                x = centre.map { Swift.min(Swift.max($0 + scale * Double(generator.nextNormal()), 0), 1) }
+            } else {
+                x = (0..<d).map { _ in generator.nextDouble() }
+            }
+            points.append(x)
             features += Self.encodedFeatures(x)
             values.append(function.value(at: x))
         }

@@ -21,6 +21,32 @@ final class GaussianProcessFunctionPriorTests: XCTestCase {
         XCTAssertEqual(dimensions, Set(1...6))
     }
 
+    func testNearbyPointsSitNextToTheContext() {
+        func meanDistanceToContext(nearbyFraction: Double) -> Double {
+            var prior = GaussianProcessFunctionPrior()
+            prior.dimensions = 3...3
+            prior.nearbyFraction = nearbyFraction
+            var generator = RandomGenerator(seed: 2)
+            var total = 0.0, count = 0
+            for _ in 0..<50 {
+                let sample = prior.sample(rowCount: 40, trainCount: 10, split: .metaTraining, using: &generator)
+                let rows: [[Double]] = (0..<40).map { r in (0..<3).map { Double(sample.features[r * 3 + $0]) } }
+                for query in rows[10...] {
+                    var nearest = Double.infinity
+                    for context in rows[..<10] {
+                        var squared = 0.0
+                        for j in 0..<3 { squared += (context[j] - query[j]) * (context[j] - query[j]) }
+                        nearest = Swift.min(nearest, squared.squareRoot())
+                    }
+                    total += nearest
+                    count += 1
+                }
+            }
+            return total / Double(count)
+        }
+        XCTAssertLessThan(meanDistanceToContext(nearbyFraction: 1), 0.8 * meanDistanceToContext(nearbyFraction: 0))
+    }
+
     func testTheSetsFollowTheSeedAndTheSplit() {
         let prior = GaussianProcessFunctionPrior()
         func first(_ split: GaussianProcessFunctionSampler.Split) -> [Float] {

@@ -28,6 +28,13 @@ final class LogExpectedImprovementTests: XCTestCase {
         }
     }
 
+    func testNormalQuantileInvertsTheDistributionFunction() {
+        for p in [1e-12, 0.001, 0.025, 0.3, 0.5, 0.8, 0.975, 0.999999] {
+            XCTAssertEqual(LogExpectedImprovement.normalCumulative(LogExpectedImprovement.normalQuantile(p)), p, accuracy: 1e-12 * Swift.max(1, p / 1e-3))
+        }
+        XCTAssertEqual(LogExpectedImprovement.normalQuantile(0.975), 1.959963984540054, accuracy: 1e-12)
+    }
+
     func testDerivativeMatchesFiniteDifferences() {
         for z in [-50.0, -12, -3, -1.0001, -0.9999, -0.5, 0, 1, 4] {
             let step = 1e-5 * Swift.max(1, Swift.abs(z))

@@ -54,9 +54,30 @@ final class PriorFittedSurrogateTests: XCTestCase {
         XCTAssertTrue(fantasised.acquisitionValues(.logExpectedImprovement, at: points).allSatisfy(\.isFinite))
     }
 
+    func testNormalScoresKeepTheOrderAndShareTies() {
+        let scores = PriorFittedSurrogate.normalScores(of: [3, -1, 1000, 3, 0])
+        // Ranks 2.5, 0, 4, 2.5, 1 of 5: Φ⁻¹((r + ½)/5).
+        let expected = [2.5, 0, 4, 2.5, 1].map { LogExpectedImprovement.normalQuantile(($0 + 0.5) / 5) }
+        for (score, value) in zip(scores, expected) { XCTAssertEqual(score, value, accuracy: 1e-12) }
+        XCTAssertEqual(scores[3], scores[0])
+        XCTAssertLessThan(scores[1], scores[4])
+    }
+
+    func testAnObservedPointIsNeverWorthEvaluatingAgain() throws {
+        let observations = [Observation(point: [0.2, 0.8], value: 1.5), Observation(point: [0.6, 0.1], value: -0.3)]
+        let posterior = try PriorFittedSurrogate().posterior(given: observations)
+        let values = posterior.acquisitionValues(.logExpectedImprovement, at: [[0.6, 0.1], [0.6 + 1e-7, 0.1], [0.61, 0.1]])
+        XCTAssertEqual(values[0], -.infinity)
+        XCTAssertEqual(values[1], -.infinity)
+        XCTAssertTrue(values[2].isFinite)
+    }
+
     func testTheOptimiserFindsTheMinimumOfAQuadraticInFewEvaluations() throws {
-        var optimizer = try BayesianOptimizer(dimension: 1, configuration: .init(initialPointCount: 4, surrogate: .pfn, seed: 2))
-        for _ in 0..<12 {
+        // A smaller acquisition budget than the default keeps the debug-mode test fast.
+        let maximizer = AcquisitionOptimizer(rawSampleCount: 128, localSampleCount: 32, restartCount: 4)
+        var optimizer = try BayesianOptimizer(dimension: 1, configuration: .init(initialPointCount: 4, surrogate: .pfn,
+                                                                                 acquisitionOptimizer: maximizer, seed: 2))
+        for _ in 0..<10 {
             let x = try optimizer.ask()[0]
             optimizer.tell(x, value: (x[0] - 0.3) * (x[0] - 0.3))
         }
