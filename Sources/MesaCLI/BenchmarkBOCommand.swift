@@ -34,6 +34,8 @@ struct BenchmarkBOCommand: ParsableCommand {
     @Option(help: "Mesa's Gaussian process: starts of the hyperparameter fit.") var hyperparameterStarts = 3
     @Option(help: "Mesa's Gaussian process: the smallest noise variance (standardised units).") var noiseFloor = 1e-6
 
+    @OptionGroup var threads: ThreadsOption
+
     func validate() throws {
         guard rawSamples ?? 1 >= 1, localSamples ?? 0 >= 0, restarts ?? 1 >= 1, hyperparameterStarts >= 1 else {
             throw ValidationError("--raw-samples, --restarts and --hyperparameter-starts must be at least 1, --local-samples at least 0")
@@ -44,6 +46,7 @@ struct BenchmarkBOCommand: ParsableCommand {
     }
 
     func run() throws {
+        threads.apply()
         let folder = URL(fileURLWithPath: output)
         let included = include.map { URL(fileURLWithPath: $0) }
         if reportOnly {
