@@ -24,7 +24,7 @@ struct BenchmarkBOCommand: ParsableCommand {
     @Option(help: "Initial Latin-hypercube points per run.") var initial = 10
     @Option(help: "The methods (comma-separated) from mesa, pfn, random, or all.") var methods = "all"
     @Option(help: "The PFN surrogate's checkpoint (default: the shipped one).") var surrogateModel: String?
-    @Option(help: "The PFN surrogate's transform of the values: normal-scores (ranks through the normal quantile) or none.") var pfnWarping = PriorFittedSurrogate.ValueWarping.normalScores
+    @Option(help: "The PFN surrogate's transform of the values: none (default; chosen on meta-validation functions) or normal-scores (ranks through the normal quantile).") var pfnWarping = PriorFittedSurrogate.ValueWarping.none
     @Option(help: "Where the held-out GP-prior functions come from: meta-test (the protocol's) or meta-validation (for choosing settings).") var heldOutSplit = HeldOutSplit.metaTest
     @Option(help: "Another tool's traces CSV to include in the report (repeatable).") var include: [String] = []
     @Flag(help: "Only rewrite the report from --output's designs.json and traces.csv (and --include).") var reportOnly = false

@@ -43,7 +43,7 @@ public struct BayesianOptimizer: Sendable {
         /// The PFN surrogate's checkpoint, when ``surrogate`` is `pfn` (`nil`: the shipped one).
         public var priorFittedModel: URL?
         /// The PFN surrogate's transform of the values (``PriorFittedSurrogate/ValueWarping``).
-        public var priorFittedWarping = PriorFittedSurrogate.ValueWarping.normalScores
+        public var priorFittedWarping = PriorFittedSurrogate.ValueWarping.none
         /// The maximiser of the acquisition; `nil`: the surrogate's default
         /// (``AcquisitionOptimizer/defaults(for:)``).
         public var acquisitionOptimizer: AcquisitionOptimizer?

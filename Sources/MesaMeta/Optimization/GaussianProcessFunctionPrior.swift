@@ -22,7 +22,7 @@ import MesaCore
 /// In a pre-training configuration (`mesa pretrain --config`), the `functionPrior` section:
 ///
 /// ```json
-/// "functionPrior": {"dimensions": {"lowerBound": 1, "upperBound": 6}, "lengthScales": {"lowerBound": 0.1, "upperBound": 1}}
+/// "functionPrior": {"dimensions": [1, 6], "lengthScales": [0.1, 1], "nearbyFraction": 0.5}
 /// ```
 public struct GaussianProcessFunctionPrior: Sendable, Codable, Equatable {
     /// The input dimensions drawn from, uniformly (the model's `maximumFeatures` must reach the upper bound).

@@ -13,8 +13,9 @@ import MesaNN
 /// **Values** reach the network standardised (mean 0, standard deviation 1 over the
 /// observations), as in pre-training, after an optional ``ValueWarping``: with
 /// ``ValueWarping/normalScores`` each value is first replaced by the normal quantile of its rank,
-/// which spreads the best values apart (late in a run they differ by far less than a bin width
-/// of the standardised scale) while keeping their order.
+/// which spreads the best values apart while keeping their order. The default is no warping:
+/// on 24 meta-validation functions the plain values gave the lower median regret after 25
+/// evaluations (log10 −0.32 against −0.03).
 ///
 /// Acquisitions come from the bar distribution directly: log expected improvement below the
 /// best standardised value in closed form per bin (``BarDistribution/logExpectedImprovement(below:)``),
@@ -47,7 +48,7 @@ public struct PriorFittedSurrogate: Surrogate, @unchecked Sendable {
     ///
     /// - Throws: ``OptimizationError/unavailable(_:)`` when the file cannot be read, is not a
     ///   model of `mesa pretrain`, or was not pre-trained on a function prior.
-    public init(contentsOf url: URL? = nil, warping: ValueWarping = .normalScores) throws {
+    public init(contentsOf url: URL? = nil, warping: ValueWarping = .none) throws {
         self.warping = warping
         guard let url = url ?? Self.shippedURL else {
             throw OptimizationError.unavailable("no shipped PFN surrogate in this build; pass --surrogate-model FILE (a checkpoint of `mesa pretrain --config benchmarks/optimize/pfn-surrogate.json`)")

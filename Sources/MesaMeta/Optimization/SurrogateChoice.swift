@@ -23,7 +23,7 @@ public enum SurrogateChoice: String, CaseIterable, Sendable, Codable {
     ///   listing the ones that are, or a PFN checkpoint that cannot be used.
     public func makeSurrogate(gaussianProcess: GaussianProcessSurrogate = GaussianProcessSurrogate(),
                               priorFittedModel: URL? = nil,
-                              priorFittedWarping: PriorFittedSurrogate.ValueWarping = .normalScores) throws -> any Surrogate {
+                              priorFittedWarping: PriorFittedSurrogate.ValueWarping = .none) throws -> any Surrogate {
         switch self {
         case .gp:
             return gaussianProcess
