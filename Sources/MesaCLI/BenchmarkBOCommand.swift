@@ -6,11 +6,11 @@ import Mesa
 struct BenchmarkBOCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark-bo",
-        abstract: "Benchmark Mesa's Bayesian optimiser against random search on test functions and held-out GP-prior functions.",
+        abstract: "Benchmark Mesa's Bayesian optimisers (GP and PFN surrogates) against random search on test functions and held-out GP-prior functions.",
         discussion: """
         The protocol: 10 Latin-hypercube points, then 40 suggestions; 20 seeds per named function (branin, hartmann3, \
         hartmann6, ackley5, levy4, rosenbrock4, michalewicz2); 50 held-out GP-prior functions in 2, 3, 4 and 6 dimensions, \
-        one seed each. Writes designs.json (read by benchmarks/optimize/botorch_reference.py), traces.csv, and \
+        one seed each. Methods: mesa (the Gaussian process), pfn (the prior-fitted Transformer surrogate), random. Writes designs.json (read by benchmarks/optimize/botorch_reference.py), traces.csv, and \
         bo-benchmark.{md,csv} with one SVG per problem group. --include adds another tool's traces (same format) to the report; \
         --report-only rewrites the report from the files already in --output.
         """
@@ -22,16 +22,22 @@ struct BenchmarkBOCommand: ParsableCommand {
     @Option(help: "The number of held-out GP-prior functions.") var heldOut = 50
     @Option(help: "Evaluations per run, initial points included.") var budget = 50
     @Option(help: "Initial Latin-hypercube points per run.") var initial = 10
+    @Option(help: "The methods (comma-separated) from mesa, pfn, random, or all.") var methods = "all"
+    @Option(help: "The PFN surrogate's checkpoint (default: the shipped one).") var surrogateModel: String?
+    @Option(help: "The PFN surrogate's transform of the values: none (default; chosen on meta-validation functions) or normal-scores (ranks through the normal quantile).") var pfnWarping = PriorFittedSurrogate.ValueWarping.none
+    @Option(help: "Where the held-out GP-prior functions come from: meta-test (the protocol's) or meta-validation (for choosing settings).") var heldOutSplit = HeldOutSplit.metaTest
     @Option(help: "Another tool's traces CSV to include in the report (repeatable).") var include: [String] = []
     @Flag(help: "Only rewrite the report from --output's designs.json and traces.csv (and --include).") var reportOnly = false
-    @Option(help: "Mesa's acquisition maximiser: uniform raw samples.") var rawSamples = 512
-    @Option(help: "Mesa's acquisition maximiser: samples around the best points.") var localSamples = 128
-    @Option(help: "Mesa's acquisition maximiser: samples refined by gradient.") var restarts = 10
+    @Option(help: "The acquisition maximiser: uniform raw samples (default: 512 for mesa, 256 for pfn).") var rawSamples: Int?
+    @Option(help: "The acquisition maximiser: samples around the best points (default: 128).") var localSamples: Int?
+    @Option(help: "The acquisition maximiser: samples refined (by gradient for mesa, by sampling for pfn; default 10 for mesa, 5 for pfn).") var restarts: Int?
     @Option(help: "Mesa's Gaussian process: starts of the hyperparameter fit.") var hyperparameterStarts = 3
     @Option(help: "Mesa's Gaussian process: the smallest noise variance (standardised units).") var noiseFloor = 1e-6
 
+    @OptionGroup var threads: ThreadsOption
+
     func validate() throws {
-        guard rawSamples >= 1, localSamples >= 0, restarts >= 1, hyperparameterStarts >= 1 else {
+        guard rawSamples ?? 1 >= 1, localSamples ?? 0 >= 0, restarts ?? 1 >= 1, hyperparameterStarts >= 1 else {
             throw ValidationError("--raw-samples, --restarts and --hyperparameter-starts must be at least 1, --local-samples at least 0")
         }
         guard noiseFloor > 0, noiseFloor < 1 else { throw ValidationError("--noise-floor must be in (0, 1), got \(noiseFloor)") }
@@ -40,6 +46,7 @@ struct BenchmarkBOCommand: ParsableCommand {
     }
 
     func run() throws {
+        threads.apply()
         let folder = URL(fileURLWithPath: output)
         let included = include.map { URL(fileURLWithPath: $0) }
         if reportOnly {
@@ -56,11 +63,37 @@ struct BenchmarkBOCommand: ParsableCommand {
                 return function
             }
         }
+        var chosen = BayesianOptimizationBenchmark.Method.allCases
+        if methods != "all" {
+            chosen = try methods.split(separator: ",").map { name in
+                let trimmed = name.trimmingCharacters(in: .whitespaces)
+                guard let method = BayesianOptimizationBenchmark.Method(rawValue: trimmed) else {
+                    throw ValidationErrorMessage("unknown method '\(trimmed)' in --methods; valid: \(BayesianOptimizationBenchmark.Method.allCases.map(\.rawValue).joined(separator: ", ")), or all")
+                }
+                return method
+            }
+        }
         var settings = BayesianOptimizer.Configuration()
-        settings.acquisitionOptimizer = AcquisitionOptimizer(rawSampleCount: rawSamples, localSampleCount: localSamples, restartCount: restarts)
+        settings.priorFittedModel = surrogateModel.map { URL(fileURLWithPath: $0) }
+        settings.priorFittedWarping = pfnWarping
+        if chosen.contains(.pfn) { _ = try PriorFittedSurrogate(contentsOf: settings.priorFittedModel) }   // a bad model fails before any run
+        if rawSamples != nil || localSamples != nil || restarts != nil {
+            // Given options override the default of both surrogates; the others keep the GP's.
+            settings.acquisitionOptimizer = AcquisitionOptimizer(rawSampleCount: rawSamples ?? 512, localSampleCount: localSamples ?? 128, restartCount: restarts ?? 10)
+        }
         settings.gaussianProcess = GaussianProcessSurrogate(prior: GaussianProcessPrior(noiseFloor: noiseFloor), startCount: hyperparameterStarts)
-        let benchmark = BayesianOptimizationBenchmark(functions: named, seedCount: seeds, heldOutCount: heldOut,
-                                                      initialPointCount: initial, evaluationCount: budget, configuration: settings)
+        var benchmark = BayesianOptimizationBenchmark(functions: named, seedCount: seeds, heldOutCount: heldOut,
+                                                      initialPointCount: initial, evaluationCount: budget, methods: chosen, configuration: settings)
+        benchmark.heldOutSplit = heldOutSplit == .metaTest ? .metaTest : .metaValidation
         print(try benchmark.run(writingTo: folder, including: included, progress: ProgressBar.handler(label: "benchmark-bo")))
     }
+
+    /// `--held-out-split`.
+    enum HeldOutSplit: String, CaseIterable, ExpressibleByArgument {
+        case metaTest = "meta-test"
+        case metaValidation = "meta-validation"
+    }
 }
+
+/// `--pfn-warping none|normal-scores`.
+extension PriorFittedSurrogate.ValueWarping: ExpressibleByArgument {}

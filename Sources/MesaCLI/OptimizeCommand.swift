@@ -29,6 +29,8 @@ struct OptimizeCommand: ParsableCommand {
     @OptionGroup var optimizer: OptimizerOptions
     @Argument(parsing: .postTerminator, help: "The objective command after --, with {name} placeholders.") var command: [String] = []
 
+    @OptionGroup var threads: ThreadsOption
+
     func validate() throws {
         guard budget >= 1 else { throw ValidationError("--budget must be at least 1, got \(budget)") }
         guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1, got \(parallel)") }
@@ -38,6 +40,7 @@ struct OptimizeCommand: ParsableCommand {
     }
 
     func run() throws {
+        threads.apply()
         let searchSpace = try SearchSpace(contentsOf: URL(fileURLWithPath: space))
         let objective = try BlackBoxCommand(arguments: command, space: searchSpace)
         let optimization = BlackBoxOptimization(space: searchSpace, command: objective, budget: budget, maximize: maximize,

@@ -7,7 +7,7 @@ struct PretrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pretrain",
         abstract: "Pre-train the tabular in-context model (mesa predict's) on synthetic tables from its prior.",
-        discussion: "Without --config, the defaults for --kind. A run folder holds config.json, checkpoint.safetensors and metrics.jsonl; --resume continues it exactly, so a long run can be done in pieces (--time-limit)."
+        discussion: "Without --config, the defaults for --kind. A configuration with a functionPrior section pre-trains the PFN surrogate of Bayesian optimisation instead (mesa optimize --surrogate pfn; benchmarks/optimize/pfn-surrogate.json). A run folder holds config.json, checkpoint.safetensors and metrics.jsonl; --resume continues it exactly, so a long run can be done in pieces (--time-limit)."
     )
 
     @Option(help: "A JSON configuration file (the format --print-config shows).") var config: String?

@@ -22,11 +22,14 @@ struct SuggestCommand: ParsableCommand {
     @Flag(help: "The objective is to be maximised.") var maximize = false
     @OptionGroup var optimizer: OptimizerOptions
 
+    @OptionGroup var threads: ThreadsOption
+
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
     }
 
     func run() throws {
+        threads.apply()
         let searchSpace = try SearchSpace(contentsOf: URL(fileURLWithPath: space))
         let url = URL(fileURLWithPath: history)
         let evaluations = FileManager.default.fileExists(atPath: url.path) ? try OptimizationHistory.read(from: url, space: searchSpace) : []

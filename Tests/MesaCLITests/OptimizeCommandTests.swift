@@ -70,9 +70,15 @@ final class OptimizeCommandTests: XCTestCase {
         XCTAssertTrue(try failure(["optimize", "--space", bad, "--", "/bin/echo", "{x}"]).contains("bad.json: parameter 1 (\"x\"): \"low\" must be below \"high\""))
         XCTAssertTrue(try failure(["optimize", "--space", space, "--", "/bin/echo", "{x}"]).contains("never uses {act}"))
         XCTAssertTrue(try failure(["optimize", "--space", space]).contains("no objective command: give it after --"))
-        let surrogate = try failure(["optimize", "--space", space, "--surrogate", "pfn", "--history", directory.appendingPathComponent("h.csv").path] + objective)
-        XCTAssertTrue(surrogate.contains("not built yet; available surrogates: gp"), surrogate)
+        let surrogate = try failure(["optimize", "--space", space, "--surrogate", "nap", "--history", directory.appendingPathComponent("h.csv").path] + objective)
+        XCTAssertTrue(surrogate.contains("not built yet; available surrogates: gp, pfn"), surrogate)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("h.csv").path), "a refused run writes nothing")
+        let notModel = try write("model.safetensors", "not a model")
+        let badModel = try failure(["optimize", "--space", space, "--surrogate", "pfn", "--surrogate-model", notModel,
+                                    "--history", directory.appendingPathComponent("h.csv").path] + objective)
+        XCTAssertTrue(badModel.contains("cannot use \(notModel) as the PFN surrogate"), badModel)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("h.csv").path), "a refused run writes nothing")
+        XCTAssertTrue(try failure(["suggest", "--space", space, "--history", "none.csv", "--surrogate-model", notModel]).contains("add --surrogate pfn"))
         XCTAssertTrue(try failure(["suggest", "--space", space, "--history", "none.csv", "--surrogate", "nap"]).contains("not built yet"))
         XCTAssertTrue(try failure(["suggest", "--space", space, "--history", "none.csv", "--surrogate", "tpe"]).contains("'gp', 'pfn' or 'nap'"))
     }
@@ -100,7 +106,8 @@ final class OptimizeCommandTests: XCTestCase {
         let output = directory.appendingPathComponent("bo").path
         let result = try MesaProcess.run(["benchmark-bo", "--functions", "branin", "--seeds", "1", "--held-out", "1", "--budget", "7", "--initial", "5", "--output", output])
         XCTAssertEqual(result.status, 0, result.error)
-        XCTAssertTrue(result.output.contains("| branin | mesa | 1 |") && result.output.contains("| gp-prior-d2 | random | 1 |"), result.output)
+        XCTAssertTrue(result.output.contains("| branin | mesa | 1 |") && result.output.contains("| branin | pfn | 1 |")
+                      && result.output.contains("| gp-prior-d2 | random | 1 |"), result.output)
         for file in ["designs.json", "traces.csv", "bo-benchmark.md", "bo-benchmark.csv", "bo-benchmark-branin.svg"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: "\(output)/\(file)"), "missing \(file)")
         }
@@ -108,5 +115,24 @@ final class OptimizeCommandTests: XCTestCase {
         XCTAssertEqual(report.status, 0, report.error)
         let unknown = try MesaProcess.run(["benchmark-bo", "--functions", "braninn", "--output", output])
         XCTAssertTrue(unknown.error.contains("unknown function 'braninn'"), unknown.error)
+        let method = try MesaProcess.run(["benchmark-bo", "--methods", "gp,random", "--output", output])
+        XCTAssertTrue(method.error.contains("unknown method 'gp' in --methods; valid: mesa, pfn, random, or all"), method.error)
+        let validation = try MesaProcess.run(["benchmark-bo", "--functions", "branin", "--seeds", "0", "--held-out", "1", "--budget", "6", "--initial", "5",
+                                              "--methods", "pfn", "--held-out-split", "meta-validation", "--output", output + "-validation"])
+        XCTAssertEqual(validation.status, 0, validation.error)
+        XCTAssertTrue(validation.output.contains("| gp-validation-d2 | pfn | 1 |") && !validation.output.contains("mesa |"), validation.output)
+    }
+
+    func testThePFNSurrogateRunsEndToEnd() throws {
+        let history = directory.appendingPathComponent("pfn/history.csv").path
+        let run = try MesaProcess.run(["optimize", "--space", space, "--budget", "6", "--initial", "4", "--surrogate", "pfn", "--history", history] + objective)
+        XCTAssertEqual(run.status, 0, run.error)
+        XCTAssertTrue(run.output.contains("best objective"), run.output)
+        XCTAssertEqual(try String(contentsOfFile: history, encoding: .utf8).split(separator: "\n").count, 7)
+        let suggest = try MesaProcess.run(["suggest", "--space", space, "--history", history, "--batch", "2", "--surrogate", "pfn"])
+        XCTAssertEqual(suggest.status, 0, suggest.error)
+        let lines = suggest.output.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3)
+        XCTAssertNotEqual(lines[1], lines[2], "the batch's points must differ")
     }
 }

@@ -29,6 +29,9 @@ public struct BayesianOptimizationBenchmark: Sendable {
     public enum Method: String, CaseIterable, Sendable {
         /// ``BayesianOptimizer`` with the Gaussian process and log expected improvement.
         case mesa
+        /// ``BayesianOptimizer`` with the PFN surrogate (``PriorFittedSurrogate``) and log
+        /// expected improvement from its bar distribution.
+        case pfn
         /// Uniform random points after the initial design: the floor.
         case random
     }
@@ -49,6 +52,9 @@ public struct BayesianOptimizationBenchmark: Sendable {
     public var methods: [Method]
     /// The sampler of the held-out functions.
     public var sampler: GaussianProcessFunctionSampler
+    /// The split the held-out functions come from: meta-test (the protocol's), or meta-validation
+    /// for choosing settings without looking at the meta-test functions.
+    public var heldOutSplit: GaussianProcessFunctionSampler.Split = .metaTest
     /// The Bayesian optimiser's settings (its initial design is the benchmark's).
     public var configuration: BayesianOptimizer.Configuration
 
@@ -81,8 +87,8 @@ public struct BayesianOptimizationBenchmark: Sendable {
     /// The problems of the protocol, named functions first.
     public func problems() -> [Problem] {
         functions.map { Problem(function: $0.function, group: $0.rawValue, seeds: (0..<UInt64(seedCount)).map { $0 }) }
-            + sampler.heldOutFunctions(count: heldOutCount, dimensions: heldOutDimensions)
-            .map { Problem(function: $0, group: "gp-prior-d\($0.dimension)", seeds: [0]) }
+            + sampler.heldOutFunctions(count: heldOutCount, dimensions: heldOutDimensions, split: heldOutSplit)
+            .map { Problem(function: $0, group: "\(heldOutSplit == .metaValidation ? "gp-validation" : "gp-prior")-d\($0.dimension)", seeds: [0]) }
     }
 
     /// The initial design of `function`'s run with `seed` (unit cube), the same for every method.
@@ -94,7 +100,7 @@ public struct BayesianOptimizationBenchmark: Sendable {
 
     /// One evaluation of one run.
     public struct Trace: Sendable, Equatable {
-        /// The method (`mesa`, `random`, or another tool's name such as `botorch`).
+        /// The method (`mesa`, `pfn`, `random`, or another tool's name such as `botorch`).
         public var method: String
         /// The problem's name.
         public var problem: String
@@ -124,8 +130,9 @@ public struct BayesianOptimizationBenchmark: Sendable {
         }
         let clock = ContinuousClock()
         switch method {
-        case .mesa:
+        case .mesa, .pfn:
             var settings = configuration
+            settings.surrogate = method == .pfn ? .pfn : .gp
             settings.initialPointCount = 0
             settings.seed = seed
             var optimizer = try BayesianOptimizer(dimension: function.dimension, configuration: settings)

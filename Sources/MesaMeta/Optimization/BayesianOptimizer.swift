@@ -40,22 +40,36 @@ public struct BayesianOptimizer: Sendable {
         public var surrogate: SurrogateChoice
         /// The Gaussian process's settings (priors, hyperparameter starts), when ``surrogate`` is `gp`.
         public var gaussianProcess: GaussianProcessSurrogate
-        /// The maximiser of the acquisition.
-        public var acquisitionOptimizer: AcquisitionOptimizer
+        /// The PFN surrogate's checkpoint, when ``surrogate`` is `pfn` (`nil`: the shipped one).
+        public var priorFittedModel: URL?
+        /// The PFN surrogate's transform of the values (``PriorFittedSurrogate/ValueWarping``).
+        public var priorFittedWarping = PriorFittedSurrogate.ValueWarping.none
+        /// The maximiser of the acquisition; `nil`: the surrogate's default
+        /// (``AcquisitionOptimizer/defaults(for:)``).
+        public var acquisitionOptimizer: AcquisitionOptimizer?
         /// The seed of the design and of every suggestion's random draws.
         public var seed: UInt64
 
         /// Creates a configuration: 10 initial points, log expected improvement, the Gaussian
-        /// process, BoTorch's acquisition budget, seed 0.
+        /// process, the surrogate's acquisition budget (BoTorch's for the GP), seed 0.
         public init(initialPointCount: Int = 10, acquisition: Acquisition = .logExpectedImprovement, surrogate: SurrogateChoice = .gp,
                     gaussianProcess: GaussianProcessSurrogate = GaussianProcessSurrogate(),
-                    acquisitionOptimizer: AcquisitionOptimizer = AcquisitionOptimizer(), seed: UInt64 = 0) {
+                    priorFittedModel: URL? = nil, acquisitionOptimizer: AcquisitionOptimizer? = nil, seed: UInt64 = 0) {
             self.initialPointCount = initialPointCount
             self.acquisition = acquisition
             self.surrogate = surrogate
             self.gaussianProcess = gaussianProcess
+            self.priorFittedModel = priorFittedModel
             self.acquisitionOptimizer = acquisitionOptimizer
             self.seed = seed
+        }
+
+        /// A fresh surrogate of the kind ``surrogate`` names, with these settings.
+        ///
+        /// - Throws: ``OptimizationError/unavailable(_:)`` for a surrogate that is not built yet
+        ///   or a PFN checkpoint that cannot be used.
+        public func makeSurrogate() throws -> any Surrogate {
+            try surrogate.makeSurrogate(gaussianProcess: gaussianProcess, priorFittedModel: priorFittedModel, priorFittedWarping: priorFittedWarping)
         }
     }
 
@@ -74,13 +88,15 @@ public struct BayesianOptimizer: Sendable {
     /// of the cube, the rounding first (``SearchSpace/snappedCandidates(_:)``; the point itself
     /// for continuous problems).
     ///
-    /// - Throws: ``OptimizationError/unavailable(_:)`` for a surrogate that is not built yet.
+    /// - Throws: ``OptimizationError/unavailable(_:)`` for a surrogate that is not built yet, or
+    ///   that cannot model `dimension` coordinates.
     public init(dimension: Int, configuration: Configuration = Configuration(), snap: @escaping @Sendable ([Double]) -> [[Double]] = { [$0] }) throws {
         precondition(dimension >= 1, "BayesianOptimizer: dimension must be at least 1")
         self.dimension = dimension
         self.configuration = configuration
         self.snap = snap
-        surrogate = try configuration.surrogate.makeSurrogate(gaussianProcess: configuration.gaussianProcess)
+        surrogate = try configuration.makeSurrogate()
+        try (surrogate as? PriorFittedSurrogate)?.checkDimension(dimension)
         initialDesign = LatinHypercube.sample(count: configuration.initialPointCount, dimension: dimension,
                                               seed: configuration.seed ^ 0x4C48_5344_6573_6967)
     }
@@ -111,7 +127,7 @@ public struct BayesianOptimizer: Sendable {
         for point in points { posterior = posterior.conditionedOnFantasy(at: point) }
         let ranked = observations.sorted { $0.value < $1.value }.map(\.point)
         while points.count < count {
-            let best = configuration.acquisitionOptimizer.maximize(
+            let best = (configuration.acquisitionOptimizer ?? .defaults(for: configuration.surrogate)).maximize(
                 configuration.acquisition, over: posterior, incumbents: ranked, observed: observations.map(\.point) + points,
                 snap: snap, using: &generator)
             points.append(best.point)

@@ -69,7 +69,7 @@ public struct BlackBoxOptimization: Sendable {
         guard parallelism == 1 else {
             throw OptimizationError.unavailable("--parallel \(parallelism) needs a population method (--method \(EvolutionMethod.names.joined(separator: "|"))); Bayesian optimisation proposes one point at a time")
         }
-        _ = try configuration.surrogate.makeSurrogate()   // refuse an unavailable surrogate before writing anything
+        _ = try configuration.makeSurrogate()   // refuse an unavailable surrogate before writing anything
         var history = try OptimizationHistory(space: space, url: historyURL)
         let resumed = history.evaluations.count
         var optimizer = try BayesianOptimizer(space: space, history: history.evaluations, maximize: maximize, configuration: configuration)

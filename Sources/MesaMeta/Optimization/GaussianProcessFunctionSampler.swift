@@ -38,6 +38,9 @@ public struct GaussianProcessFunctionSampler: Sendable {
         case metaTraining = 1
         /// Held-out functions for meta-testing and benchmarks.
         case metaTest = 2
+        /// Functions for choices made while meta-training (held-out losses, settings), so that
+        /// the meta-test functions are never looked at before the final measurement.
+        case metaValidation = 3
     }
 
     /// The range of each length-scale (sampled log-uniformly), in unit-cube units.
@@ -56,20 +59,39 @@ public struct GaussianProcessFunctionSampler: Sendable {
     /// A sampler with the default ranges.
     public init() {}
 
-    /// Function `index` of `split` in `dimension` inputs, named `gp-d<dimension>-<index>`.
+    /// Function `index` of `split` in `dimension` inputs, named `gp-d<dimension>-<index>`
+    /// (meta-test), `gp-validation-d<dimension>-<index>` or `gp-training-d<dimension>-<index>`.
     public func function(index: Int, dimension: Int, split: Split) -> BenchmarkFunction {
         var generator = RandomGenerator(seed: (split.rawValue &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(index) ^ (UInt64(dimension) << 40))
-        return sample(dimension: dimension, name: "gp-d\(dimension)-\(index < 10 ? "0" : "")\(index)", using: &generator)
+        let prefix = [.metaTest: "gp", .metaValidation: "gp-validation", .metaTraining: "gp-training"][split]!
+        return sample(dimension: dimension, name: "\(prefix)-d\(dimension)-\(index < 10 ? "0" : "")\(index)", using: &generator)
     }
 
-    /// The held-out (meta-test) functions of the benchmark protocol: `count` functions, function
-    /// `i` in `dimensions[i % dimensions.count]` inputs.
-    public func heldOutFunctions(count: Int, dimensions: [Int]) -> [BenchmarkFunction] {
-        (0..<count).map { function(index: $0, dimension: dimensions[$0 % dimensions.count], split: .metaTest) }
+    /// The held-out functions of the benchmark protocol: `count` functions of `split` (the
+    /// meta-test functions unless asked otherwise), function `i` in `dimensions[i % dimensions.count]` inputs.
+    public func heldOutFunctions(count: Int, dimensions: [Int], split: Split = .metaTest) -> [BenchmarkFunction] {
+        (0..<count).map { function(index: $0, dimension: dimensions[$0 % dimensions.count], split: split) }
+    }
+
+    /// Function `index` of `split` in `dimension` inputs as its Fourier features alone: the same
+    /// function as ``function(index:dimension:split:)``, without the search for its minimum (what
+    /// meta-training needs, thousands of times per second).
+    public func fourierFunction(index: Int, dimension: Int, split: Split) -> RandomFourierFunction {
+        var generator = RandomGenerator(seed: (split.rawValue &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(index) ^ (UInt64(dimension) << 40))
+        return fourierFunction(dimension: dimension, using: &generator)
     }
 
     /// A fresh draw in `dimension` inputs from `generator`.
     public func sample(dimension: Int, name: String = "gp", using generator: inout RandomGenerator) -> BenchmarkFunction {
+        let function = fourierFunction(dimension: dimension, using: &generator)
+        let (minimum, minimizer) = estimatedMinimum(of: function, using: &generator)
+        return BenchmarkFunction(name: name, definition: .sampled(function), lowerBounds: Array(repeating: 0, count: dimension),
+                                 upperBounds: Array(repeating: 1, count: dimension), minimum: minimum, minimizers: [minimizer])
+    }
+
+    /// A fresh draw in `dimension` inputs from `generator`, as its Fourier features (the draws
+    /// of ``sample(dimension:name:using:)`` before its minimum search).
+    public func fourierFunction(dimension: Int, using generator: inout RandomGenerator) -> RandomFourierFunction {
         precondition(dimension >= 1, "GaussianProcessFunctionSampler: dimension must be at least 1")
         let kernel = kernels[Int(generator.next() % UInt64(kernels.count))]
         func logUniform(_ range: ClosedRange<Double>) -> Double {
@@ -89,11 +111,8 @@ public struct GaussianProcessFunctionSampler: Sendable {
         }
         let phases = (0..<featureCount).map { _ in 2 * Double.pi * Double(generator.nextUniform()) }
         let weights = (0..<featureCount).map { _ in Double(generator.nextNormal()) }
-        let function = RandomFourierFunction(frequencies: frequencies, phases: phases, weights: weights,
-                                             amplitude: scale * (2 / Double(featureCount)).squareRoot(), dimension: dimension)
-        let (minimum, minimizer) = estimatedMinimum(of: function, using: &generator)
-        return BenchmarkFunction(name: name, definition: .sampled(function), lowerBounds: Array(repeating: 0, count: dimension),
-                                 upperBounds: Array(repeating: 1, count: dimension), minimum: minimum, minimizers: [minimizer])
+        return RandomFourierFunction(frequencies: frequencies, phases: phases, weights: weights,
+                                     amplitude: scale * (2 / Double(featureCount)).squareRoot(), dimension: dimension)
     }
 
     /// The smallest value found by a uniform search refined by gradient, and where.

@@ -32,10 +32,21 @@ public protocol SurrogatePosterior: Sendable {
     /// The value of `acquisition` at unit point `x` (higher is better), and its gradient with
     /// respect to `x` when `withGradient` and ``providesGradients``.
     func acquisitionValue(_ acquisition: Acquisition, at x: [Double], withGradient: Bool) -> (value: Double, gradient: [Double]?)
+    /// The values of `acquisition` at many unit points at once (no gradients): what the
+    /// acquisition maximiser scores its samples with. The default asks
+    /// ``acquisitionValue(_:at:withGradient:)`` point by point; a network batches them.
+    func acquisitionValues(_ acquisition: Acquisition, at points: [[Double]]) -> [Double]
     /// The posterior after a fantasy observation at `x` equal to the posterior mean there (the
     /// "kriging believer" of Ginsbourger et al. 2010), hyperparameters unchanged: how a batch
     /// of suggestions is spread out.
     func conditionedOnFantasy(at x: [Double]) -> any SurrogatePosterior
+}
+
+extension SurrogatePosterior {
+    /// ``acquisitionValue(_:at:withGradient:)`` at each point in turn.
+    public func acquisitionValues(_ acquisition: Acquisition, at points: [[Double]]) -> [Double] {
+        points.map { acquisitionValue(acquisition, at: $0, withGradient: false).value }
+    }
 }
 
 /// A predictive mean and variance of the objective at one point, with their gradients.

@@ -52,8 +52,12 @@ public final class TabularPretrainer: TrainingRun {
     }
 
     /// A batch of prior tables sharing a row count and split: padded features `[batch, rows, F]`,
-    /// targets (all rows, table after table), the split and each table's class count.
+    /// targets (all rows, table after table), the split and each table's class count. With a
+    /// ``TabularPretrainingConfiguration/functionPrior``, the tables are sets of points of
+    /// functions from `functions` (the meta-training split for training, meta-validation for
+    /// held-out losses).
     public static func sampleBatch(_ configuration: TabularPretrainingConfiguration, model: TabularTransformer,
+                                   functions: GaussianProcessFunctionSampler.Split = .metaTraining,
                                    using generator: inout RandomGenerator) -> (features: Tensor, targets: [Float], trainCount: Int, classCounts: [Int]) {
         let c = configuration
         let rows = Int(exp(log(Double(c.minimumRows)) + generator.nextDouble() * (log(Double(c.maximumRows + 1)) - log(Double(c.minimumRows)))))
@@ -61,7 +65,8 @@ public final class TabularPretrainer: TrainingRun {
         let trainCount = Swift.min(Swift.max(1, Int(Double(rows) * fraction)), rows - 1)
         var features: [Float] = [], targets: [Float] = [], classCounts: [Int] = []
         for _ in 0..<c.batchSize {
-            let sample = c.prior.sample(rowCount: rows, trainCount: trainCount, using: &generator)
+            let sample = c.functionPrior?.sample(rowCount: rows, trainCount: trainCount, split: functions, using: &generator)
+                ?? c.prior.sample(rowCount: rows, trainCount: trainCount, using: &generator)
             features += model.paddedFeatures(sample.features, rows: rows, featureCount: sample.featureCount)
             targets += sample.targets
             classCounts.append(sample.classCount)
@@ -82,13 +87,14 @@ public final class TabularPretrainer: TrainingRun {
         return TrainingStepResult(loss: loss)
     }
 
-    /// The mean loss on 16 fixed held-out prior batches.
+    /// The mean loss on 16 fixed held-out prior batches (functions of the meta-validation split
+    /// with a function prior).
     public func evaluate() -> Float {
         var evaluation = RandomGenerator(seed: configuration.seed &+ 99)
         return withoutGradients {
             var total: Float = 0
             for _ in 0..<16 {
-                let batch = Self.sampleBatch(configuration, model: model, using: &evaluation)
+                let batch = Self.sampleBatch(configuration, model: model, functions: .metaValidation, using: &evaluation)
                 total += model.loss(features: batch.features, targets: batch.targets, trainCount: batch.trainCount, classCounts: batch.classCounts).scalar
             }
             return total / 16
@@ -109,7 +115,9 @@ public final class TabularPretrainer: TrainingRun {
     static func metadata(configuration: TabularPretrainingConfiguration, step: Int, seconds: Double) throws -> [String: String] {
         [
             "mesa.format": "tabular-pretraining-1",
-            "mesa.recipe": "mesa pretrain (TabularPrior: random-MLP structural causal models\(configuration.model.kind == .regression ? " and Gaussian-process functions" : ""))",
+            "mesa.recipe": configuration.functionPrior != nil
+                ? "mesa pretrain (GaussianProcessFunctionPrior: points of Gaussian-process functions, Matérn-5/2 and RBF, for Bayesian optimisation)"
+                : "mesa pretrain (TabularPrior: random-MLP structural causal models\(configuration.model.kind == .regression ? " and Gaussian-process functions" : ""))",
             "mesa.configuration": try RunFolder.json(configuration),
             "mesa.step": String(step),
             "mesa.trainingSeconds": String(seconds),

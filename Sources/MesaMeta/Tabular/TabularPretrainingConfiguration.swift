@@ -13,6 +13,10 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
     public var model = TabularModelConfiguration()
     /// The prior.
     public var prior = TabularPrior()
+    /// When set, sets of points of Gaussian-process functions replace the tables of ``prior``
+    /// (regression only): the pre-training of the PFNs4BO surrogate of Bayesian optimisation
+    /// (``PriorFittedSurrogate``). `nil` (the default): tables.
+    public var functionPrior: GaussianProcessFunctionPrior?
     /// Optimiser steps.
     public var steps = 20_000
     /// Tables per step (they share a row count and a split).
@@ -57,7 +61,7 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, model, prior, steps, batchSize, minimumRows, maximumRows, minimumTrainFraction, maximumTrainFraction
+        case name, model, prior, functionPrior, steps, batchSize, minimumRows, maximumRows, minimumTrainFraction, maximumTrainFraction
         case optimizer, seed, initialModel, checkpointInterval, evaluationInterval, logInterval
     }
 
@@ -73,6 +77,7 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
         let d = TabularPretrainingConfiguration(kind: model.kind)
         name = try c.value(.name, default: d.name)
         prior = try c.value(.prior, default: d.prior)
+        functionPrior = try c.decodeIfPresent(GaussianProcessFunctionPrior.self, forKey: .functionPrior)
         steps = try c.value(.steps, default: d.steps)
         batchSize = try c.value(.batchSize, default: d.batchSize)
         minimumRows = try c.value(.minimumRows, default: d.minimumRows)
@@ -111,6 +116,15 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
             throw TabularError.invalidModel("\(source): need steps, batchSize ≥ 1, 4 ≤ minimumRows ≤ maximumRows and 0 < train fractions < 1")
         }
         do { try optimizer.validate(in: "optimizer") } catch { throw TabularError.invalidModel("\(source): \(error)") }
+        if let functionPrior {
+            if let problem = functionPrior.problem { throw TabularError.invalidModel("\(source): \(problem)") }
+            guard model.kind == .regression else {
+                throw TabularError.invalidModel("\(source): a functionPrior trains a regression model (it predicts function values); set model.kind to regression")
+            }
+            guard functionPrior.dimensions.upperBound <= model.maximumFeatures else {
+                throw TabularError.invalidModel("\(source): functionPrior.dimensions reach \(functionPrior.dimensions.upperBound), more than model.maximumFeatures (\(model.maximumFeatures))")
+            }
+        }
     }
 
     /// Pretty-printed JSON.

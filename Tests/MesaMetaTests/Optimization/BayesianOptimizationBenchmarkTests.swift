@@ -12,16 +12,16 @@ final class BayesianOptimizationBenchmarkTests: XCTestCase {
                                                       evaluationCount: 8, sampler: sampler)
         let report = try benchmark.run(writingTo: folder)
         let traces = try BayesianOptimizationBenchmark.readTraces(folder.appendingPathComponent("traces.csv"))
-        XCTAssertEqual(traces.count, 3 * 2 * 8)
+        XCTAssertEqual(traces.count, 3 * 3 * 8)   // (2 seeds + 1 held-out function) × 3 methods × 8 evaluations
         // The same initial design for every method; the best value never increases.
-        for method in ["mesa", "random"] {
+        for method in ["mesa", "pfn", "random"] {
             XCTAssertEqual(traces.filter { $0.method == method && $0.problem == "branin" && $0.seed == 1 && $0.evaluation <= 5 }.map(\.value),
                            traces.filter { $0.method == "mesa" && $0.problem == "branin" && $0.seed == 1 && $0.evaluation <= 5 }.map(\.value))
         }
         for run in Dictionary(grouping: traces, by: { "\($0.method) \($0.problem) \($0.seed)" }).values {
             XCTAssertEqual(run.map(\.best), run.map(\.value).reduce(into: [Double]()) { $0.append(Swift.min($0.last ?? .infinity, $1)) })
         }
-        XCTAssertEqual(report.summaries.map { "\($0.group) \($0.method)" }, ["branin mesa", "branin random", "gp-prior-d2 mesa", "gp-prior-d2 random"])
+        XCTAssertEqual(report.summaries.map { "\($0.group) \($0.method)" }, ["branin mesa", "branin pfn", "branin random", "gp-prior-d2 mesa", "gp-prior-d2 pfn", "gp-prior-d2 random"])
         XCTAssertTrue(report.markdown.contains("| branin | mesa | 2 |"), report.markdown)
         for file in ["designs.json", "bo-benchmark.md", "bo-benchmark.csv", "bo-benchmark-branin.svg", "bo-benchmark-gp-prior-d2.svg"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), file)

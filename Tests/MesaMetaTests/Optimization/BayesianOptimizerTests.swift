@@ -37,11 +37,9 @@ final class BayesianOptimizerTests: XCTestCase {
     }
 
     func testSurrogatesNotBuiltYetAreRefused() {
-        for choice in [SurrogateChoice.pfn, .nap] {
-            XCTAssertThrowsError(try BayesianOptimizer(dimension: 2, configuration: .init(surrogate: choice))) { error in
-                let message = "\(error)"
-                XCTAssertTrue(message.contains("not built yet") && message.contains("available surrogates: gp"), message)
-            }
+        XCTAssertThrowsError(try BayesianOptimizer(dimension: 2, configuration: .init(surrogate: .nap))) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.contains("not built yet") && message.contains("available surrogates: gp, pfn"), message)
         }
     }
 }
