@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "MesaNNTests", dependencies: ["MesaNN", "MesaTestSupport"]),
         .testTarget(name: "MesaOptimTests", dependencies: ["MesaOptim", "MesaTestSupport"]),
         .testTarget(name: "MesaMetaTests", dependencies: ["MesaMeta", "MesaTestSupport"]),
-        .testTarget(name: "MesaCLITests", dependencies: ["MesaCLI"]),
+        .testTarget(name: "MesaCLITests", dependencies: ["MesaCLI", "Mesa"]),
     ],
     swiftLanguageModes: [.v6]
 )

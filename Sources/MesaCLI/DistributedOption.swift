@@ -59,7 +59,7 @@ struct DistributedOption: ParsableArguments {
         }
     }
 
-    private static func finalize(_ communicator: any Communicator) {
+    static func finalize(_ communicator: any Communicator) {
         #if MPI
         (communicator as? MPICommunicator)?.finalize()
         #endif

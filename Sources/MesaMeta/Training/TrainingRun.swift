@@ -44,6 +44,8 @@ extension TrainingRun {
     /// In a data-parallel run (``TrainingState/dataParallel``) every rank steps together; rank 0
     /// alone evaluates, writes metrics and checkpoints and reports events, and its clock alone
     /// decides when the deadline has passed (the decision travels with the step's all-reduce).
+    /// Its metrics lines add `allReduceShare`: the fraction of the wall time since the previous
+    /// line that rank 0 spent in the all-reduce, waiting for the slowest rank included.
     ///
     /// - Throws: ``DistributedTrainingError/samplingMismatch(saved:)`` when a run is resumed
     ///   otherwise than it was started (data-parallel or not).
@@ -54,7 +56,8 @@ extension TrainingRun {
         defer { try? metrics?.close() }
         try metrics?.seekToEnd()
         state.deadline = deadline
-        var sessionStart = Date()
+        var sessionStart = Date(), lineStart = sessionStart
+        state.allReduceSeconds = 0
         while state.step < end {
             let result = try trainStep()
             let step = state.step
@@ -67,6 +70,12 @@ extension TrainingRun {
                 line["step"] = Double(step)
                 line["loss"] = Double(result.loss)
                 line["learningRate"] = Double(state.optimizer.learningRate)
+                if state.dataParallel != nil {
+                    let now = Date()
+                    line["allReduceShare"] = state.allReduceSeconds / Swift.max(now.timeIntervalSince(lineStart), 1e-9)
+                    state.allReduceSeconds = 0
+                    lineStart = now
+                }
                 try RunFolder.appendMetrics(line, to: metrics, at: state.metricsURL)
                 observer(.step(step: step, loss: result.loss, metrics: line))
             }

@@ -41,6 +41,9 @@ public final class TrainingState {
     var deadline: Date?
     /// Whether the last data-parallel step agreed to stop (rank 0 was out of time).
     var stopAgreed = false
+    /// Seconds spent in the all-reduce (including waiting for the slowest rank) since the loop
+    /// last read them (``TrainingRun/run(stoppingAt:deadline:observer:)`` logs their share).
+    var allReduceSeconds: Double = 0
 
     /// The checkpoint file of the run folder.
     public var checkpointURL: URL { directory.appendingPathComponent("checkpoint.safetensors") }
@@ -71,8 +74,10 @@ public final class TrainingState {
         optimizer.learningRate = schedule.learningRate(atStep: step)
         var loss = try computeGradients()
         if let dataParallel {
-            let wantsStop = dataParallel.communicator.isLeader && (deadline.map { Date() >= $0 } ?? false)
+            let start = Date()
+            let wantsStop = dataParallel.communicator.isLeader && (deadline.map { start >= $0 } ?? false)
             (loss, stopAgreed) = try dataParallel.averageGradients(of: optimizer.parameters, loss: loss, stopRequested: wantsStop)
+            allReduceSeconds += Date().timeIntervalSince(start)
         }
         if let gradientClipNorm { _ = clipGradientNorm(optimizer.parameters, maximumNorm: gradientClipNorm) }
         optimizer.step()
