@@ -158,6 +158,9 @@ final class DistributedCommandTests: XCTestCase {
         XCTAssertEqual(rest.status, 0, rest.error)
         XCTAssertTrue(rest.output.contains("resuming \(folder("pieces")) at step 1 of 6"), rest.output)
         XCTAssertEqual(try weights(folder("pieces")), try weights(folder("whole")), "same ranks: bit for bit")
+        let finished = try runMPI(ranks: 2, ["pretrain", "--resume", "--output", folder("pieces"), "--distributed"])
+        XCTAssertEqual(finished.status, 0, finished.error)
+        XCTAssertTrue(finished.output.contains("is finished (6 of 6 steps); nothing to resume"), finished.output)
 
         // Another number of ranks draws the same examples: equal up to the all-reduce's rounding.
         let other = try runMPI(ranks: 2, ["pretrain", "--config", config, "--output", folder("switch"), "--distributed", "--threads", "1",

@@ -55,7 +55,7 @@ extension DataParallelTrainingRun {
             }
             status = [trainer == nil ? Self.nothingToDo : Self.ready]
             try communicator.broadcast(&status)
-            _ = try communicator.broadcast(data: message)
+            if trainer != nil { _ = try communicator.broadcast(data: message) }
             return trainer
         }
         try communicator.broadcast(&status)
