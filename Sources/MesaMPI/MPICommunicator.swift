@@ -17,7 +17,9 @@ import MesaMeta
 /// try world.allReduceMean(&gradient)         // every rank now holds the mean
 /// ```
 public final class MPICommunicator: Communicator {
+    /// This process's rank in `MPI_COMM_WORLD` (`MPI_Comm_rank`).
     public let rank: Int
+    /// The number of processes in the job (`MPI_Comm_size`).
     public let size: Int
     private let world: MPI_Comm
 

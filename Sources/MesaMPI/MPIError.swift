@@ -12,6 +12,7 @@ public struct MPIError: Error, CustomStringConvertible {
     /// MPI's description of `code`.
     public let message: String
 
+    /// The call, the rank and MPI's explanation, e.g. `MPI_Allreduce failed on rank 1: …`.
     public var description: String {
         "\(operation) failed\(rank.map { " on rank \($0)" } ?? ""): \(message) (MPI error \(code))"
     }

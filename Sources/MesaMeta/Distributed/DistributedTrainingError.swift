@@ -4,10 +4,11 @@ public enum DistributedTrainingError: Error, Equatable, CustomStringConvertible 
     case batchNotDivisible(batchSize: Int, ranks: Int)
     /// Rank 0 failed to start the run (its own error says why); the other ranks stop.
     case leaderFailed
-    /// A run started one way is resumed the other: `saved` and `requested` are `true` for
-    /// data-parallel sampling.
+    /// A run started one way is resumed the other: `saved` is `true` when the checkpoint was
+    /// written by a data-parallel run.
     case samplingMismatch(saved: Bool)
 
+    /// A one-sentence explanation with the way out.
     public var description: String {
         switch self {
         case .batchNotDivisible(let batchSize, let ranks):
