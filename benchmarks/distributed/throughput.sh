@@ -5,6 +5,7 @@
 # all-reduce's share of a 2-rank step (the metrics' allReduceShare). docs/distributed.md.
 #
 #   benchmarks/distributed/throughput.sh [minutes-per-configuration]     (default 2)
+#   MESA_MPIRUN_ARGS="--mca mpi_yield_when_idle 1" benchmarks/distributed/throughput.sh   (a shared machine)
 #
 # Needs a release build with MPI: swift build -c release --traits MPI (after scripts/setup --mpi).
 set -euo pipefail
@@ -13,7 +14,7 @@ minutes="${1:-2}"
 mesa=.build/release/mesa
 folder=$(mktemp -d /tmp/mesa-throughput.XXXXXX)
 trap 'rm -rf "$folder"' EXIT
-mpirun=(mpirun --allow-run-as-root --oversubscribe --mca btl self,tcp --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo)
+mpirun=(mpirun --allow-run-as-root --oversubscribe --mca btl self,tcp --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo ${MESA_MPIRUN_ARGS:-})
 
 report() {   # label, run folder
     python3 - "$1" "$2" <<'PY'
