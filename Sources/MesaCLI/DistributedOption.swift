@@ -33,26 +33,25 @@ struct DistributedOption: ParsableArguments {
 
     /// Builds a run and trains it, data-parallel with `--distributed`: `makeLeader` on rank 0
     /// (`nil`: nothing to train) and replicas on the other ranks
-    /// (``DataParallelTrainingRun/start(over:leader:)``), then `train` on every rank. An error
-    /// while training on one rank of several is printed with the rank and ends every rank
-    /// (`MPI_Abort`), since the others may be waiting for it.
+    /// (``DataParallelTrainingRun/start(over:leader:)``), then `train` on every rank. Rank 0's
+    /// failure to start the run is reported as usual (the other ranks stop quietly); any other
+    /// error on one rank of several is printed with the rank and ends every rank (`MPI_Abort`),
+    /// since the others may be waiting for it.
     func train<Run: DataParallelTrainingRun>(command: String, makeLeader: () throws -> Run?, train: (Run) throws -> Void) throws {
         guard let communicator = try communicator() else {
             if let trainer = try makeLeader() { try train(trainer) }
             return
         }
         defer { Self.finalize(communicator) }
-        let trainer: Run?
+        var started = false
         do {
-            trainer = try Run.start(over: communicator, leader: makeLeader)
-        } catch DistributedTrainingError.leaderFailed {
-            throw ExitCode.failure   // rank 0 prints why
-        }
-        guard let trainer else { return }
-        do {
+            guard let trainer = try Run.start(over: communicator, leader: makeLeader) else { return }
+            started = true
             try train(trainer)
+        } catch DistributedTrainingError.leaderFailed {
+            throw ExitCode.failure   // rank 0 says why
         } catch {
-            guard communicator.size > 1 else { throw error }
+            guard communicator.size > 1, started || !communicator.isLeader else { throw error }
             FileHandle.standardError.write(Data("mesa \(command): rank \(communicator.rank) of \(communicator.size) failed: \(error); stopping every rank\n".utf8))
             Self.abort(communicator)
             throw error

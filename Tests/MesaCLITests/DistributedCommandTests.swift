@@ -35,9 +35,11 @@ final class DistributedCommandTests: XCTestCase {
 
     /// `mpirun` for this machine: root allowed, oversubscription allowed, TCP on the loopback.
     private func mpirunArguments(ranks: Int, _ arguments: [String]) throws -> [String] {
-        ["-np", String(ranks), "--allow-run-as-root", "--oversubscribe", "--mca", "btl", "self,tcp", "--mca", "btl_tcp_if_include", "lo",
-         "--mca", "oob_tcp_if_include", "lo", try MesaProcess.executable.path] + arguments
+        Self.mpirunOptions + ["-np", String(ranks), try MesaProcess.executable.path] + arguments
     }
+
+    private static let mpirunOptions = ["--allow-run-as-root", "--oversubscribe", "--mca", "btl", "self,tcp", "--mca", "btl_tcp_if_include", "lo",
+                                        "--mca", "oob_tcp_if_include", "lo"]
 
     private var mpirun: URL {
         get throws {
@@ -49,10 +51,11 @@ final class DistributedCommandTests: XCTestCase {
         }
     }
 
-    /// Runs `mesa arguments` on `ranks` MPI ranks to its end.
-    private func runMPI(ranks: Int, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+    /// Runs `mesa arguments` on `ranks` MPI ranks to its end (`mpirun` with `arguments` as they
+    /// are when `ranks` is nil).
+    private func runMPI(ranks: Int?, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
-        process.arguments = try mpirunArguments(ranks: ranks, arguments)
+        process.arguments = try ranks.map { try mpirunArguments(ranks: $0, arguments) } ?? arguments
         process.executableURL = try mpirun
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
@@ -188,6 +191,20 @@ final class DistributedCommandTests: XCTestCase {
         let result = try runMPI(ranks: 2, ["pretrain", "--config", config, "--output", folder("odd"), "--distributed", "--threads", "1"])
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.error.contains("the batch of 3 does not split evenly over 2 ranks: use a batch size divisible by 2 (e.g. 2 or 4)"), result.error)
+    }
+
+    func testARankThatFailsNamesItselfAndStopsEveryRank() throws {
+        // Rank 1 runs another command (MPI's multiple-program form), so that it cannot build its
+        // replica from the pre-training checkpoint rank 0 sends, while rank 0 waits to train.
+        let mesa = try MesaProcess.executable.path
+        let result = try runMPI(ranks: nil, Self.mpirunOptions + [
+            "-np", "1", mesa, "pretrain", "--config", try configuration(steps: 100), "--output", folder("mixed"), "--distributed", ":",
+            "-np", "1", mesa, "meta-train", "--preset", "maml-sine", "--distributed",
+        ])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.error.contains("mesa meta-train: rank 1 of 2 failed: "), result.error)
+        XCTAssertTrue(result.error.contains("; stopping every rank"), result.error)
+        XCTAssertFalse(result.output.contains("finished"), result.output)
     }
 
     func testAKilledRankEndsTheJobNamingItAndTheRunResumes() throws {
