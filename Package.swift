@@ -1,15 +1,23 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import Foundation
 import PackageDescription
 
 // On Linux the matrix products go through OpenBLAS (a system-library target); on Apple
 // platforms through Accelerate. `cblas_sgemm` is called from one place: MesaCore/BLAS.swift.
+//
+// The package trait `MPI` (off by default: `swift build --traits MPI`) adds data-parallel training
+// over MPI (Open MPI, Debian: libopenmpi-dev; docs/distributed.md). Without it the MPI system
+// library is not a dependency of anything, MesaMPI compiles to an empty module, and nothing needs
+// Open MPI to build or run.
 let package = Package(
     name: "Mesa",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Mesa", targets: ["Mesa"]),
         .executable(name: "mesa", targets: ["MesaCLI"]),
+    ],
+    traits: [
+        .trait(name: "MPI", description: "Data-parallel training over MPI (`mpirun -np N mesa pretrain --distributed`; needs Open MPI's libopenmpi-dev)."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,6 +33,12 @@ let package = Package(
             path: "Sources/CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CMPI",
+            path: "Sources/CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]
+        ),
         .target(
             name: "MesaCore",
             dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]
@@ -33,9 +47,10 @@ let package = Package(
         .target(name: "MesaOptim", dependencies: ["MesaCore", "MesaNN"]),
         .target(name: "MesaMeta", dependencies: ["MesaCore", "MesaNN", "MesaOptim", "CZlib"], resources: [.copy("Models"), .copy("Datasets")]),
         .target(name: "Mesa", dependencies: ["MesaCore", "MesaNN", "MesaOptim", "MesaMeta"]),
+        .target(name: "MesaMPI", dependencies: ["MesaMeta", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
         .executableTarget(
             name: "MesaCLI",
-            dependencies: ["Mesa", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Mesa", "MesaMPI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             resources: [.copy("Presets"), .copy("MetaLearningPresets"), .copy("Data")]
         ),
         .target(name: "MesaTestSupport", dependencies: ["MesaCore"], path: "Tests/MesaTestSupport"),
@@ -43,7 +58,7 @@ let package = Package(
         .testTarget(name: "MesaNNTests", dependencies: ["MesaNN", "MesaTestSupport"]),
         .testTarget(name: "MesaOptimTests", dependencies: ["MesaOptim", "MesaTestSupport"]),
         .testTarget(name: "MesaMetaTests", dependencies: ["MesaMeta", "MesaTestSupport"]),
-        .testTarget(name: "MesaCLITests", dependencies: ["MesaCLI"]),
+        .testTarget(name: "MesaCLITests", dependencies: ["MesaCLI", "Mesa"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,8 +17,10 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Write the run's model (no optimizer state) to this file and exit: the form shipped in Sources/MesaMeta/Models.") var export: String?
     @Option(help: "Start from this model's weights (a shipped model or an export) instead of random ones: continued pre-training.") var initializeFrom: String?
     @OptionGroup var threads: ThreadsOption
+    @OptionGroup var distributed: DistributedOption
 
     func validate() throws {
+        if distributed.distributed && export != nil { throw ValidationError("--export reads a run folder: drop --distributed") }
         if runOptions.resume && (initializeFrom != nil || config != nil) {
             throw ValidationError("--resume continues the run in --output with its saved configuration and weights: drop --config/--initialize-from")
         }
@@ -34,35 +36,47 @@ struct PretrainCommand: ParsableCommand {
             print("mesa pretrain: exported \(output) to \(export)")
             return
         }
-        let trainer: TabularPretrainer
+        try distributed.train(command: "pretrain", makeLeader: makeTrainer) { trainer in
+            let c = trainer.configuration
+            if trainer.state.isLeader {
+                print("mesa pretrain: \(c.name): \(c.model.kind.rawValue) TabularTransformer d\(c.model.modelSize) L\(c.model.layerCount), \(trainer.model.parameterCount) parameters; \(c.steps) steps of \(c.batchSize) synthetic tables (\(c.minimumRows)–\(c.maximumRows) rows)\(Self.ranks(trainer)) → \(trainer.directory.path)")
+            }
+            try runWithProgress(trainer, label: "pretrain", deadline: runOptions.timeLimit.deadline) { step, metrics in
+                "step \(step): held-out prior loss \(String(format: "%.4f", metrics["evaluationLoss"] ?? .nan))"
+            }
+            guard trainer.state.isLeader else { return }
+            let done = trainer.step >= c.steps
+            print(String(format: "%@ at step %d (%.1f min of training in all); checkpoint %@", done ? "finished" : "stopped",
+                         trainer.step, trainer.trainingSeconds / 60, trainer.checkpointURL.path))
+            if !done { print("continue with: mesa pretrain --resume --output \(trainer.directory.path)\(distributed.distributed ? " --distributed" : "")") }
+        }
+    }
+
+    /// The run, new or resumed; `nil` when there is nothing to train (a finished run, --print-config).
+    private func makeTrainer() throws -> TabularPretrainer? {
         if let folder = runOptions.resumedFolder {
-            trainer = try TabularPretrainer(resumingFrom: folder, extendingTo: steps)
+            let trainer = try TabularPretrainer(resumingFrom: folder, extendingTo: steps)
             print("mesa pretrain: resuming \(folder.path) at step \(trainer.step) of \(trainer.configuration.steps)")
-            if reportFinished(trainer, command: "pretrain", option: "--steps") { return }
+            return reportFinished(trainer, command: "pretrain", option: "--steps") ? nil : trainer
+        }
+        var configuration: TabularPretrainingConfiguration
+        if let config {
+            guard let data = FileManager.default.contents(atPath: config) else { throw ValidationErrorMessage("cannot read '\(config)'") }
+            configuration = try TabularPretrainingConfiguration(json: data, source: config)
         } else {
-            var configuration: TabularPretrainingConfiguration
-            if let config {
-                guard let data = FileManager.default.contents(atPath: config) else { throw ValidationErrorMessage("cannot read '\(config)'") }
-                configuration = try TabularPretrainingConfiguration(json: data, source: config)
-            } else {
-                configuration = TabularPretrainingConfiguration(kind: kind)
-            }
-            if let steps { configuration.steps = steps }
-            if let initializeFrom { configuration.initialModel = initializeFrom }
-            if runOptions.printConfig {
-                print(String(decoding: try configuration.jsonData(), as: UTF8.self))
-                return
-            }
-            trainer = try TabularPretrainer(configuration: configuration, directory: runOptions.folder(named: configuration.name))
+            configuration = TabularPretrainingConfiguration(kind: kind)
         }
-        let c = trainer.configuration
-        print("mesa pretrain: \(c.name): \(c.model.kind.rawValue) TabularTransformer d\(c.model.modelSize) L\(c.model.layerCount), \(trainer.model.parameterCount) parameters; \(c.steps) steps of \(c.batchSize) synthetic tables (\(c.minimumRows)–\(c.maximumRows) rows) → \(trainer.directory.path)")
-        try runWithProgress(trainer, label: "pretrain", deadline: runOptions.timeLimit.deadline) { step, metrics in
-            "step \(step): held-out prior loss \(String(format: "%.4f", metrics["evaluationLoss"] ?? .nan))"
+        if let steps { configuration.steps = steps }
+        if let initializeFrom { configuration.initialModel = initializeFrom }
+        if runOptions.printConfig {
+            print(String(decoding: try configuration.jsonData(), as: UTF8.self))
+            return nil
         }
-        let done = trainer.step >= c.steps
-        print(String(format: "%@ at step %d (%.1f min of training in all); checkpoint %@", done ? "finished" : "stopped",
-                     trainer.step, trainer.trainingSeconds / 60, trainer.checkpointURL.path))
-        if !done { print("continue with: mesa pretrain --resume --output \(trainer.directory.path)") }
+        return try TabularPretrainer(configuration: configuration, directory: runOptions.folder(named: configuration.name))
+    }
+
+    /// `", data-parallel over N ranks"` for a data-parallel run.
+    static func ranks(_ trainer: some TrainingRun) -> String {
+        trainer.state.dataParallel.map { ", data-parallel over \($0.communicator.size) rank\($0.communicator.size == 1 ? "" : "s")" } ?? ""
     }
 }

@@ -13,10 +13,14 @@ func reportFinished(_ trainer: some TrainingRun, command: String, option: String
 /// Runs a trainer through the library's one training loop (``TrainingRun/run(stoppingAt:deadline:observer:)``)
 /// with a progress bar on standard error: the step's loss (and `shown` metrics of the logged line)
 /// on the bar, each evaluation as a line above it (`describe` formats its metrics). Returns the
-/// last logged loss.
+/// last logged loss. A data-parallel rank other than 0 trains without a bar (and returns NaN).
 @discardableResult
 func runWithProgress(_ trainer: some TrainingRun, label: String, deadline: Date?, shown: [(name: String, key: String)] = [],
                      describe: @escaping (_ step: Int, _ metrics: [String: Double]) -> String) throws -> Float {
+    guard trainer.state.isLeader else {
+        try trainer.run(deadline: deadline)
+        return .nan
+    }
     var progress = ProgressBar(total: trainer.totalSteps, label: label, initial: trainer.step)
     var lastLoss: Float = .nan
     try trainer.run(deadline: deadline) { event in

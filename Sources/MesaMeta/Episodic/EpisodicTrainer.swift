@@ -17,7 +17,7 @@ import MesaOptim
 /// file), meta-validates on the same classes' held-out `t10k` images, and meta-tests on classes
 /// 2, 3, 6, 7, 9 (both files), never seen in meta-training; a table's classes are split 60/20/20
 /// by a seeded permutation. Either is overridable (`trainClasses`, `validationClasses`, `testClasses`).
-public final class EpisodicTrainer: TrainingRun {
+public final class EpisodicTrainer: DataParallelTrainingRun {
     /// The run's configuration.
     public let configuration: EpisodicConfiguration
     /// All trainable tensors (network, and Meta-SGD's step sizes), for checkpoints.
@@ -26,6 +26,8 @@ public final class EpisodicTrainer: TrainingRun {
     public let state: TrainingState
     /// Logging, meta-validation and checkpoint intervals.
     public var intervals: TrainingIntervals { configuration.intervals }
+    /// Episodes per outer step over all ranks (``EpisodicConfiguration/metaBatchSize``).
+    public var globalBatchSize: Int { configuration.metaBatchSize }
     /// Outer steps completed (``TrainingRun/step``).
     public var iteration: Int { state.step }
 
@@ -43,6 +45,14 @@ public final class EpisodicTrainer: TrainingRun {
     public convenience init(resumingFrom directory: URL, extendingTo iterations: Int? = nil) throws {
         let point: ResumePoint<EpisodicConfiguration> = try RunFolder.resumePoint(in: directory, extendingTo: iterations)
         try self.init(configuration: point.recipe, directory: directory, iteration: point.step, trainingSeconds: point.seconds, lock: point.lock)
+        try parameters.restore(from: point.checkpoint, strict: false)
+        try RunFolder.completeResume(point, state: state)
+    }
+
+    /// A replica of a data-parallel run for a rank other than 0 (``DataParallelTrainingRun``).
+    public convenience init(replicating checkpoint: SafeTensors, directory: URL) throws {
+        let point: ResumePoint<EpisodicConfiguration> = try RunFolder.replicaPoint(from: checkpoint, directory: directory)
+        try self.init(configuration: point.recipe, directory: directory, iteration: point.step, trainingSeconds: point.seconds, lock: nil)
         try parameters.restore(from: point.checkpoint, strict: false)
         try RunFolder.completeResume(point, state: state)
     }
@@ -71,7 +81,12 @@ public final class EpisodicTrainer: TrainingRun {
     /// after adaptation).
     @discardableResult
     public func trainStep() throws -> TrainingStepResult {
-        let episodes = (0..<configuration.metaBatchSize).map { _ in splits.train.sample(using: &state.generator) }
+        let episodes = try state.exampleStreams(batchSize: configuration.metaBatchSize).map { streams in
+            streams.examples.map { generator in
+                var generator = generator
+                return splits.train.sample(using: &generator)
+            }
+        } ?? (0..<configuration.metaBatchSize).map { _ in splits.train.sample(using: &state.generator) }
         state.optimizer.clearGradients()
         let loss = try state.update {
             let loss = parameters.metaLoss(on: episodes, configuration: configuration)
@@ -109,9 +124,9 @@ public final class EpisodicTrainer: TrainingRun {
         return fields
     }
 
-    /// Writes the checkpoint atomically.
-    public func saveCheckpoint() throws {
-        try state.writeCheckpoint(try parameters.checkpoint(metadata: [:]), format: "episodic-checkpoint-1", configuration: configuration,
+    /// The checkpoint, written atomically by ``DataParallelTrainingRun/saveCheckpoint()``.
+    public func makeCheckpoint() throws -> SafeTensors {
+        try state.checkpoint(try parameters.checkpoint(metadata: [:]), format: "episodic-checkpoint-1", configuration: configuration,
                                   extra: ["architecture": "\(configuration.algorithm.rawValue) MLP \(configuration.hiddenSizes)"])
     }
 }

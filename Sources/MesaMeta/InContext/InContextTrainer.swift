@@ -19,7 +19,7 @@ import MesaOptim
 /// let trainer = try InContextTrainer(configuration: configuration, directory: URL(fileURLWithPath: "runs/linear"))
 /// try trainer.run { event in print(event) }   // the shared loop of ``TrainingRun``
 /// ```
-public final class InContextTrainer: TrainingRun {
+public final class InContextTrainer: DataParallelTrainingRun {
     /// The run's configuration.
     public let configuration: InContextTrainingConfiguration
     /// The learner being trained.
@@ -30,6 +30,8 @@ public final class InContextTrainer: TrainingRun {
     public let state: TrainingState
     /// When to log, evaluate and checkpoint.
     public var intervals: TrainingIntervals { configuration.intervals }
+    /// Prompts per step over all ranks (``TrainingConfiguration/batchSize``).
+    public var globalBatchSize: Int { configuration.training.batchSize }
     let evaluationBatch: TaskBatch
 
     /// Starts a new run in `directory` (created if needed; an existing checkpoint there is an error,
@@ -53,6 +55,14 @@ public final class InContextTrainer: TrainingRun {
     public convenience init(resumingFrom directory: URL, extendingTo steps: Int? = nil) throws {
         let point: ResumePoint<InContextTrainingConfiguration> = try RunFolder.resumePoint(in: directory, extendingTo: steps)
         try self.init(configuration: point.recipe, directory: directory, step: point.step, trainingSeconds: point.seconds, lock: point.lock)
+        try learner.restore(from: point.checkpoint, strict: false)
+        try RunFolder.completeResume(point, state: state)
+    }
+
+    /// A replica of a data-parallel run for a rank other than 0 (``DataParallelTrainingRun``).
+    public convenience init(replicating checkpoint: SafeTensors, directory: URL) throws {
+        let point: ResumePoint<InContextTrainingConfiguration> = try RunFolder.replicaPoint(from: checkpoint, directory: directory)
+        try self.init(configuration: point.recipe, directory: directory, step: point.step, trainingSeconds: point.seconds, lock: nil)
         try learner.restore(from: point.checkpoint, strict: false)
         try RunFolder.completeResume(point, state: state)
     }
@@ -83,8 +93,19 @@ public final class InContextTrainer: TrainingRun {
     @discardableResult
     public func trainStep() throws -> TrainingStepResult {
         let (dimensions, points) = stage(atStep: state.step)
-        let batch = distribution.sample(batchSize: configuration.training.batchSize, pointCount: points,
-                                        options: SamplingOptions(activeDimensions: dimensions), using: &state.generator)
+        let options = SamplingOptions(activeDimensions: dimensions)
+        let batch: TaskBatch
+        if let streams = try state.exampleStreams(batchSize: configuration.training.batchSize) {
+            // Data-parallel: each prompt from its own generator (``ExampleStreams``).
+            let prompts = streams.examples.map { generator in
+                var generator = generator
+                return distribution.sample(batchSize: 1, pointCount: points, options: options, using: &generator)
+            }
+            batch = TaskBatch(inputs: Tensor.concatenate(prompts.map(\.inputs)), targets: Tensor.concatenate(prompts.map(\.targets)),
+                              kind: prompts[0].kind, activeDimensions: prompts[0].activeDimensions)
+        } else {
+            batch = distribution.sample(batchSize: configuration.training.batchSize, pointCount: points, options: options, using: &state.generator)
+        }
         let loss = try state.update {
             let loss = learner.loss(on: batch)
             try loss.checkFinite("training loss at step \(state.step + 1)")
@@ -111,9 +132,10 @@ public final class InContextTrainer: TrainingRun {
         return ["evaluationLoss": Double(loss), "lastPointMetric": Double(metric)]
     }
 
-    /// Writes the checkpoint (weights, optimizer state, sampling state, configuration) atomically.
-    public func saveCheckpoint() throws {
-        try state.writeCheckpoint(try learner.checkpoint(metadata: [:]), format: "training-checkpoint-1", configuration: configuration, extra: [
+    /// The checkpoint (weights, optimizer state, sampling state, configuration), written
+    /// atomically by ``DataParallelTrainingRun/saveCheckpoint()``.
+    public func makeCheckpoint() throws -> SafeTensors {
+        try state.checkpoint(try learner.checkpoint(metadata: [:]), format: "training-checkpoint-1", configuration: configuration, extra: [
             "architecture": "\(type(of: learner)) \(configuration.learner.architecture) d\(configuration.learner.modelSize) L\(configuration.learner.layerCount)",
         ])
     }

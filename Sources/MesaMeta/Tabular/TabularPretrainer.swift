@@ -5,7 +5,7 @@ import MesaOptim
 
 /// Pre-trains a ``TabularTransformer`` on synthetic tables from its ``TabularPrior``, resumable
 /// exactly from its last checkpoint (so a long run can be done in pieces).
-public final class TabularPretrainer: TrainingRun {
+public final class TabularPretrainer: DataParallelTrainingRun {
     /// The configuration.
     public let configuration: TabularPretrainingConfiguration
     /// The model being trained.
@@ -14,6 +14,8 @@ public final class TabularPretrainer: TrainingRun {
     public let state: TrainingState
     /// When to log, evaluate and checkpoint.
     public var intervals: TrainingIntervals { configuration.intervals }
+    /// Tables per step over all ranks (``TabularPretrainingConfiguration/batchSize``).
+    public var globalBatchSize: Int { configuration.batchSize }
 
     /// Starts a run in `directory` (an existing checkpoint there is an error), from random
     /// weights or, with ``TabularPretrainingConfiguration/initialModel``, from that model's.
@@ -43,6 +45,14 @@ public final class TabularPretrainer: TrainingRun {
         try RunFolder.completeResume(point, state: state)
     }
 
+    /// A replica of a data-parallel run for a rank other than 0 (``DataParallelTrainingRun``).
+    public convenience init(replicating checkpoint: SafeTensors, directory: URL) throws {
+        let point: ResumePoint<TabularPretrainingConfiguration> = try RunFolder.replicaPoint(from: checkpoint, directory: directory)
+        self.init(configuration: point.recipe, directory: directory, step: point.step, seconds: point.seconds, lock: nil)
+        try model.restore(from: point.checkpoint, strict: false)
+        try RunFolder.completeResume(point, state: state)
+    }
+
     private init(configuration: TabularPretrainingConfiguration, directory: URL, step: Int, seconds: Double, lock: RunFolderLock?) {
         self.configuration = configuration
         var initialization = RandomGenerator(seed: configuration.seed)
@@ -59,25 +69,58 @@ public final class TabularPretrainer: TrainingRun {
     public static func sampleBatch(_ configuration: TabularPretrainingConfiguration, model: TabularTransformer,
                                    functions: GaussianProcessFunctionSampler.Split = .metaTraining,
                                    using generator: inout RandomGenerator) -> (features: Tensor, targets: [Float], trainCount: Int, classCounts: [Int]) {
-        let c = configuration
+        let (rows, trainCount) = batchShape(configuration, using: &generator)
+        let tables = (0..<configuration.batchSize).map { _ in
+            sampleTable(configuration, rows: rows, trainCount: trainCount, functions: functions, using: &generator)
+        }
+        return assemble(tables, rows: rows, trainCount: trainCount, configuration: configuration, model: model)
+    }
+
+    /// This rank's share of a data-parallel step's batch (``ExampleStreams``): the shared row
+    /// count and split from `streams.shared`, each table from its own generator.
+    public static func sampleShard(_ configuration: TabularPretrainingConfiguration, model: TabularTransformer,
+                                   streams: ExampleStreams) -> (features: Tensor, targets: [Float], trainCount: Int, classCounts: [Int]) {
+        var shared = streams.shared
+        let (rows, trainCount) = batchShape(configuration, using: &shared)
+        let tables = streams.examples.map { generator in
+            var generator = generator
+            return sampleTable(configuration, rows: rows, trainCount: trainCount, functions: .metaTraining, using: &generator)
+        }
+        return assemble(tables, rows: rows, trainCount: trainCount, configuration: configuration, model: model)
+    }
+
+    /// One table of the configuration's prior: sets of points of a function from `functions` with
+    /// a ``TabularPretrainingConfiguration/functionPrior``, else a ``TabularPrior`` table.
+    private static func sampleTable(_ c: TabularPretrainingConfiguration, rows: Int, trainCount: Int,
+                                    functions: GaussianProcessFunctionSampler.Split, using generator: inout RandomGenerator) -> TabularSample {
+        c.functionPrior?.sample(rowCount: rows, trainCount: trainCount, split: functions, using: &generator)
+            ?? c.prior.sample(rowCount: rows, trainCount: trainCount, using: &generator)
+    }
+
+    /// The row count (log-uniform) and training rows a batch shares.
+    private static func batchShape(_ c: TabularPretrainingConfiguration, using generator: inout RandomGenerator) -> (rows: Int, trainCount: Int) {
         let rows = Int(exp(log(Double(c.minimumRows)) + generator.nextDouble() * (log(Double(c.maximumRows + 1)) - log(Double(c.minimumRows)))))
         let fraction = c.minimumTrainFraction + generator.nextDouble() * (c.maximumTrainFraction - c.minimumTrainFraction)
-        let trainCount = Swift.min(Swift.max(1, Int(Double(rows) * fraction)), rows - 1)
+        return (rows, Swift.min(Swift.max(1, Int(Double(rows) * fraction)), rows - 1))
+    }
+
+    /// Tables padded into one batch: features `[tables, rows, F]`, targets table after table.
+    private static func assemble(_ tables: [TabularSample], rows: Int, trainCount: Int, configuration c: TabularPretrainingConfiguration,
+                                 model: TabularTransformer) -> (features: Tensor, targets: [Float], trainCount: Int, classCounts: [Int]) {
         var features: [Float] = [], targets: [Float] = [], classCounts: [Int] = []
-        for _ in 0..<c.batchSize {
-            let sample = c.functionPrior?.sample(rowCount: rows, trainCount: trainCount, split: functions, using: &generator)
-                ?? c.prior.sample(rowCount: rows, trainCount: trainCount, using: &generator)
+        for sample in tables {
             features += model.paddedFeatures(sample.features, rows: rows, featureCount: sample.featureCount)
             targets += sample.targets
             classCounts.append(sample.classCount)
         }
-        return (Tensor(shape: [c.batchSize, rows, c.model.maximumFeatures], scalars: features), targets, trainCount, classCounts)
+        return (Tensor(shape: [tables.count, rows, c.model.maximumFeatures], scalars: features), targets, trainCount, classCounts)
     }
 
     /// One optimiser step on a fresh batch of prior tables; returns the loss.
     @discardableResult
     public func trainStep() throws -> TrainingStepResult {
-        let batch = Self.sampleBatch(configuration, model: model, using: &state.generator)
+        let batch = try state.exampleStreams(batchSize: configuration.batchSize).map { Self.sampleShard(configuration, model: model, streams: $0) }
+            ?? Self.sampleBatch(configuration, model: model, using: &state.generator)
         let loss = try state.update {
             let loss = model.loss(features: batch.features, targets: batch.targets, trainCount: batch.trainCount, classCounts: batch.classCounts)
             try loss.checkFinite("pre-training loss at step \(state.step + 1)")
@@ -104,11 +147,12 @@ public final class TabularPretrainer: TrainingRun {
     /// ``evaluate()`` as metrics: `evaluationLoss`.
     public func evaluationMetrics() -> [String: Double] { ["evaluationLoss": Double(evaluate())] }
 
-    /// Writes the checkpoint atomically.
-    public func saveCheckpoint() throws {
+    /// The checkpoint: weights, optimizer state, generator, step and the recipe's metadata
+    /// (written atomically by ``DataParallelTrainingRun/saveCheckpoint()``).
+    public func makeCheckpoint() throws -> SafeTensors {
         let metadata = try Self.metadata(configuration: configuration, step: state.step, seconds: state.trainingSeconds)
-        try state.writeCheckpoint(try model.checkpoint(metadata: [:]), format: metadata["mesa.format"]!, configuration: configuration,
-                                  extra: metadata)
+        return try state.checkpoint(try model.checkpoint(metadata: [:]), format: metadata["mesa.format"]!, configuration: configuration,
+                                    extra: metadata)
     }
 
     /// The metadata naming the recipe: format, configuration, step and training time.

@@ -17,4 +17,6 @@ struct ResumePoint<Recipe: TrainingRecipe> {
     let isExtended: Bool
     /// The folder's lock, for the resumed run to hold (`nil` when the folder is only read).
     let lock: RunFolderLock?
+    /// Whether it was sent by rank 0 of a data-parallel run to a replica, which writes nothing.
+    var isReplica = false
 }

@@ -64,7 +64,24 @@ enum RunFolder {
             lock = try RunFolderLock(directory: directory)
             removeStalePartialFiles(in: directory)
         }
-        let (checkpoint, url, step, seconds) = try resumableCheckpoint(in: directory)
+        let (checkpoint, url, _, _) = try resumableCheckpoint(in: directory)
+        return try resumePoint(from: checkpoint, url: url, extendingTo: steps, lock: lock)
+    }
+
+    /// Where a replica of a data-parallel run starts (``DataParallelTrainingRun``): the checkpoint
+    /// rank 0 sent, read like a checkpoint file in `directory`; nothing in the folder is read or written.
+    static func replicaPoint<Recipe: TrainingRecipe>(from checkpoint: SafeTensors, directory: URL) throws -> ResumePoint<Recipe> {
+        try resumePoint(from: checkpoint, url: directory.appendingPathComponent("checkpoint.safetensors"), extendingTo: nil, lock: nil,
+                        isReplica: true)
+    }
+
+    /// The resume point of `checkpoint`, read from `url`.
+    private static func resumePoint<Recipe: TrainingRecipe>(from checkpoint: SafeTensors, url: URL, extendingTo steps: Int?, lock: RunFolderLock?,
+                                                            isReplica: Bool = false) throws -> ResumePoint<Recipe> {
+        guard let step = Int(try field("mesa.step", of: checkpoint, url: url)),
+              let seconds = Double(try field("mesa.trainingSeconds", of: checkpoint, url: url)) else {
+            throw InContextError.invalidCheckpoint("\(url.path): malformed step or training time in the metadata")
+        }
         var recipe = try Recipe(json: Data(try field("mesa.configuration", of: checkpoint, url: url).utf8), source: "\(url.path) metadata")
         let planned = recipe.totalSteps
         if let steps {
@@ -73,13 +90,15 @@ enum RunFolder {
             }
             recipe.totalSteps = steps
         }
-        return ResumePoint(checkpoint: checkpoint, url: url, step: step, seconds: seconds, recipe: recipe, isExtended: steps != nil, lock: lock)
+        return ResumePoint(checkpoint: checkpoint, url: url, step: step, seconds: seconds, recipe: recipe, isExtended: steps != nil, lock: lock,
+                           isReplica: isReplica)
     }
 
     /// Restores the generator and the optimizer into `state`, rewrites `config.json` when the run
-    /// was extended, and drops metric lines written after the checkpoint.
+    /// was extended, and drops metric lines written after the checkpoint (a replica only restores).
     static func completeResume<Recipe: TrainingRecipe>(_ point: ResumePoint<Recipe>, state: TrainingState) throws {
         try state.restore(from: point.checkpoint, url: point.url)
+        guard !point.isReplica else { return }
         if point.isExtended {
             try OutputFile(state.directory.appendingPathComponent("config.json"), contents: "the run's configuration", option: "--output")
                 .write(try point.recipe.jsonData())

@@ -40,20 +40,42 @@ extension TrainingRun {
     /// ``TrainingIntervals/evaluation`` steps (and at the run's last step) an evaluation line; every
     /// ``TrainingIntervals/checkpoint`` steps, at the session's last step and when the deadline has
     /// passed, a checkpoint. A run resumed from its checkpoint continues bit for bit.
+    ///
+    /// In a data-parallel run (``TrainingState/dataParallel``) every rank steps together; rank 0
+    /// alone evaluates, writes metrics and checkpoints and reports events, and its clock alone
+    /// decides when the deadline has passed (the decision travels with the step's all-reduce).
+    /// Its metrics lines add `allReduceShare`: the fraction of the wall time since the previous
+    /// line that rank 0 spent in the all-reduce, waiting for the slowest rank included.
+    ///
+    /// - Throws: ``DistributedTrainingError/samplingMismatch(saved:)`` when a run is resumed
+    ///   otherwise than it was started (data-parallel or not).
     public func run(stoppingAt last: Int? = nil, deadline: Date? = nil, observer: (TrainingEvent) -> Void = { _ in }) throws {
+        try state.checkSampling()
         let end = Swift.min(last ?? state.totalSteps, state.totalSteps)
-        let metrics = try FileHandle(forWritingTo: state.metricsURL)
-        defer { try? metrics.close() }
-        try metrics.seekToEnd()
-        var sessionStart = Date()
+        let metrics = state.isLeader ? try FileHandle(forWritingTo: state.metricsURL) : nil
+        defer { try? metrics?.close() }
+        try metrics?.seekToEnd()
+        state.deadline = deadline
+        var sessionStart = Date(), lineStart = sessionStart
+        state.allReduceSeconds = 0
         while state.step < end {
             let result = try trainStep()
             let step = state.step
+            guard let metrics else {
+                if state.stopAgreed { break }
+                continue
+            }
             if step % intervals.log == 0 || step == end {
                 var line = result.metrics
                 line["step"] = Double(step)
                 line["loss"] = Double(result.loss)
                 line["learningRate"] = Double(state.optimizer.learningRate)
+                if state.dataParallel != nil {
+                    let now = Date()
+                    line["allReduceShare"] = state.allReduceSeconds / Swift.max(now.timeIntervalSince(lineStart), 1e-9)
+                    state.allReduceSeconds = 0
+                    lineStart = now
+                }
                 try RunFolder.appendMetrics(line, to: metrics, at: state.metricsURL)
                 observer(.step(step: step, loss: result.loss, metrics: line))
             }
@@ -64,7 +86,7 @@ extension TrainingRun {
                 try RunFolder.appendMetrics(line, to: metrics, at: state.metricsURL)
             }
             let now = Date()
-            let outOfTime = deadline.map { now >= $0 } ?? false
+            let outOfTime = state.dataParallel == nil ? deadline.map { now >= $0 } ?? false : state.stopAgreed
             if step % intervals.checkpoint == 0 || step == end || outOfTime {
                 state.addTrainingTime(since: sessionStart, until: now)
                 sessionStart = now

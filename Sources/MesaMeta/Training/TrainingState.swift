@@ -27,6 +27,23 @@ public final class TrainingState {
     let gradientClipNorm: Float?
     /// The run folder's lock, held as long as the state lives (``RunFolderLock``).
     let lock: RunFolderLock?
+    /// The group this run trains with, data-parallel (``DataParallel``), or `nil` for one
+    /// process sampling its batches in sequence from ``generator``. Set by
+    /// ``DataParallelTrainingRun/start(over:leader:)``.
+    public internal(set) var dataParallel: DataParallel?
+    /// Whether this process leads the run: it writes the run folder and reports progress (rank 0
+    /// of a data-parallel run, or the only process).
+    public var isLeader: Bool { dataParallel?.communicator.isLeader ?? true }
+    /// Whether the checkpoint this state was restored from was written by a data-parallel run
+    /// (`nil` for a new run): a run must be resumed the way it was started.
+    var restoredDataParallel: Bool?
+    /// The time limit of the current session, read by rank 0 when it asks the group to stop.
+    var deadline: Date?
+    /// Whether the last data-parallel step agreed to stop (rank 0 was out of time).
+    var stopAgreed = false
+    /// Seconds spent in the all-reduce (including waiting for the slowest rank) since the loop
+    /// last read them (``TrainingRun/run(stoppingAt:deadline:observer:)`` logs their share).
+    var allReduceSeconds: Double = 0
 
     /// The checkpoint file of the run folder.
     public var checkpointURL: URL { directory.appendingPathComponent("checkpoint.safetensors") }
@@ -49,12 +66,19 @@ public final class TrainingState {
     }
 
     /// One optimizer step: sets the scheduled learning rate, runs `computeGradients` (which leaves
-    /// the gradients in the parameters and returns the loss), clips the global gradient norm,
-    /// updates the parameters, clears the gradients and counts the step.
+    /// the gradients in the parameters and returns the loss), averages gradients and loss over the
+    /// ranks of a data-parallel run (one all-reduce, ``DataParallel``), clips the global gradient
+    /// norm, updates the parameters, clears the gradients and counts the step.
     @discardableResult
-    public func update(_ computeGradients: () throws -> Float) rethrows -> Float {
+    public func update(_ computeGradients: () throws -> Float) throws -> Float {
         optimizer.learningRate = schedule.learningRate(atStep: step)
-        let loss = try computeGradients()
+        var loss = try computeGradients()
+        if let dataParallel {
+            let start = Date()
+            let wantsStop = dataParallel.communicator.isLeader && (deadline.map { start >= $0 } ?? false)
+            (loss, stopAgreed) = try dataParallel.averageGradients(of: optimizer.parameters, loss: loss, stopRequested: wantsStop)
+            allReduceSeconds += Date().timeIntervalSince(start)
+        }
         if let gradientClipNorm { _ = clipGradientNorm(optimizer.parameters, maximumNorm: gradientClipNorm) }
         optimizer.step()
         optimizer.clearGradients()
@@ -67,11 +91,38 @@ public final class TrainingState {
         trainingSeconds += end.timeIntervalSince(start)
     }
 
-    /// Writes `weights` as the run's checkpoint, atomically, with the optimizer's buffers as
-    /// tensors `optimizer.<index>.<buffer>` and, in the metadata, the format, the step, the
-    /// training time, the configuration, the generator, the optimizer's scalar state and `extra`.
+    /// The sampling generators of this rank's share of the step's batch of `batchSize` examples in
+    /// a data-parallel run (drawing the step's seed from ``generator``), or `nil` outside one,
+    /// where a trainer samples its batch from ``generator`` directly.
+    public func exampleStreams(batchSize: Int) throws -> ExampleStreams? {
+        guard let dataParallel else { return nil }
+        return ExampleStreams(seed: generator.next(), indices: try dataParallel.shard(ofBatch: batchSize))
+    }
+
+    /// Throws unless the run is resumed the way it was started (data-parallel or not).
+    func checkSampling() throws {
+        if let restoredDataParallel, restoredDataParallel != (dataParallel != nil) {
+            throw DistributedTrainingError.samplingMismatch(saved: restoredDataParallel)
+        }
+    }
+
+    /// Writes `weights` as the run's checkpoint, atomically (``checkpoint(_:format:configuration:extra:)``).
     public func writeCheckpoint(_ weights: SafeTensors, format: String, configuration: some Encodable,
                                 extra: [String: String] = [:]) throws {
+        try write(try checkpoint(weights, format: format, configuration: configuration, extra: extra))
+    }
+
+    /// Writes `checkpoint` as the run's checkpoint, atomically.
+    public func write(_ checkpoint: SafeTensors) throws {
+        try checkpoint.write(to: OutputFile(checkpointURL, contents: "the checkpoint", option: "--output"))
+    }
+
+    /// `weights` with the optimizer's buffers as tensors `optimizer.<index>.<buffer>` and, in the
+    /// metadata, the format, the step, the training time, the configuration, the generator, the
+    /// optimizer's scalar state, `extra` and, for a data-parallel run, `mesa.sampling` =
+    /// `data-parallel` and the number of ranks (`mesa.ranks`).
+    public func checkpoint(_ weights: SafeTensors, format: String, configuration: some Encodable,
+                           extra: [String: String] = [:]) throws -> SafeTensors {
         var checkpoint = weights
         let optimizerJSON = try RunFolder.store(optimizer.state, in: &checkpoint)
         checkpoint.metadata = extra.merging([
@@ -82,12 +133,17 @@ public final class TrainingState {
             "mesa.generator": try RunFolder.json(generator),
             "mesa.optimizer": optimizerJSON,
         ]) { _, shared in shared }
-        try checkpoint.write(to: OutputFile(checkpointURL, contents: "the checkpoint", option: "--output"))
+        if let dataParallel {
+            checkpoint.metadata["mesa.sampling"] = "data-parallel"
+            checkpoint.metadata["mesa.ranks"] = String(dataParallel.communicator.size)
+        }
+        return checkpoint
     }
 
     /// Restores the generator and the optimizer from a checkpoint written by ``writeCheckpoint(_:format:configuration:extra:)``.
     func restore(from checkpoint: SafeTensors, url: URL) throws {
         generator = try JSONDecoder().decode(RandomGenerator.self, from: Data(try RunFolder.field("mesa.generator", of: checkpoint, url: url).utf8))
         try optimizer.load(try RunFolder.optimizerState(from: checkpoint, url: url))
+        restoredDataParallel = checkpoint.metadata["mesa.sampling"] == "data-parallel"
     }
 }

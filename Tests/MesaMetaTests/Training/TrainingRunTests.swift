@@ -24,7 +24,7 @@ final class TrainingRunTests: XCTestCase {
 
         func trainStep() throws -> TrainingStepResult {
             let x = Tensor.randomNormal([8, 1], using: &state.generator)
-            let loss = state.update {
+            let loss = try state.update {
                 let difference = layer(x) - 2 * x
                 let loss = (difference * difference).mean()
                 loss.backward()
