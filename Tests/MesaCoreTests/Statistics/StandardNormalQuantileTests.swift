@@ -14,7 +14,8 @@ final class StandardNormalQuantileTests: XCTestCase {
         for p in Array(stride(from: 1e-6, to: 1, by: 0.0371)) + [1e-12, 1e-3, 0.999999] {
             let x = standardNormalQuantile(p)
             XCTAssertEqual(0.5 * erfc(-x / 2.squareRoot()), p, accuracy: 1e-13 + 1e-10 * p)
-            XCTAssertEqual(standardNormalQuantile(1 - p), -x, accuracy: 1e-9 * max(1, abs(x)))
+            // 1 − p rounds away the tail mass below about 10⁻⁶: the antisymmetry is checked above it.
+            if p >= 1e-6 { XCTAssertEqual(standardNormalQuantile(1 - p), -x, accuracy: 1e-9 * max(1, abs(x))) }
         }
     }
 
