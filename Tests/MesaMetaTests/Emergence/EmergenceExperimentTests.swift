@@ -90,6 +90,13 @@ final class EmergenceExperimentTests: SingleThreadedTestCase {
         XCTAssertEqual(effect.standardError, 0.15, accuracy: 1e-12)
     }
 
+    func testConfigurationsSurviveTheirJSONRoundTrip() throws {
+        for run in try EmergenceExperiment.runs(base: tinyBase(), seeds: 1) {
+            let json = try run.configuration.jsonData()
+            XCTAssertEqual(try EmergenceRunConfiguration(json: json, source: "test"), run.configuration, String(decoding: json, as: UTF8.self))
+        }
+    }
+
     func testAnEmergenceConfigurationWithAnLSALearnerIsAClearError() {
         var configuration = tinyBase()
         configuration.learner.architecture = .lsa
