@@ -32,6 +32,7 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "gpicl-generalisation: a folder of CSV tables (last column the class); tables with 2–10 classes and enough rows are used.")
     var tables: String?
     @Option(help: "emergence: seeds per run (effects are paired over seeds).") var seeds = 2
+    @Flag(help: "emergence: train nothing; analyse the runs already finished in --output.") var analyseFinished = false
     @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
@@ -41,6 +42,7 @@ struct ExperimentCommand: ParsableCommand {
             if source.preset != nil { throw ValidationError("emergence takes --config FILE (an emergence run configuration), not --preset") }
             return
         }
+        if analyseFinished { throw ValidationError("--analyse-finished applies to the emergence experiment only") }
         guard let experiment = GPICLExperiment(rawValue: name) else {
             throw ValidationError("unknown experiment '\(name)'; known: \(Self.names.joined(separator: ", "))")
         }
@@ -96,6 +98,12 @@ extension ExperimentCommand {
         }
         if let steps { base.training.steps = steps }
         let runs = try EmergenceExperiment.runs(base: base, seeds: seeds)
+        if analyseFinished {
+            let finished = try EmergenceExperiment.finishedRuns(runs, in: folder)
+            guard !finished.runs.isEmpty else { throw ValidationError("no run of the grid is finished in \(folder.path); train first (drop --analyse-finished)") }
+            print("analysing \(finished.runs.count) of \(runs.count) runs")
+            return print(try EmergenceExperiment.analyse(runs: finished.runs, trainers: finished.trainers, to: folder))
+        }
         var bars: [Int: ProgressBar] = [:]
         let trainers = try EmergenceExperiment.trainAll(runs, in: folder, deadline: timeLimit.deadline) { index, event in
             var progress = bars[index] ?? ProgressBar(total: runs[index].configuration.training.steps, label: "\(index + 1)/\(runs.count) \(runs[index].name)")

@@ -34,6 +34,11 @@ final class ExperimentCommandEmergenceTests: XCTestCase {
         let again = try MesaProcess.run(arguments)
         XCTAssertEqual(again.status, 0, again.error)
         XCTAssertEqual(try String(contentsOfFile: "\(output)/emergence-runs.csv", encoding: .utf8).split(separator: "\n").count, 12)
+        // Two seeds: the second seed's runs are not trained; --analyse-finished reports the first seed's.
+        let partial = try MesaProcess.run(Array(arguments.dropLast(6)) + ["--seeds", "2", "--output", output, "--analyse-finished"])
+        XCTAssertEqual(partial.status, 0, partial.error)
+        XCTAssertTrue(partial.output.contains("analysing 11 of 22 runs"), partial.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(output)/base-seed1"), "nothing is trained")
     }
 
     func testBadInputIsRefusedWithTheFix() throws {
@@ -48,5 +53,11 @@ final class ExperimentCommandEmergenceTests: XCTestCase {
         let invalid = try MesaProcess.run(["experiment", "emergence", "--config", bad.path, "--output", directory.appendingPathComponent("x").path])
         XCTAssertNotEqual(invalid.status, 0)
         XCTAssertTrue(invalid.error.contains("burstiness must divide contextCount"), invalid.error)
+        let nothing = try MesaProcess.run(["experiment", "emergence", "--analyse-finished", "--output", directory.appendingPathComponent("empty").path])
+        XCTAssertNotEqual(nothing.status, 0)
+        XCTAssertTrue(nothing.error.contains("no run of the grid is finished"), nothing.error)
+        let other = try MesaProcess.run(["experiment", "gpicl-plateau", "--analyse-finished"])
+        XCTAssertNotEqual(other.status, 0)
+        XCTAssertTrue(other.error.contains("--analyse-finished applies to the emergence experiment only"), other.error)
     }
 }

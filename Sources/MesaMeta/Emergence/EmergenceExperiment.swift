@@ -74,7 +74,8 @@ public enum EmergenceExperiment {
             let t = base.tasks
             var baseMemberships: [Factor: Double] = [
                 .burstiness: t.burstyFraction == 0 ? 0 : Double(t.burstiness), .classes: Double(t.classCount), .zipf: t.zipfExponent,
-                .noise: t.withinClassNoise, .labels: t.labelMapping == .fixed ? 0 : 1, .architecture: 0,
+                .noise: t.withinClassNoise, .labels: t.labelMapping == .fixed ? 0 : 1,
+                .architecture: base.learner.architecture == .lstm ? 1 : 0,
             ]
             variant("base", baseMemberships) { _ in }
             baseMemberships = [:]
@@ -86,7 +87,7 @@ public enum EmergenceExperiment {
             for alpha in [0, 0.5, 1, 1.5] where alpha != t.zipfExponent { variant("zipf-\(alpha)", [.zipf: alpha]) { $0.tasks.zipfExponent = alpha } }
             for noise in [0.1, 0.5] where noise != t.withinClassNoise { variant("noise-\(noise)", [.noise: noise]) { $0.tasks.withinClassNoise = noise } }
             if t.labelMapping == .fixed { variant("labels-perSequence", [.labels: 1]) { $0.tasks.labelMapping = .perSequence } }
-            variant("lstm", [.architecture: 1]) { $0.learner = lstm }
+            if base.learner.architecture == .transformer { variant("lstm", [.architecture: 1]) { $0.learner = lstm } }
         }
         return runs
     }
@@ -103,6 +104,25 @@ public enum EmergenceExperiment {
         }
         if !trainer.isFinished { try trainer.run(deadline: deadline, observer: observer) }
         return trainer
+    }
+
+    /// The runs of `runs` already trained to their planned steps in `directory`, with their
+    /// trainers (loaded, not trained further), for analysing part of a grid.
+    public static func finishedRuns(_ runs: [Run], in directory: URL) throws -> (runs: [Run], trainers: [EmergenceTrainer]) {
+        var finished: ([Run], [EmergenceTrainer]) = ([], [])
+        for run in runs {
+            let folder = directory.appendingPathComponent(run.name)
+            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("checkpoint.safetensors").path) else { continue }
+            let trainer = try EmergenceTrainer(resumingFrom: folder)
+            guard trainer.configuration == run.configuration else {
+                throw InContextError.invalidCheckpoint("\(folder.path) holds a run with another configuration than experiment run '\(run.name)'; move it away or choose another --output")
+            }
+            if trainer.isFinished {
+                finished.0.append(run)
+                finished.1.append(trainer)
+            }
+        }
+        return finished
     }
 
     /// Trains the runs one after another until all are finished or `deadline` passes; returns

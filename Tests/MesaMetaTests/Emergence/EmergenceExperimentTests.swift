@@ -51,6 +51,14 @@ final class EmergenceExperimentTests: SingleThreadedTestCase {
         XCTAssertEqual(Double(l) / Double(t), 1, accuracy: 0.1)
     }
 
+    func testAnLSTMBaseIsTheArchitectureArmItself() throws {
+        var base = tinyBase()
+        base.learner = LearnerConfiguration(architecture: .lstm, modelSize: 8, layerCount: 1, headCount: 1, maximumPointCount: 5)
+        let runs = try EmergenceExperiment.runs(base: base, seeds: 1)
+        XCTAssertEqual(runs.first?.memberships[.architecture], 1)
+        XCTAssertFalse(runs.contains { $0.name.hasPrefix("lstm") })
+    }
+
     func testTrainerLogsBothAccuraciesAndResumesExactly() throws {
         let configuration = tinyBase()
         let whole = try EmergenceTrainer(configuration: configuration, directory: directory.appendingPathComponent("whole"))
