@@ -7,8 +7,11 @@ mesa=${1:-.build/release/mesa}
 here=docs/results/emergence/momentum
 for preset in linear sparse-linear linear-classification; do for arm in "" -momentum; do for seed in 0 1; do
   folder=runs/momentum/$preset$arm-seed$seed
-  if [ -f "$folder/checkpoint.safetensors" ]; then resume=--resume; else resume=; fi
-  "$mesa" train --config $here/$preset$arm.json --seed $seed --output "$folder" --threads 1 $resume > /dev/null
+  if [ -f "$folder/checkpoint.safetensors" ]; then
+    "$mesa" train --output "$folder" --threads 1 --resume > /dev/null       # continues, or does nothing when finished
+  else
+    "$mesa" train --config $here/$preset$arm.json --seed $seed --output "$folder" --threads 1 > /dev/null
+  fi
 done; done; done
 # The last held-out evaluation of each run: loss over every prefix, and the metric at the last point
 # (squared error ÷ d for regression, accuracy for classification).
