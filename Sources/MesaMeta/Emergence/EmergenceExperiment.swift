@@ -56,13 +56,16 @@ public enum EmergenceExperiment {
                                          training: training)
     }
 
-    /// The runs for `seeds` seeds around `base`.
+    /// The runs for `seeds` seeds around `base`: seeds `s, s + 1, …` with `s = base.training.seed`,
+    /// each seeding the class vectors, the initialisation and the data stream.
     public static func runs(base: EmergenceRunConfiguration, seeds: Int) throws -> [Run] {
         try base.validate()
         let lstm = try GPICLExperiment.lstmLearner(matching: base.learner, inputDimension: base.tasks.inputDimension,
                                                    classCount: base.tasks.labelCount)
         var runs: [Run] = []
-        for seed in 0..<seeds {
+        for index in 0..<seeds {
+            // Seeds count up from the base's training seed (0 by default): seed index i uses seed base + i.
+            let seed = Int(base.training.seed) + index
             func variant(_ name: String, _ memberships: [Factor: Double], _ change: (inout EmergenceRunConfiguration) -> Void) {
                 var configuration = base
                 configuration.name = "\(name)-seed\(seed)"

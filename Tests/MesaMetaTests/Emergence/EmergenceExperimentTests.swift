@@ -51,6 +51,16 @@ final class EmergenceExperimentTests: SingleThreadedTestCase {
         XCTAssertEqual(Double(l) / Double(t), 1, accuracy: 0.1)
     }
 
+    func testSeedsCountUpFromTheBaseSeed() throws {
+        var base = tinyBase()
+        base.training.seed = 5
+        let runs = try EmergenceExperiment.runs(base: base, seeds: 2)
+        XCTAssertEqual(Set(runs.map(\.seed)), [5, 6])
+        let first = try XCTUnwrap(runs.first)
+        XCTAssertEqual(first.name, "base-seed5")
+        XCTAssertEqual(first.configuration.tasks.seed, 5)
+    }
+
     func testAnLSTMBaseIsTheArchitectureArmItself() throws {
         var base = tinyBase()
         base.learner = LearnerConfiguration(architecture: .lstm, modelSize: 8, layerCount: 1, headCount: 1, maximumPointCount: 5)
