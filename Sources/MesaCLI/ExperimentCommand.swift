@@ -11,11 +11,16 @@ struct ExperimentCommand: ParsableCommand {
         commandName: "experiment",
         abstract: "Run a general-purpose in-context learning experiment (Kirsch et al. 2022) and write CSV and SVG results.",
         discussion: """
-        Experiments: \(GPICLExperiment.allCases.map(\.rawValue).joined(separator: ", ")).
+        Experiments: \(ExperimentCommand.names.joined(separator: ", ")).
         The training experiments derive their runs from a base configuration (default preset gpicl-small) and keep them in
         sub-folders of --output; run the same command again to resume. gpicl-generalisation evaluates a trained run
         (--run, default runs/gpicl-fashion-mnist) on Fashion-MNIST test images, scikit-learn digits and the tables of --tables.
+        emergence trains Chan et al. 2022's data-dependence grid on bursty, Zipfian classification sequences (Reddy 2024),
+        one factor at a time around a base run (--config FILE: an emergence run configuration), for --seeds seeds.
         """)
+
+    /// Every experiment name.
+    static var names: [String] { GPICLExperiment.allCases.map(\.rawValue) + ["emergence"] }
 
     @Argument(help: "The experiment.") var name: String
     @OptionGroup var source: ConfigurationSourceOptions
@@ -26,22 +31,31 @@ struct ExperimentCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "gpicl-generalisation: the trained run folder.") var runFolder = "runs/gpicl-fashion-mnist"
     @Option(help: "gpicl-generalisation: a folder of CSV tables (last column the class); tables with 2–10 classes and enough rows are used.")
     var tables: String?
+    @Option(help: "emergence: seeds per run (effects are paired over seeds).") var seeds = 2
+    @Flag(help: "emergence: train nothing; analyse the runs already finished in --output.") var analyseFinished = false
     @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
+        if let steps, steps <= 0 { throw ValidationError("--steps must be positive") }
+        guard seeds > 0 else { throw ValidationError("--seeds must be positive") }
+        if name == "emergence" {
+            if source.preset != nil { throw ValidationError("emergence takes --config FILE (an emergence run configuration), not --preset") }
+            return
+        }
+        if analyseFinished { throw ValidationError("--analyse-finished applies to the emergence experiment only") }
         guard let experiment = GPICLExperiment(rawValue: name) else {
-            throw ValidationError("unknown experiment '\(name)'; known: \(GPICLExperiment.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError("unknown experiment '\(name)'; known: \(Self.names.joined(separator: ", "))")
         }
         if source.preset != nil, source.config != nil { throw ValidationError("give at most one of --preset and --config") }
         if experiment == .generalisation, source.isGiven || steps != nil {
             throw ValidationError("gpicl-generalisation evaluates a trained run (--run FOLDER); it takes no --preset, --config or --steps")
         }
-        if let steps, steps <= 0 { throw ValidationError("--steps must be positive") }
         guard prompts > 0 else { throw ValidationError("--prompts must be positive") }
     }
 
     func run() throws {
         threads.apply()
+        if name == "emergence" { return try runEmergence() }
         let experiment = GPICLExperiment(rawValue: name)!
         let folder = URL(fileURLWithPath: output ?? "runs/\(experiment.rawValue)")
         try OutputFile.prepareFolder(folder, contents: "the experiment's results", option: "--output")
@@ -68,5 +82,41 @@ struct ExperimentCommand: ParsableCommand {
             return
         }
         print(try experiment.analyse(runs: runs, trainers: trainers, base: base, promptCount: prompts, to: folder))
+    }
+}
+
+extension ExperimentCommand {
+    /// `mesa experiment emergence`: trains (or resumes) the grid of ``EmergenceExperiment`` and writes its tables and plots.
+    func runEmergence() throws {
+        let folder = URL(fileURLWithPath: output ?? "runs/emergence")
+        try OutputFile.prepareFolder(folder, contents: "the experiment's results", option: "--output")
+        var base = EmergenceExperiment.standardBase
+        if let file = source.config {
+            let url = URL(fileURLWithPath: file)
+            guard let data = FileManager.default.contents(atPath: url.path) else { throw ValidationError("cannot read the configuration file \(file)") }
+            base = try EmergenceRunConfiguration(json: data, source: file)
+        }
+        if let steps { base.training.steps = steps }
+        let runs = try EmergenceExperiment.runs(base: base, seeds: seeds)
+        if analyseFinished {
+            let finished = try EmergenceExperiment.finishedRuns(runs, in: folder)
+            guard !finished.runs.isEmpty else { throw ValidationError("no run of the grid is finished in \(folder.path); train first (drop --analyse-finished)") }
+            print("analysing \(finished.runs.count) of \(runs.count) runs")
+            return print(try EmergenceExperiment.analyse(runs: finished.runs, trainers: finished.trainers, to: folder))
+        }
+        var bars: [Int: ProgressBar] = [:]
+        let trainers = try EmergenceExperiment.trainAll(runs, in: folder, deadline: timeLimit.deadline) { index, event in
+            var progress = bars[index] ?? ProgressBar(total: runs[index].configuration.training.steps, label: "\(index + 1)/\(runs.count) \(runs[index].name)")
+            if case .step(let step, let loss, _) = event { progress.update(completed: step, metrics: ["loss": loss]) }
+            if case .evaluation(let step, let metrics) = event {
+                progress.note("step \(step): in-context \(String(format: "%.3f", metrics["inContextAccuracy"] ?? .nan)), in-weights \(String(format: "%.3f", metrics["inWeightsAccuracy"] ?? .nan))")
+            }
+            bars[index] = progress
+        }
+        guard trainers.count == runs.count, trainers.allSatisfy(\.isFinished) else {
+            print("stopped at the time limit; continue with the same command (finished runs are kept)")
+            return
+        }
+        print(try EmergenceExperiment.analyse(runs: runs, trainers: trainers, to: folder))
     }
 }

@@ -18,6 +18,10 @@ import MesaCore
 /// biases are zero. PyTorch stores the three input projections as one `in_proj_weight`; here
 /// they are separate ``Linear`` layers (`query.weight` is its first third, and so on).
 /// Attention-weight dropout is not applied.
+///
+/// With ``momentum`` `η` set, the layer is Dai et al. 2023's momentum attention
+/// (``momentumWeights(decay:queryCount:keyCount:mask:)``): every head's output at position `t`
+/// gains the exponential moving average of the earlier values, `Σ_{i<t} η^{t−i} vᵢ`, before `W_O`.
 public final class MultiHeadAttention: Layer {
     /// The query projection `W_Q` `[modelSize, modelSize]`.
     public let query: Linear
@@ -29,6 +33,10 @@ public final class MultiHeadAttention: Layer {
     public let output: Linear
     /// The number of heads.
     public let headCount: Int
+    /// The decay `η ∈ (0, 1)` of momentum attention (Dai et al. 2023, §5); `nil`: standard attention.
+    public var momentum: Float? {
+        didSet { precondition(momentum.map { $0 > 0 && $0 < 1 } ?? true, "MultiHeadAttention: momentum must be in (0, 1), got \(momentum!)") }
+    }
 
     /// The number of features of the input and output.
     public var modelSize: Int { query.inputSize }
@@ -81,9 +89,12 @@ public final class MultiHeadAttention: Layer {
         guard q.rank >= 2, k.rank >= 2, v.rank >= 2 else { return q }
         let queryCount = q.shape[q.rank - 2], keyCount = k.shape[k.rank - 2]
         // Heads stay side by side in the projections' last axis: no split or merge copies.
-        let merged = Tensor.multiHeadAttention(
-            query: q, key: k, value: v, headCount: headCount,
-            mask: mask.tensor(queryCount: queryCount, keyCount: keyCount))   // […, queries, modelSize]
+        let maskTensor = mask.tensor(queryCount: queryCount, keyCount: keyCount)
+        var merged = Tensor.multiHeadAttention(query: q, key: k, value: v, headCount: headCount, mask: maskTensor)   // […, queries, modelSize]
+        if let momentum {
+            // The moving average acts on every head's value features alike: one [queries, keys] matrix for all.
+            merged = merged + Self.momentumWeights(decay: momentum, queryCount: queryCount, keyCount: keyCount, mask: maskTensor).matmul(v)
+        }
         return output(merged)
     }
 

@@ -6,9 +6,10 @@ import MesaCore
 
 extension TransformerEncoderLayer {
     /// The block's weights in the form the fused inference kernel reads, or `nil` when the
-    /// block has no fused form: its activation is not ReLU, GELU or the identity, or its two
-    /// normalisations differ in `ε`.
+    /// block has no fused form: its activation is not ReLU, GELU or the identity, its two
+    /// normalisations differ in `ε`, or its attention has momentum.
     public var fusedParameters: EncoderBlockParameters? {
+        guard attention.momentum == nil else { return nil }
         let fusedActivation: EncoderBlockParameters.FeedForwardActivation
         switch activation {
         case .relu: fusedActivation = .relu

@@ -20,6 +20,14 @@ extension LearnerConfiguration {
         guard modelSize > 0, layerCount > 0, headCount > 0, maximumPointCount > 0 else {
             throw InContextError.invalidConfiguration("learner: modelSize, layerCount, headCount and maximumPointCount must be positive")
         }
+        if let attentionMomentum {
+            guard architecture == .transformer else {
+                throw InContextError.invalidConfiguration("learner.attentionMomentum applies to transformer learners only, not \(architecture.rawValue)")
+            }
+            guard attentionMomentum > 0, attentionMomentum < 1 else {
+                throw InContextError.invalidConfiguration("learner.attentionMomentum must be in (0, 1), got \(attentionMomentum)")
+            }
+        }
         switch architecture {
         case .transformer:
             guard modelSize % headCount == 0 else {
@@ -27,7 +35,8 @@ extension LearnerConfiguration {
             }
             return TransformerLearner(inputDimension: inputDimension, kind: kind, encoding: resolvedEncoding,
                                       maximumPointCount: maximumPointCount, modelSize: modelSize, layerCount: layerCount,
-                                      headCount: headCount, feedForwardSize: feedForwardSize, using: &generator)
+                                      headCount: headCount, feedForwardSize: feedForwardSize, attentionMomentum: attentionMomentum,
+                                      using: &generator)
         case .lstm:
             return try LSTMLearner(inputDimension: inputDimension, kind: kind, encoding: resolvedEncoding,
                                    maximumPointCount: maximumPointCount, hiddenSize: modelSize, layerCount: layerCount, using: &generator)

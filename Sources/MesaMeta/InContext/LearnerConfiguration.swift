@@ -21,10 +21,14 @@ public struct LearnerConfiguration: Codable, Equatable, Sendable {
     /// LSA only: the number of context points in the fixed-context setting (von Oswald et al.);
     /// `nil` scores every prefix.
     public var contextCount: Int?
+    /// Transformer only: the decay `η ∈ (0, 1)` of momentum attention in every layer (Dai et al.
+    /// 2023; ``MesaNN/MultiHeadAttention/momentum``); `nil`: standard attention.
+    public var attentionMomentum: Float?
 
     /// Creates a learner configuration (defaults: a 3-layer, width-64 Transformer over 40 points).
     public init(architecture: LearnerArchitecture = .transformer, encoding: PromptEncoding? = nil, modelSize: Int = 64, layerCount: Int = 3,
-                headCount: Int = 2, feedForwardSize: Int? = nil, maximumPointCount: Int = 40, contextCount: Int? = nil) {
+                headCount: Int = 2, feedForwardSize: Int? = nil, maximumPointCount: Int = 40, contextCount: Int? = nil,
+                attentionMomentum: Float? = nil) {
         self.architecture = architecture
         self.encoding = encoding
         self.modelSize = modelSize
@@ -33,10 +37,11 @@ public struct LearnerConfiguration: Codable, Equatable, Sendable {
         self.feedForwardSize = feedForwardSize
         self.maximumPointCount = maximumPointCount
         self.contextCount = contextCount
+        self.attentionMomentum = attentionMomentum
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case architecture, encoding, modelSize, layerCount, headCount, feedForwardSize, maximumPointCount, contextCount
+        case architecture, encoding, modelSize, layerCount, headCount, feedForwardSize, maximumPointCount, contextCount, attentionMomentum
     }
 
     public init(from decoder: Decoder) throws {
@@ -51,5 +56,6 @@ public struct LearnerConfiguration: Codable, Equatable, Sendable {
         feedForwardSize = try c.decodeIfPresent(Int.self, forKey: .feedForwardSize)
         maximumPointCount = try c.value(.maximumPointCount, default: defaults.maximumPointCount)
         contextCount = try c.decodeIfPresent(Int.self, forKey: .contextCount)
+        attentionMomentum = try c.decodeIfPresent(Float.self, forKey: .attentionMomentum)
     }
 }

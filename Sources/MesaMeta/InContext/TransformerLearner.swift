@@ -40,8 +40,9 @@ public final class TransformerLearner: InContextLearner {
     ///   - maximumPointCount: the longest prompt in pairs.
     ///   - modelSize: the width of the residual stream (a multiple of `headCount`).
     ///   - layerCount, headCount: depth and heads; `feedForwardSize` defaults to `4 · modelSize`.
+    ///   - attentionMomentum: the decay `η` of momentum attention (Dai et al. 2023) in every layer; `nil`: standard attention.
     public init(inputDimension: Int, kind: TaskKind, encoding: PromptEncoding = .interleaved, maximumPointCount: Int,
-                modelSize: Int, layerCount: Int, headCount: Int, feedForwardSize: Int? = nil,
+                modelSize: Int, layerCount: Int, headCount: Int, feedForwardSize: Int? = nil, attentionMomentum: Float? = nil,
                 using generator: inout RandomGenerator) {
         precondition(inputDimension > 0 && maximumPointCount > 0 && modelSize > 0 && layerCount > 0,
                      "TransformerLearner: sizes must be positive")
@@ -56,6 +57,7 @@ public final class TransformerLearner: InContextLearner {
         encoder = TransformerEncoder(layerCount: layerCount, modelSize: modelSize, headCount: headCount,
                                      feedForwardSize: feedForwardSize ?? 4 * modelSize, activation: .gelu,
                                      placement: .pre, finalNorm: true, using: &generator)
+        for layer in encoder.layers { layer.attention.momentum = attentionMomentum }
         readOut = Linear(inputSize: modelSize, outputSize: kind.outputWidth, using: &generator)
     }
 
