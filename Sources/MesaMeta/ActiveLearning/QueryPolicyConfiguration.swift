@@ -77,12 +77,6 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
         do { try optimizer.validate(in: "optimizer") } catch { throw TabularError.invalidModel("\(source): \(error)") }
     }
 
-    /// Pretty-printed JSON.
-    public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
-    }
 }
 
 extension QueryPolicyConfiguration: TrainingRecipe {

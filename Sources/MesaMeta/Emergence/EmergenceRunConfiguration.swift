@@ -61,12 +61,6 @@ extension EmergenceRunConfiguration: TrainingRecipe {
         try validate()
     }
 
-    /// The configuration as pretty-printed JSON with sorted keys.
-    public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
-    }
 
     /// `training.steps`.
     public var totalSteps: Int {

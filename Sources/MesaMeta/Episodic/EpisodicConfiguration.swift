@@ -151,12 +151,6 @@ public struct EpisodicConfiguration: Codable, Sendable, Equatable {
         try validate()
     }
 
-    /// The configuration as pretty-printed JSON.
-    public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
-    }
 
     /// Whether the episodes are classification episodes.
     public var isClassification: Bool { source != .sinusoid }

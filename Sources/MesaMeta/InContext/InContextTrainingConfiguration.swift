@@ -64,12 +64,6 @@ public struct InContextTrainingConfiguration: Codable, Equatable, Sendable {
         try validate()
     }
 
-    /// The configuration as pretty-printed JSON with sorted keys.
-    public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
-    }
 
     /// Checks ranges and consistency across sections.
     public func validate() throws {

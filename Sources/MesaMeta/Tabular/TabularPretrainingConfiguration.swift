@@ -127,12 +127,6 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
         }
     }
 
-    /// Pretty-printed JSON.
-    public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
-    }
 }
 
 extension TabularPretrainingConfiguration: TrainingRecipe {

@@ -16,3 +16,13 @@ public protocol TrainingRecipe: Codable, Sendable {
     /// When to log, evaluate and checkpoint.
     var intervals: TrainingIntervals { get }
 }
+
+extension TrainingRecipe {
+    /// The configuration as pretty-printed JSON with sorted keys (what `config.json` and the
+    /// checkpoints' metadata hold).
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+}
