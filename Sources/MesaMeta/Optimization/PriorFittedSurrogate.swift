@@ -96,18 +96,11 @@ public struct PriorFittedSurrogate: Surrogate, @unchecked Sendable {
         return PriorFittedPosterior(model: model, points: observations.map(\.point), targets: values.map { Float(($0 - mean) / scale) })
     }
 
-    /// `Φ⁻¹((r + ½)/n)` for each value's rank `r` among `values` (ties: their mean rank).
+    /// `Φ⁻¹((r + ½)/n)` for each value's rank `r` among `values` (ties: their mean rank):
+    /// ``normalScore(_:among:)`` of each value in the sample itself.
     public static func normalScores(of values: [Double]) -> [Double] {
-        let order = values.indices.sorted { values[$0] < values[$1] }
-        var ranks = [Double](repeating: 0, count: values.count)
-        var start = 0
-        while start < order.count {
-            var end = start
-            while end + 1 < order.count && values[order[end + 1]] == values[order[start]] { end += 1 }
-            for k in start...end { ranks[order[k]] = Double(start + end) / 2 }
-            start = end + 1
-        }
-        return ranks.map { standardNormalQuantile(($0 + 0.5) / Double(values.count)) }
+        let sorted = values.sorted()
+        return values.map { normalScore($0, among: sorted) }
     }
 }
 

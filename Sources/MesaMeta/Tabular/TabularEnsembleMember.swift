@@ -72,37 +72,6 @@ struct TabularEnsembleMember {
         }
     }
 
-    /// `Φ⁻¹` of the mid-rank of `value` among `sorted` (ascending, non-empty), interpolated
-    /// linearly between neighbouring context values and clamped to the outermost ranks:
-    /// ``Variant/quantile``'s transform of one feature.
-    static func normalScore(_ value: Float, among sorted: [Float]) -> Float {
-        let n = sorted.count
-        guard n > 1, sorted[0] < sorted[n - 1] else { return 0 }
-        // Mid-rank position p ∈ [0, n − 1] of `value`: the mean index of the equal values, or
-        // linear interpolation between the two context values around it.
-        func lowerBound(_ v: Float, strict: Bool) -> Int {
-            var low = 0, high = n
-            while low < high {
-                let mid = (low + high) / 2
-                if strict ? sorted[mid] <= v : sorted[mid] < v { low = mid + 1 } else { high = mid }
-            }
-            return low
-        }
-        let first = lowerBound(value, strict: false), end = lowerBound(value, strict: true)
-        let position: Double
-        if end > first {
-            position = Double(first + end - 1) / 2
-        } else if first == 0 {
-            position = 0
-        } else if first == n {
-            position = Double(n - 1)
-        } else {
-            let below = sorted[first - 1], above = sorted[first]
-            position = Double(first - 1) + Double((value - below) / (above - below))
-        }
-        return Float(standardNormalQuantile((position + 0.5) / Double(n)))
-    }
-
     /// This member's view of the context rows then the test rows `testRows`: features in the
     /// member's order and variant, row-major, unpadded. `map` is ``fittedMap(train:width:)``
     /// (computed here when not given).
@@ -126,7 +95,7 @@ struct TabularEnsembleMember {
             let z = factor.solveLower(zip(values, mean).map { Double($0) - $1 })
             return z.map { Float(Swift.min(Swift.max($0, -6), 6)) }
         case (.quantile, .quantiles(let sorted)?):
-            return zip(values, sorted).map { Self.normalScore($0, among: $1) }
+            return zip(values, sorted).map { normalScore($0, among: $1) }
         default: return values
         }
     }

@@ -97,7 +97,7 @@ final class TabularEnsembleMemberTests: XCTestCase {
         XCTAssertEqual(z, scaled)   // ranks only
         for i in 0..<50 { for j in 0..<50 where values[i] < values[j] { XCTAssertLessThan(z[i], z[j]) } }
         // A constant feature maps to 0.
-        XCTAssertEqual(TabularEnsembleMember.normalScore(4, among: [4, 4, 4]), 0)
+        XCTAssertEqual(normalScore(Float(4), among: [4, 4, 4]), 0)
     }
 
     func testEnsembleSizeDefaultsToEightSharingAContextAndFourOtherwise() {
