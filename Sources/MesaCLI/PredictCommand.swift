@@ -33,6 +33,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Classification with more labelled rows than one context holds (1,000) or more than 10 classes: give each row to predict its own context of its this many nearest labelled rows (0: never; the subsample ensemble instead).") var localContext = 100
     @Option(help: "Fine-tune a copy of the model on the labelled rows for this many steps before predicting (0: no fine-tuning; 100 is a good start; slower: about 0.05–0.3 s per step).") var fineTune = 0
     @Option(help: "The learning rate of --fine-tune (Adam).") var fineTuneRate: Float = 3e-5
+    @Option(help: "The softmax temperature of each member's class probabilities before they are averaged (below 1: sharper members).") var temperature: Float = 1
     @Option(help: "The training fraction of the split when no --test is given.") var holdout = 0.5
     @OptionGroup var seedOption: SeedOption
     /// The seed of the split and of the ensemble (default 0).
@@ -44,6 +45,7 @@ struct PredictCommand: ParsableCommand {
         guard localContext == 0 || localContext >= 2 else { throw ValidationError("--local-context must be 0 (off) or at least 2 rows, got \(localContext)") }
         guard fineTune >= 0 else { throw ValidationError("--fine-tune must be 0 (off) or a number of steps, got \(fineTune)") }
         guard fineTuneRate > 0 && fineTuneRate.isFinite else { throw ValidationError("--fine-tune-rate must be a positive learning rate, got \(fineTuneRate)") }
+        guard temperature > 0 && temperature.isFinite else { throw ValidationError("--temperature must be a positive number, got \(temperature)") }
         guard holdout > 0 && holdout < 1 else { throw ValidationError("--holdout must be between 0 and 1") }
         if test != nil && train == nil { throw ValidationError("--test needs --train (the labelled rows)") }
         if let delimiter, CSVDelimiter(argument: delimiter) == nil {
@@ -76,6 +78,7 @@ struct PredictCommand: ParsableCommand {
         options.localContextRows = localContext > 0 ? localContext : nil
         options.fineTuningSteps = fineTune
         options.fineTuningLearningRate = fineTuneRate
+        options.softmaxTemperature = temperature
         options.ignoredColumns = Set(Self.names(ignore))
         for name in Self.names(categorical) { options.columnKinds[name] = .categorical }
         for name in Self.names(numeric) { options.columnKinds[name] = .numeric }

@@ -89,6 +89,7 @@ final class PredictCommandTests: XCTestCase {
         XCTAssertTrue(try failure(["--train", train, "--task", "regression"]).contains("not a regression one"))
         XCTAssertTrue(try failure(["--train", train, "--fine-tune=-3"]).contains("--fine-tune must be 0 (off) or a number of steps"))
         XCTAssertTrue(try failure(["--train", train, "--fine-tune", "5", "--fine-tune-rate", "0"]).contains("--fine-tune-rate must be a positive learning rate"))
+        XCTAssertTrue(try failure(["--train", train, "--temperature", "0"]).contains("--temperature must be a positive number"))
     }
 
     /// --fine-tune says so in the model line.

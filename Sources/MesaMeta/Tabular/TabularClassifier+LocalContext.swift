@@ -46,6 +46,7 @@ extension TabularClassifier {
             localClasses.append(local)
         }
         var probabilities = [Double](repeating: 0, count: testCount * classCount)
+        let temperature = Double(options.softmaxTemperature)
         let byLength = Dictionary(grouping: 0..<testCount, by: { contexts[$0].count })
         let featureCount = members.first?.featureOrder.count ?? width
         for member in members {
@@ -74,7 +75,7 @@ extension TabularClassifier {
                     let logits = withoutGradients { model.logits(features: input, trainTargets: targets, trainCount: length) }.scalars
                     for (b, row) in batch.enumerated() {
                         let local = localClasses[row], c = local.count
-                        let slice = (0..<c).map { Double(logits[b * model.configuration.outputCount + $0]) }
+                        let slice = (0..<c).map { Double(logits[b * model.configuration.outputCount + $0]) / temperature }
                         let largest = slice.max()!, total = slice.map { exp($0 - largest) }.reduce(0, +)
                         for (i, label) in local.enumerated() {
                             probabilities[row * classCount + label] += exp(slice[codes[row][i]] - largest) / total / Double(members.count)

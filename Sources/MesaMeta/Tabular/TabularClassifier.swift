@@ -121,6 +121,7 @@ public final class TabularClassifier {
             return (localContextProbabilities(trainFeatures: trainFeatures, testFeatures: testFeatures, width: width, testCount: test.count,
                                               k: k, members: members, model: model, generator: &generator), nil)
         }
+        let temperature = Double(options.softmaxTemperature)
         var logScores = [Double](repeating: 0, count: test.count * classCount)
         var averaged = [Double](repeating: 0, count: test.count * classCount)
         var memberProbabilities: [[[Float]]]? = keepingMembers && classCount <= modelClasses ? [] : nil
@@ -132,7 +133,7 @@ public final class TabularClassifier {
                                        chunk: options.maximumTestRowsPerPass)
             var own: [[Float]] = []
             for row in 0..<test.count {
-                let slice = (0..<groups).map { Double(logits[row * modelClasses + $0]) }
+                let slice = (0..<groups).map { Double(logits[row * modelClasses + $0]) / temperature }
                 let largest = slice.max()!, total = slice.map { exp($0 - largest) }.reduce(0, +)
                 if memberProbabilities != nil { own.append((0..<classCount).map { Float(exp(slice[code[$0]] - largest) / total) }) }
                 for c in 0..<classCount {

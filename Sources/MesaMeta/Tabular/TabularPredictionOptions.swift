@@ -43,6 +43,10 @@ public struct TabularPredictionOptions: Sendable {
     public var fineTuningSteps = 0
     /// The learning rate of the fine-tuning steps (Adam).
     public var fineTuningLearningRate: Float = 3e-5
+    /// The softmax temperature `T` of each member's class probabilities, `softmax(logits / T)`,
+    /// before the members are averaged (classification). Below 1 sharpens each member, so the
+    /// average leans towards the members' votes; TabPFN v2 (Hollmann et al. 2025) uses 0.9.
+    public var softmaxTemperature: Float = 1
     /// The seed of the ensemble's permutations and subsamples.
     public var seed: UInt64 = 0
 

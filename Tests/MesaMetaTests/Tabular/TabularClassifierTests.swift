@@ -50,6 +50,24 @@ final class TabularClassifierTests: XCTestCase {
         for (a, b) in zip(reference[3], alone[0]) { XCTAssertEqual(a, b, accuracy: 1e-4) }
     }
 
+    /// A one-member ensemble's probabilities at temperature `T` are `softmax(log p / T)` of its
+    /// probabilities at 1, so the most probable class stays and gets more probable below 1.
+    func testTemperatureRescalesEachMembersLogits() throws {
+        let table = try TabularFixtures.table(TabularFixtures.blobs(rows: 40, seed: 5))
+        let model = try classifier()
+        try model.fit(table.selecting(Array(0..<30)))
+        let test = table.selecting(Array(30..<40))
+        let plain = try model.predictProbabilities(test)
+        model.options.softmaxTemperature = 0.5
+        let sharp = try model.predictProbabilities(test)
+        for (p, q) in zip(plain, sharp) {
+            let scores = p.map { Double($0) * Double($0) }   // softmax(log p / 0.5) ∝ p²
+            let total = scores.reduce(0, +)
+            for (expected, actual) in zip(scores, q) { XCTAssertEqual(Float(expected / total), actual, accuracy: 1e-4) }
+            XCTAssertGreaterThanOrEqual(q.max()!, p.max()! - 1e-6)
+        }
+    }
+
     func testManyClassesAndManyFeaturesNeedTheirOptions() throws {
         var text = "x,y\n"
         for i in 0..<24 { text += "\(i),class\(i % 12)\n" }
