@@ -41,7 +41,7 @@ final class OptimizeMethodCommandTests: XCTestCase {
     }
 
     func testEveryPopulationMethodFillsItsBudget() throws {
-        for method in ["sep-cmaes", "de", "jade", "metade", "openai-es"] {
+        for method in ["sep-cmaes", "de", "jade", "metade", "openai-es", "les"] {
             let history = directory.appendingPathComponent("\(method).csv").path
             let run = try MesaProcess.run(["optimize", "--method", method, "--parallel", "4", "--space", space, "--budget", "40",
                                            "--history", history, "--", "/bin/sh", "-c", "echo {x} {y} | awk '{ print ($1 - 0.5) ^ 2 + ($2 + 1) ^ 2 }'"])

@@ -11,11 +11,11 @@ public struct LearnedEvolutionConfiguration: Codable, Sendable, Equatable {
     /// The run's name.
     public var name = "learned-es"
     /// Meta generations (optimizer steps).
-    public var steps = 600
+    public var steps = 700
     /// The BBOB functions the network is trained on (COCO numbers; the others stay unseen).
     public var functions: [BBOBFunction] = [.sphere, .rosenbrock, .discus, .rastrigin, .schaffersF7, .gallagher101]
     /// Tasks per meta generation; task `k` uses `functions[k mod functions.count]`.
-    public var tasksPerStep = 6
+    public var tasksPerStep = 12
     /// The smallest dimension drawn (uniformly) for a task.
     public var minimumDimension = 2
     /// The largest dimension drawn for a task.
@@ -23,7 +23,7 @@ public struct LearnedEvolutionConfiguration: Codable, Sendable, Equatable {
     /// Instances are drawn uniformly from `1…maximumInstance`.
     public var maximumInstance = 100
     /// Generations of each inner LES run.
-    public var generations = 100
+    public var generations = 120
     /// Members per generation of the inner LES runs.
     public var populationSize = 16
     /// The inner runs' initial step size (means start uniformly in `[−4, 4]^d`, as in the benchmark).
@@ -36,8 +36,8 @@ public struct LearnedEvolutionConfiguration: Codable, Sendable, Equatable {
     public var attentionWidth = 8
     /// The hidden units of the learning-rate MLP.
     public var hiddenWidth = 8
-    /// The update rule of the meta-level OpenAI-ES (default: Adam at 10⁻², cosine decay).
-    public var optimizer = OptimizerConfiguration(algorithm: .adam, learningRate: 1e-2, decay: .cosine, warmUpSteps: 0)
+    /// The update rule of the meta-level OpenAI-ES (default: Adam at 2·10⁻², cosine decay).
+    public var optimizer = OptimizerConfiguration(algorithm: .adam, learningRate: 2e-2, decay: .cosine, warmUpSteps: 0)
     /// The seed.
     public var seed: UInt64 = 0
     /// A checkpoint every this many steps.

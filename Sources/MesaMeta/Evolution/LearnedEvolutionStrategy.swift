@@ -90,7 +90,7 @@ public final class LearnedEvolutionStrategy: AskTellOptimizer {
         let finite = values.filter(\.isFinite)
         let worst = finite.max() ?? 0
         let cleaned = values.map { $0.isFinite ? $0 : ($0 < 0 ? (finite.min() ?? 0) : worst) }
-        let ranks = OpenAIES.centredRanks(cleaned)
+        let ranks = OpenAIES.centredRanks(values)   // +∞ sorts last
         let average = cleaned.reduce(0, +) / Double(cleaned.count)
         let deviation = (cleaned.reduce(0) { $0 + ($1 - average) * ($1 - average) } / Double(cleaned.count)).squareRoot()
         return cleaned.indices.map { i in
