@@ -6,24 +6,24 @@ import Foundation
 /// The defaults are the recipe of the shipped network: the paper's MetaBBO loop at CPU size,
 /// OpenAI-ES with Adam over the network's parameters, on six BBOB functions (one or two per
 /// BBOB group: sphere, Rosenbrock, discus, Rastrigin, Schaffers F7, Gallagher 101 peaks) in
-/// dimensions 2–10 drawn at random, random instances.
+/// dimensions 2–20 drawn at random, random instances.
 public struct LearnedEvolutionConfiguration: Codable, Sendable, Equatable {
     /// The run's name.
     public var name = "learned-es"
     /// Meta generations (optimizer steps).
-    public var steps = 700
+    public var steps = 600
     /// The BBOB functions the network is trained on (COCO numbers; the others stay unseen).
     public var functions: [BBOBFunction] = [.sphere, .rosenbrock, .discus, .rastrigin, .schaffersF7, .gallagher101]
     /// Tasks per meta generation; task `k` uses `functions[k mod functions.count]`.
-    public var tasksPerStep = 12
+    public var tasksPerStep = 6
     /// The smallest dimension drawn (uniformly) for a task.
     public var minimumDimension = 2
     /// The largest dimension drawn for a task.
-    public var maximumDimension = 10
+    public var maximumDimension = 20
     /// Instances are drawn uniformly from `1…maximumInstance`.
     public var maximumInstance = 100
     /// Generations of each inner LES run.
-    public var generations = 120
+    public var generations = 150
     /// Members per generation of the inner LES runs.
     public var populationSize = 16
     /// The inner runs' initial step size (means start uniformly in `[−4, 4]^d`, as in the benchmark).
