@@ -82,7 +82,7 @@ final class LearnedEvolutionStrategyTests: XCTestCase {
             used.append(es.minimize(problem.value(at:), evaluations: 20_000, target: problem.optimalValue + 1e-8))
             XCTAssertLessThanOrEqual(es.bestValue - problem.optimalValue, 1e-8, "seed \(seed)")
         }
-        XCTAssertLessThanOrEqual(used.max()!, 5_000, "evaluations to 10⁻⁸: \(used)")
+        XCTAssertLessThanOrEqual(used.max()!, 2_500, "evaluations to 10⁻⁸: \(used)")
     }
 
     func testMissingForeignAndIncompatibleCheckpointsAreClearErrors() throws {
