@@ -13,7 +13,7 @@ struct OptimizeCommand: ParsableCommand {
         Every evaluation is appended to the history CSV at once (one column per parameter, then objective); running the same \
         command again resumes from it. The first --initial points are a Latin-hypercube design, then a Gaussian process with \
         log expected improvement chooses each point. A best-so-far plot (SVG) is redrawn after each evaluation. \
-        --method cmaes|sep-cmaes|de|jade|metade|openai-es uses a population method instead (see docs/evolution.md), whose \
+        --method cmaes|sep-cmaes|de|jade|metade|openai-es|les uses a population method instead (see docs/evolution.md), whose \
         batches run --parallel commands at once; resuming replays the history with the same --method and --seed.
         """
     )

@@ -18,12 +18,16 @@ public enum EvolutionMethod: String, ConfigurationChoice {
     case metade
     /// OpenAI-ES with Adam (`η = 0.05 σ₀`), `σ = σ₀/4`, `λ = max(8, 4 + 3 ln d)` (even).
     case openAIES = "openai-es"
+    /// The learned evolution strategy (``LearnedEvolutionStrategy``) with the shipped network,
+    /// `N = 16`, `σ₀` in every dimension.
+    case les
 
     /// A seeded optimiser over the box `[lowerBounds, upperBounds]` whose first points (CMA-ES's and
     /// OpenAI-ES's means, restarts) are drawn from `[initialLowerBounds, initialUpperBounds]`, with
     /// initial step size `stepSize`, sized for `evaluations` evaluations.
     ///
-    /// - Throws: ``EvolutionError/invalidConfiguration(_:)`` for an empty or inverted box.
+    /// - Throws: ``EvolutionError/invalidConfiguration(_:)`` for an empty or inverted box;
+    ///   ``EvolutionError/invalidCheckpoint(_:)`` for `les` when the shipped network is missing.
     public func makeOptimizer(lowerBounds: [Double], upperBounds: [Double], initialLowerBounds: [Double], initialUpperBounds: [Double],
                               stepSize: Double, evaluations: Int, seed: UInt64) throws -> any AskTellOptimizer {
         let d = lowerBounds.count
@@ -46,6 +50,10 @@ public enum EvolutionMethod: String, ConfigurationChoice {
             let mean = zip(initialLowerBounds, initialUpperBounds).map { low, high in low + Double(generator.nextUniform()) * (high - low) }
             return try OpenAIES(mean: mean, noiseScale: stepSize / 4, update: OptimizerConfiguration(algorithm: .adam, learningRate: Float(0.05 * stepSize), decay: .constant),
                                 seed: generator.next())
+        case .les:
+            var generator = RandomGenerator(seed: seed)
+            let mean = zip(initialLowerBounds, initialUpperBounds).map { low, high in low + Double(generator.nextUniform()) * (high - low) }
+            return try LearnedEvolutionStrategy(mean: mean, stepSize: stepSize, seed: generator.next())
         }
     }
 }

@@ -83,17 +83,26 @@ public final class OpenAIES: AskTellOptimizer {
         return ranks
     }
 
-    /// Estimates `ĝ` from the ranks and steps `θ` (see the type).
-    public func tell(_ points: [[Double]], values: [Double]) throws {
-        try validateTell(points, values, expected: populationSize, dimension: dimension)
-        for (point, value) in zip(points, values) where value < bestValue { bestValue = value; bestPoint = point }
-        let ranks = Self.centredRanks(values)
+    /// The search-gradient estimate `ĝ = 1/(λσ) Σₖ (r₂ₖ − r₂ₖ₊₁) εₖ` from the shaped values `ranks` of
+    /// the antithetic pairs `θ + σεₖ, θ − σεₖ` (in that order, `λ = 2 × directions.count`).
+    /// ``LearnedEvolutionTrainer`` uses it too, on the learned ES's network parameters.
+    public static func gradientEstimate(ranks: [Double], directions: [[Double]], noiseScale: Double) -> [Float] {
+        precondition(ranks.count == 2 * directions.count, "gradientEstimate: \(ranks.count) ranks for \(directions.count) antithetic pairs")
+        let dimension = directions.first?.count ?? 0
         var gradient = [Float](repeating: 0, count: dimension)
-        let scale = 1 / (Double(populationSize) * noiseScale)
+        let scale = 1 / (Double(ranks.count) * noiseScale)
         for (k, epsilon) in directions.enumerated() {
             let difference = ranks[2 * k] - ranks[2 * k + 1]
             for j in 0..<dimension { gradient[j] += Float(scale * difference * epsilon[j]) }
         }
+        return gradient
+    }
+
+    /// Estimates `ĝ` from the ranks and steps `θ` (see the type).
+    public func tell(_ points: [[Double]], values: [Double]) throws {
+        try validateTell(points, values, expected: populationSize, dimension: dimension)
+        for (point, value) in zip(points, values) where value < bestValue { bestValue = value; bestPoint = point }
+        let gradient = Self.gradientEstimate(ranks: Self.centredRanks(values), directions: directions, noiseScale: noiseScale)
         parameter.assign(Tensor(repeating: 0, shape: [dimension]))
         optimizer.clearGradients()
         (parameter.value * Tensor(shape: [dimension], scalars: gradient)).sum().backward()

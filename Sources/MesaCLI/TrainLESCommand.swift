@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Mesa
+
+/// `mesa train-les`: meta-trains the learned evolution strategy of `mesa optimize --method les`
+/// on a few BBOB functions (``LearnedEvolutionTrainer``), resumable.
+struct TrainLESCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-les",
+        abstract: "Meta-train the learned evolution strategy (LES) on a few BBOB functions.",
+        discussion: "The paper's MetaBBO loop (Lange et al. 2023): OpenAI-ES with Adam over the LES network's parameters, the fitness being LES's standardised ECDF-area score on BBOB functions (default f1, f8, f11, f15, f17, f21) in random dimensions and instances. A run folder holds config.json, checkpoint.safetensors and metrics.jsonl; --resume continues it exactly. --export writes the network alone, the form shipped in Sources/MesaMeta/Models/learned-es.safetensors."
+    )
+
+    @Option(help: "A JSON configuration file (the format --print-config shows).") var config: String?
+    @OptionGroup var runOptions: RunOptions
+    @Option(help: "Override steps (meta generations; with --resume: extend the run to this many).") var steps: Int?
+    @Option(help: "Write the run's network (no optimizer state) to this file and exit.") var export: String?
+    @OptionGroup var threads: ThreadsOption
+
+    func validate() throws {
+        if runOptions.resume && config != nil { throw ValidationError("--resume continues the run in --output with its saved configuration: drop --config") }
+        if let steps, steps <= 0 { throw ValidationError("--steps must be positive, got \(steps)") }
+    }
+
+    func run() throws {
+        threads.apply()
+        if let export {
+            guard let output = runOptions.output else { throw ValidationErrorMessage("--export needs --output FOLDER (the run to export)") }
+            let trainer = try LearnedEvolutionTrainer(resumingFrom: URL(fileURLWithPath: output))
+            try trainer.export(to: URL(fileURLWithPath: export))
+            print("mesa train-les: exported \(output) (step \(trainer.step)) to \(export)")
+            return
+        }
+        let trainer: LearnedEvolutionTrainer
+        if let folder = runOptions.resumedFolder {
+            trainer = try LearnedEvolutionTrainer(resumingFrom: folder, extendingTo: steps)
+            print("mesa train-les: resuming \(folder.path) at step \(trainer.step) of \(trainer.configuration.steps)")
+            if reportFinished(trainer, command: "train-les", option: "--steps") { return }
+        } else {
+            var configuration = LearnedEvolutionConfiguration()
+            if let config {
+                guard let data = FileManager.default.contents(atPath: config) else { throw ValidationErrorMessage("cannot read '\(config)'") }
+                configuration = try LearnedEvolutionConfiguration(json: data, source: config)
+            }
+            if let steps { configuration.steps = steps }
+            if runOptions.printConfig {
+                print(String(decoding: try configuration.jsonData(), as: UTF8.self))
+                return
+            }
+            trainer = try LearnedEvolutionTrainer(configuration: configuration, directory: runOptions.folder(named: configuration.name))
+        }
+        let c = trainer.configuration
+        print("mesa train-les: \(c.steps) meta generations of \(2 * c.metaPairs) networks × \(c.tasksPerStep) tasks (\(c.functions.map(\.description).joined(separator: ", ")), d = \(c.minimumDimension)–\(c.maximumDimension), \(c.generations) generations of \(c.populationSize)) → \(trainer.directory.path)")
+        _ = try runWithProgress(trainer, label: "train-les", deadline: runOptions.timeLimit.deadline) { step, metrics in
+            String(format: "step %d: score on the fixed tasks (lower is better): LES %.3f, OpenAI-ES %.3f", step,
+                   metrics["lesScore"] ?? .nan, metrics["openAIESScore"] ?? .nan)
+        }
+        print(String(format: "%@ at step %d (%.1f min of training); checkpoint %@", trainer.isFinished ? "finished" : "stopped",
+                     trainer.step, trainer.trainingSeconds / 60, trainer.checkpointURL.path))
+        if !trainer.isFinished { print("continue with: mesa train-les --resume --output \(trainer.directory.path)") }
+    }
+}
