@@ -43,6 +43,9 @@ public struct NAPConfiguration: Codable, Sendable, Equatable {
     /// `softmax(α)` at the start. With `w = 1` the policy samples in proportion to expected
     /// improvement, far from the greedy choice used at run time; a larger `w` starts it near that choice.
     public var initialExpectedImprovementWeight: Float = 1
+    /// `κ`: the share of the acquisition's (PPO's) gradient that reaches the trunk and the
+    /// neural-process head (``NAPPolicy/trunkGradientScale``; 1: fully end to end, as the paper).
+    public var trunkGradientScale: Float = 1
     /// PPO's clip range `ε`.
     public var clipRange: Float = 0.2
     /// The weight of the value loss.
@@ -71,7 +74,7 @@ public struct NAPConfiguration: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, iterations, epochs, episodesPerIteration, horizon, initialPoints, uniformCandidates, localCandidates, functionPrior
-        case trunkModel, headWidth, initialExpectedImprovementWeight, clipRange, valueWeight, entropyWeight, neuralProcessWeight, regretFloor, evaluationFunctions
+        case trunkModel, headWidth, initialExpectedImprovementWeight, trunkGradientScale, clipRange, valueWeight, entropyWeight, neuralProcessWeight, regretFloor, evaluationFunctions
         case optimizer, seed, checkpointInterval, evaluationInterval, logInterval
     }
 
@@ -91,6 +94,7 @@ public struct NAPConfiguration: Codable, Sendable, Equatable {
         trunkModel = try c.decodeIfPresent(String.self, forKey: .trunkModel)
         headWidth = try c.value(.headWidth, default: d.headWidth)
         initialExpectedImprovementWeight = try c.value(.initialExpectedImprovementWeight, default: d.initialExpectedImprovementWeight)
+        trunkGradientScale = try c.value(.trunkGradientScale, default: d.trunkGradientScale)
         clipRange = try c.value(.clipRange, default: d.clipRange)
         valueWeight = try c.value(.valueWeight, default: d.valueWeight)
         entropyWeight = try c.value(.entropyWeight, default: d.entropyWeight)
@@ -126,6 +130,7 @@ public struct NAPConfiguration: Codable, Sendable, Equatable {
         if initialPoints.lowerBound < 1 { return "initialPoints must start at 1 or more, got \(initialPoints)" }
         if localCandidates < 0 { return "localCandidates must be 0 or more, got \(localCandidates)" }
         if !(initialExpectedImprovementWeight > 0) { return "initialExpectedImprovementWeight must be positive, got \(initialExpectedImprovementWeight)" }
+        if !(trunkGradientScale >= 0 && trunkGradientScale <= 1) { return "trunkGradientScale must be in [0, 1], got \(trunkGradientScale)" }
         if !(clipRange > 0 && clipRange < 1) { return "clipRange must be in (0, 1), got \(clipRange)" }
         if !(regretFloor > 0) { return "regretFloor must be positive, got \(regretFloor)" }
         if [valueWeight, entropyWeight, neuralProcessWeight].contains(where: { !($0 >= 0) }) {

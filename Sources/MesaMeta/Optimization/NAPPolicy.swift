@@ -62,6 +62,11 @@ public final class NAPPolicy: Module {
     public let expectedImprovementWeight: Parameter
     /// The value baseline: pooled history encoding and remaining share → expected return.
     public let valueHead: MLP
+    /// `κ`: the share of the acquisition's gradient that reaches the trunk and the neural-process
+    /// head (1: end to end, as the paper; 0: only `g` and `w` learn from the acquisition, and the
+    /// trunk from the neural-process loss alone). Changes gradients only, never values: the
+    /// acquisition reads `κ h + (1 − κ) stop(h)` and `κ ℓ + (1 − κ) stop(ℓ)`.
+    public var trunkGradientScale: Float = 1
 
     /// A policy whose trunk is `trunk` (e.g. the PFN surrogate's network) and whose heads are
     /// freshly initialised (`g` to zero and `w` to `expectedImprovementWeight`: the policy starts
@@ -116,6 +121,8 @@ public final class NAPPolicy: Module {
                                     trainTargets: decisions.flatMap(\.values), trainCount: n)          // [B, n + N, d]
         let candidates = encoded.slice(alongAxis: 1, from: n)                                           // [B, N, d]
         let logits = trunk.head(candidates)                                                              // [B, N, bins]
+        let (acquisitionLogits, acquisitionInput) = trunkGradientScale == 1 ? (logits, candidates)
+            : (Self.scalingGradient(logits, by: trunkGradientScale), Self.scalingGradient(candidates, by: trunkGradientScale))
         let width = 2 * Double(c.binRange) / Double(c.binCount)
         var terms: [Float] = []
         terms.reserveCapacity(batch * c.binCount)
@@ -126,13 +133,18 @@ public final class NAPPolicy: Module {
                                                          binWidth: width, tailScale: width).map { Float(Swift.max($0, -1e4)) }
         }
         let logTerms = Tensor(shape: [batch, 1, c.binCount], scalars: terms)
-        let logExpectedImprovement = (logits + logTerms).logSumExp(alongAxis: 2) - logits.logSumExp(alongAxis: 2)   // [B, N]
-        let correction = acquisitionHead(candidates).reshaped(to: [batch, count])
+        let logExpectedImprovement = (acquisitionLogits + logTerms).logSumExp(alongAxis: 2) - acquisitionLogits.logSumExp(alongAxis: 2)   // [B, N]
+        let correction = acquisitionHead(acquisitionInput).reshaped(to: [batch, count])
         let acquisition = expectedImprovementWeight.value * logExpectedImprovement + correction
         let pooled = encoded.slice(alongAxis: 1, from: 0, to: n).mean(alongAxis: 1).detached()         // [B, d]
         let remaining = Tensor(shape: [batch, 1], scalars: decisions.map(\.remainingFraction))
         let value = valueHead(Tensor.concatenate([pooled, remaining], alongAxis: 1))                  // [B, 1]
         return Output(acquisition: acquisition, binLogits: logits, value: value, logExpectedImprovement: logExpectedImprovement)
+    }
+
+    /// `x` with its gradient scaled by `scale`: `scale · x + (1 − scale) · stop(x)`.
+    static func scalingGradient(_ x: Tensor, by scale: Float) -> Tensor {
+        scale == 0 ? x.detached() : x * scale + x.detached() * (1 - scale)
     }
 
     /// The acquisition values of one decision's candidates (no gradients), in forward passes of

@@ -22,7 +22,8 @@ import MesaOptim
 /// function's scale. (MetaBO and NAP use a per-step `−log R` reward; with a value baseline the two
 /// differ by a state-dependent offset the baseline absorbs, up to how the steps are weighted.)
 ///
-/// **Loss**, averaged over the episodes and decisions, then ``NAPConfiguration/epochs`` optimiser steps on
+/// **Loss**, averaged over the episodes and decisions (the acquisition's share of the gradient
+/// reaching the trunk scaled by ``NAPConfiguration/trunkGradientScale``), then ``NAPConfiguration/epochs`` optimiser steps on
 /// the same batch (PPO):
 ///
 ///     L = −L^CLIP + c_v (V(s_t) − G_t)² − c_e H(π(·|s_t)) + c_np CE_np
@@ -80,6 +81,7 @@ public final class NAPTrainer: TrainingRun {
         policy = NAPPolicy(trunk: surrogate.model, headWidth: configuration.headWidth,
                            maximumDimension: configuration.functionPrior.dimensions.upperBound,
                            expectedImprovementWeight: configuration.initialExpectedImprovementWeight, using: &initialization)
+        policy.trunkGradientScale = configuration.trunkGradientScale
         state = TrainingState(directory: directory, optimizer: configuration.optimizer, parameters: policy.parameters,
                               totalSteps: configuration.totalSteps, generator: initialization.split(), step: step, trainingSeconds: seconds, lock: lock)
     }

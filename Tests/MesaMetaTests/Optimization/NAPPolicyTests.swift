@@ -91,6 +91,23 @@ final class NAPPolicyTests: XCTestCase {
         XCTAssertEqual(batched.value.scalars, alone.flatMap(\.value.scalars), accuracy: 1e-4)
     }
 
+    func testTheTrunkGradientScaleScalesOnlyTheTrunksShareOfTheAcquisitionsGradient() throws {
+        let d = decision(seed: 10)
+        func gradients(scale: Float) throws -> (trunk: [Float], head: [Float], values: [Float]) {
+            let policy = smallPolicy(seed: 11)
+            policy.trunkGradientScale = scale
+            let output = policy([d])
+            output.acquisition.sum().backward()
+            return (try XCTUnwrap(policy.trunk.featureEncoder.weight.gradient).scalars,
+                    try XCTUnwrap(policy.acquisitionHead.layers[0].weight.gradient).scalars, output.acquisition.scalars)
+        }
+        let full = try gradients(scale: 1), quarter = try gradients(scale: 0.25)
+        XCTAssertEqual(quarter.values, full.values, accuracy: 1e-5)
+        XCTAssertEqual(quarter.head, full.head, accuracy: 1e-5)
+        XCTAssertEqual(quarter.trunk, full.trunk.map { 0.25 * $0 }, accuracy: 1e-5)
+        XCTAssertGreaterThan(full.trunk.map(abs).max()!, 1e-4)
+    }
+
     func testACheckpointRoundTripsAndOtherFilesAreClearErrors() throws {
         let policy = smallPolicy()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-nap-\(UUID())")
