@@ -49,7 +49,7 @@ public struct BayesianOptimizationBenchmark: Sendable {
     public func checkMethods(napModel: URL?) throws {
         guard methods.contains(.nap) else { return }
         let surrogate = try NAPSurrogate(contentsOf: napModel)
-        if let problem = problems().first(where: { $0.function.dimension > surrogate.maximumDimension }) {
+        if let problem = problems().first(where: { !$0.seeds.isEmpty && $0.function.dimension > surrogate.maximumDimension }) {
             throw OptimizationError.unavailable("--methods nap: the NAP policy accepts at most \(surrogate.maximumDimension) dimensions, and \(problem.function.name) has \(problem.function.dimension); choose problems it can run, e.g. --functions branin,hartmann3,michalewicz2 --held-out-dimensions 2,3")
         }
     }

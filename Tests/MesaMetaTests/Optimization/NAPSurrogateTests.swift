@@ -64,5 +64,9 @@ final class NAPSurrogateTests: XCTestCase {
         }
         benchmark.functions = [.branin]
         XCTAssertNoThrow(try benchmark.checkMethods(napModel: nil))
+        // Problems that are not run (no seeds) do not count.
+        benchmark.functions = NamedBenchmark.allCases
+        benchmark.seedCount = 0
+        XCTAssertNoThrow(try benchmark.checkMethods(napModel: nil))
     }
 }
