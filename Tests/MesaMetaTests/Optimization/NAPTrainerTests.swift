@@ -8,7 +8,7 @@ final class NAPTrainerTests: XCTestCase {
         FileManager.default.temporaryDirectory.appendingPathComponent("mesa-nap-trainer-\(UUID())")
     }
 
-    /// A run small enough for a debug build: 2 episodes of 2 decisions among 8 candidates.
+    /// A run small enough for a debug build: 2 episodes of 2 decisions among 8 candidates each.
     private func tinyConfiguration() -> NAPConfiguration {
         var c = NAPConfiguration()
         c.iterations = 3
@@ -60,7 +60,9 @@ final class NAPTrainerTests: XCTestCase {
         XCTAssertEqual(surrogate.maximumDimension, 2)
         XCTAssertEqual(surrogate.metadata["mesa.iterations"], "1")
         XCTAssertNotNil(Double(surrogate.metadata["mesa.trainingSeconds"] ?? ""))
-        XCTAssertEqual(try NAPConfiguration(json: Data(surrogate.metadata["mesa.configuration"]!.utf8), source: "metadata"), c)
+        let recipe = try NAPConfiguration(json: Data(surrogate.metadata["mesa.configuration"]!.utf8), source: "metadata")
+        let same = recipe == c
+        XCTAssertTrue(same, "the recipe in the metadata is the run's configuration")
         // The run checkpoint itself is a policy file too.
         XCTAssertNoThrow(try NAPSurrogate(contentsOf: trainer.checkpointURL))
     }
