@@ -49,8 +49,12 @@ public struct BayesianOptimizationBenchmark: Sendable {
     public func checkMethods(napModel: URL?) throws {
         guard methods.contains(.nap) else { return }
         let surrogate = try NAPSurrogate(contentsOf: napModel)
-        if let problem = problems().first(where: { !$0.seeds.isEmpty && $0.function.dimension > surrogate.maximumDimension }) {
-            throw OptimizationError.unavailable("--methods nap: the NAP policy accepts at most \(surrogate.maximumDimension) dimensions, and \(problem.function.name) has \(problem.function.dimension); choose problems it can run, e.g. --functions branin,hartmann3,michalewicz2 --held-out-dimensions 2,3")
+        // From the named functions and the held-out dimensions, without drawing the held-out
+        // functions (each costs a search for its minimum).
+        let named = seedCount > 0 ? functions.map { ($0.rawValue, $0.function.dimension) } : []
+        let heldOut = heldOutDimensions.prefix(heldOutCount).map { ("a held-out GP-prior function", $0) }
+        if let (name, dimension) = (named + heldOut).first(where: { $0.1 > surrogate.maximumDimension }) {
+            throw OptimizationError.unavailable("--methods nap: the NAP policy accepts at most \(surrogate.maximumDimension) dimensions, and \(name) has \(dimension); choose problems it can run, e.g. --functions branin,hartmann3,michalewicz2 --held-out-dimensions 2,3")
         }
     }
 

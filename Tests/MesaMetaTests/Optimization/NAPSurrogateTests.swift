@@ -68,5 +68,12 @@ final class NAPSurrogateTests: XCTestCase {
         benchmark.functions = NamedBenchmark.allCases
         benchmark.seedCount = 0
         XCTAssertNoThrow(try benchmark.checkMethods(napModel: nil))
+        benchmark.heldOutCount = 3
+        XCTAssertThrowsError(try benchmark.checkMethods(napModel: nil)) { error in
+            XCTAssertTrue("\(error)".contains("and a held-out GP-prior function has 4"), "\(error)")
+        }
+        benchmark.heldOutDimensions = [2, 3, 4]
+        benchmark.heldOutCount = 2
+        XCTAssertNoThrow(try benchmark.checkMethods(napModel: nil), "only functions 0 and 1 (2-D and 3-D) are drawn")
     }
 }
