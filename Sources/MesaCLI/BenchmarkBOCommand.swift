@@ -6,11 +6,12 @@ import Mesa
 struct BenchmarkBOCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark-bo",
-        abstract: "Benchmark Mesa's Bayesian optimisers (GP and PFN surrogates) against random search on test functions and held-out GP-prior functions.",
+        abstract: "Benchmark Mesa's Bayesian optimisers (GP, PFN and NAP surrogates) against random search on test functions and held-out GP-prior functions.",
         discussion: """
         The protocol: 10 Latin-hypercube points, then 40 suggestions; 20 seeds per named function (branin, hartmann3, \
         hartmann6, ackley5, levy4, rosenbrock4, michalewicz2); 50 held-out GP-prior functions in 2, 3, 4 and 6 dimensions, \
-        one seed each. Methods: mesa (the Gaussian process), pfn (the prior-fitted Transformer surrogate), random. Writes designs.json (read by benchmarks/optimize/botorch_reference.py), traces.csv, and \
+        one seed each. Methods: mesa (the Gaussian process), pfn (the prior-fitted Transformer surrogate), random (the default three), \
+        and nap (the end-to-end acquisition network, at most 3 dimensions: run it with --functions branin,hartmann3,michalewicz2 --held-out-dimensions 2,3). Writes designs.json (read by benchmarks/optimize/botorch_reference.py), traces.csv, and \
         bo-benchmark.{md,csv} with one SVG per problem group. --include adds another tool's traces (same format) to the report; \
         --report-only rewrites the report from the files already in --output.
         """
@@ -22,15 +23,17 @@ struct BenchmarkBOCommand: ParsableCommand {
     @Option(help: "The number of held-out GP-prior functions.") var heldOut = 50
     @Option(help: "Evaluations per run, initial points included.") var budget = 50
     @Option(help: "Initial Latin-hypercube points per run.") var initial = 10
-    @Option(help: "The methods (comma-separated) from mesa, pfn, random, or all.") var methods = "all"
+    @Option(help: "The dimensions the held-out GP-prior functions cycle through (comma-separated).") var heldOutDimensions = "2,3,4,6"
+    @Option(help: "The methods (comma-separated) from mesa, pfn, nap, random, or all.") var methods = "mesa,pfn,random"
     @Option(help: "The PFN surrogate's checkpoint (default: the shipped one).") var surrogateModel: String?
+    @Option(help: "The NAP policy (default: the shipped one).") var napModel: String?
     @Option(help: "The PFN surrogate's transform of the values: none (default; chosen on meta-validation functions) or normal-scores (ranks through the normal quantile).") var pfnWarping = PriorFittedSurrogate.ValueWarping.none
     @Option(help: "Where the held-out GP-prior functions come from: meta-test (the protocol's) or meta-validation (for choosing settings).") var heldOutSplit = HeldOutSplit.metaTest
     @Option(help: "Another tool's traces CSV to include in the report (repeatable).") var include: [String] = []
     @Flag(help: "Only rewrite the report from --output's designs.json and traces.csv (and --include).") var reportOnly = false
-    @Option(help: "The acquisition maximiser: uniform raw samples (default: 512 for mesa, 256 for pfn).") var rawSamples: Int?
+    @Option(help: "The acquisition maximiser: uniform raw samples (default: 512 for mesa, 256 for pfn and nap).") var rawSamples: Int?
     @Option(help: "The acquisition maximiser: samples around the best points (default: 128).") var localSamples: Int?
-    @Option(help: "The acquisition maximiser: samples refined (by gradient for mesa, by sampling for pfn; default 10 for mesa, 5 for pfn).") var restarts: Int?
+    @Option(help: "The acquisition maximiser: samples refined (by gradient for mesa, by sampling for pfn and nap; default 10 for mesa, 5 for pfn and nap).") var restarts: Int?
     @Option(help: "Mesa's Gaussian process: starts of the hyperparameter fit.") var hyperparameterStarts = 3
     @Option(help: "Mesa's Gaussian process: the smallest noise variance (standardised units).") var noiseFloor = 1e-6
 
@@ -73,7 +76,14 @@ struct BenchmarkBOCommand: ParsableCommand {
                 return method
             }
         }
+        let dimensions = try heldOutDimensions.split(separator: ",").map { item in
+            let trimmed = item.trimmingCharacters(in: .whitespaces)
+            guard let value = Int(trimmed), value >= 1 else { throw ValidationErrorMessage("--held-out-dimensions wants positive whole numbers separated by commas, got '\(trimmed)'") }
+            return value
+        }
+        guard !dimensions.isEmpty else { throw ValidationErrorMessage("--held-out-dimensions needs at least one dimension") }
         var settings = BayesianOptimizer.Configuration()
+        settings.napModel = napModel.map { URL(fileURLWithPath: $0) }
         settings.priorFittedModel = surrogateModel.map { URL(fileURLWithPath: $0) }
         settings.priorFittedWarping = pfnWarping
         if chosen.contains(.pfn) { _ = try PriorFittedSurrogate(contentsOf: settings.priorFittedModel) }   // a bad model fails before any run
@@ -82,9 +92,10 @@ struct BenchmarkBOCommand: ParsableCommand {
             settings.acquisitionOptimizer = AcquisitionOptimizer(rawSampleCount: rawSamples ?? 512, localSampleCount: localSamples ?? 128, restartCount: restarts ?? 10)
         }
         settings.gaussianProcess = GaussianProcessSurrogate(prior: GaussianProcessPrior(noiseFloor: noiseFloor), startCount: hyperparameterStarts)
-        var benchmark = BayesianOptimizationBenchmark(functions: named, seedCount: seeds, heldOutCount: heldOut,
+        var benchmark = BayesianOptimizationBenchmark(functions: named, seedCount: seeds, heldOutCount: heldOut, heldOutDimensions: dimensions,
                                                       initialPointCount: initial, evaluationCount: budget, methods: chosen, configuration: settings)
         benchmark.heldOutSplit = heldOutSplit == .metaTest ? .metaTest : .metaValidation
+        try benchmark.checkMethods(napModel: settings.napModel)   // a bad policy or a problem it cannot run fails before any run
         print(try benchmark.run(writingTo: folder, including: included, progress: ProgressBar.handler(label: "benchmark-bo")))
     }
 

@@ -70,16 +70,19 @@ final class OptimizeCommandTests: XCTestCase {
         XCTAssertTrue(try failure(["optimize", "--space", bad, "--", "/bin/echo", "{x}"]).contains("bad.json: parameter 1 (\"x\"): \"low\" must be below \"high\""))
         XCTAssertTrue(try failure(["optimize", "--space", space, "--", "/bin/echo", "{x}"]).contains("never uses {act}"))
         XCTAssertTrue(try failure(["optimize", "--space", space]).contains("no objective command: give it after --"))
-        let surrogate = try failure(["optimize", "--space", space, "--surrogate", "nap", "--history", directory.appendingPathComponent("h.csv").path] + objective)
-        XCTAssertTrue(surrogate.contains("not built yet; available surrogates: gp, pfn"), surrogate)
+        let surrogate = try failure(["optimize", "--space", space, "--surrogate", "nap", "--surrogate-model", "/nonexistent/nap.safetensors",
+                                     "--history", directory.appendingPathComponent("h.csv").path] + objective)
+        XCTAssertTrue(surrogate.contains("the NAP checkpoint /nonexistent/nap.safetensors does not exist"), surrogate)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("h.csv").path), "a refused run writes nothing")
         let notModel = try write("model.safetensors", "not a model")
         let badModel = try failure(["optimize", "--space", space, "--surrogate", "pfn", "--surrogate-model", notModel,
                                     "--history", directory.appendingPathComponent("h.csv").path] + objective)
         XCTAssertTrue(badModel.contains("cannot use \(notModel) as the PFN surrogate"), badModel)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("h.csv").path), "a refused run writes nothing")
-        XCTAssertTrue(try failure(["suggest", "--space", space, "--history", "none.csv", "--surrogate-model", notModel]).contains("add --surrogate pfn"))
-        XCTAssertTrue(try failure(["suggest", "--space", space, "--history", "none.csv", "--surrogate", "nap"]).contains("not built yet"))
+        XCTAssertTrue(try failure(["suggest", "--space", space, "--history", "none.csv", "--surrogate-model", notModel]).contains("add --surrogate pfn or --surrogate nap"))
+        let wide = try write("wide.json", #"{"parameters": [{"name": "a", "type": "continuous", "low": 0, "high": 1}, {"name": "b", "type": "continuous", "low": 0, "high": 1}, {"name": "c", "type": "categorical", "values": ["u", "v"]}]}"#)
+        XCTAssertTrue(try failure(["suggest", "--space", wide, "--history", "none.csv", "--surrogate", "nap"])
+            .contains("trained on functions of at most 3 unit-cube coordinates, and this problem has 4"))
         XCTAssertTrue(try failure(["suggest", "--space", space, "--history", "none.csv", "--surrogate", "tpe"]).contains("'gp', 'pfn' or 'nap'"))
     }
 
@@ -116,7 +119,7 @@ final class OptimizeCommandTests: XCTestCase {
         let unknown = try MesaProcess.run(["benchmark-bo", "--functions", "braninn", "--output", output])
         XCTAssertTrue(unknown.error.contains("unknown function 'braninn'"), unknown.error)
         let method = try MesaProcess.run(["benchmark-bo", "--methods", "gp,random", "--output", output])
-        XCTAssertTrue(method.error.contains("unknown method 'gp' in --methods; valid: mesa, pfn, random, or all"), method.error)
+        XCTAssertTrue(method.error.contains("unknown method 'gp' in --methods; valid: mesa, pfn, nap, random, or all"), method.error)
         let validation = try MesaProcess.run(["benchmark-bo", "--functions", "branin", "--seeds", "0", "--held-out", "1", "--budget", "6", "--initial", "5",
                                               "--methods", "pfn", "--held-out-split", "meta-validation", "--output", output + "-validation"])
         XCTAssertEqual(validation.status, 0, validation.error)
@@ -134,5 +137,30 @@ final class OptimizeCommandTests: XCTestCase {
         let lines = suggest.output.split(separator: "\n")
         XCTAssertEqual(lines.count, 3)
         XCTAssertNotEqual(lines[1], lines[2], "the batch's points must differ")
+    }
+
+    func testTheNAPPolicyRunsEndToEnd() throws {
+        let history = directory.appendingPathComponent("nap/history.csv").path
+        let run = try MesaProcess.run(["optimize", "--space", space, "--budget", "6", "--initial", "4", "--surrogate", "nap", "--history", history] + objective)
+        XCTAssertEqual(run.status, 0, run.error)
+        XCTAssertTrue(run.output.contains("best objective"), run.output)
+        XCTAssertEqual(try String(contentsOfFile: history, encoding: .utf8).split(separator: "\n").count, 7)
+        let suggest = try MesaProcess.run(["suggest", "--space", space, "--history", history, "--batch", "2", "--surrogate", "nap"])
+        XCTAssertEqual(suggest.status, 0, suggest.error)
+        let lines = suggest.output.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3)
+        XCTAssertNotEqual(lines[1], lines[2], "the batch's points must differ")
+        let output = directory.appendingPathComponent("bo-nap").path
+        let benchmark = try MesaProcess.run(["benchmark-bo", "--functions", "branin", "--seeds", "1", "--held-out", "0",
+                                             "--budget", "6", "--initial", "5", "--methods", "nap,random", "--output", output])
+        XCTAssertEqual(benchmark.status, 0, benchmark.error)
+        XCTAssertTrue(benchmark.output.contains("| branin | nap | 1 |"), benchmark.output)
+        let tooWide = try MesaProcess.run(["benchmark-bo", "--methods", "nap", "--output", output])
+        XCTAssertNotEqual(tooWide.status, 0)
+        XCTAssertTrue(tooWide.error.contains("the NAP policy accepts at most 3 dimensions, and hartmann6 has 6"), tooWide.error)
+        let wideHeldOut = try MesaProcess.run(["benchmark-bo", "--methods", "nap", "--functions", "branin", "--held-out-dimensions", "2,5", "--output", output])
+        XCTAssertTrue(wideHeldOut.error.contains("and a held-out GP-prior function has 5"), wideHeldOut.error)
+        let badDimensions = try MesaProcess.run(["benchmark-bo", "--held-out-dimensions", "2,x", "--output", output])
+        XCTAssertTrue(badDimensions.error.contains("--held-out-dimensions wants positive whole numbers separated by commas, got 'x'"), badDimensions.error)
     }
 }

@@ -46,9 +46,10 @@ public struct AcquisitionOptimizer: Sendable {
     /// The default maximiser for `surrogate`: BoTorch's budget (512 raw samples, 128 local, 10
     /// restarts) for the Gaussian process, whose acquisition is cheap and differentiable; for the
     /// PFN surrogate, whose every score is a network evaluation, 256 raw samples, 128 local and 5
-    /// restarts refined by sampling (about 620 evaluations per suggestion, in 3–4 forward passes).
+    /// restarts refined by sampling (about 620 evaluations per suggestion, in 3–4 forward passes);
+    /// the same for NAP, whose acquisition is also one network evaluation per point.
     public static func defaults(for surrogate: SurrogateChoice) -> AcquisitionOptimizer {
-        surrogate == .pfn ? AcquisitionOptimizer(rawSampleCount: 256, localSampleCount: 128, restartCount: 5) : AcquisitionOptimizer()
+        surrogate == .gp ? AcquisitionOptimizer() : AcquisitionOptimizer(rawSampleCount: 256, localSampleCount: 128, restartCount: 5)
     }
 
     /// The point where `acquisition` over `posterior` is largest (see the type's discussion), and
@@ -58,15 +59,7 @@ public struct AcquisitionOptimizer: Sendable {
     public func maximize(_ acquisition: Acquisition, over posterior: any SurrogatePosterior, incumbents: [[Double]], observed: [[Double]],
                          snap: ([Double]) -> [[Double]], using generator: inout RandomGenerator) -> (point: [Double], value: Double) {
         let d = posterior.dimension
-        var samples = LatinHypercube.sample(count: rawSampleCount, dimension: d, using: &generator)
-        let centres = Array(incumbents.prefix(5))
-        let scales = [0.01, 0.03, 0.1, 0.2]
-        if !centres.isEmpty {
-            for k in 0..<localSampleCount {
-                let centre = centres[k % centres.count], scale = scales[(k / centres.count) % scales.count]
-                samples.append(centre.map { Swift.min(Swift.max($0 + scale * Double(generator.nextNormal()), 0), 1) })
-            }
-        }
+        let samples = rawSamples(dimension: d, incumbents: incumbents, using: &generator)
         let scored = zip(samples, posterior.acquisitionValues(acquisition, at: samples)).map { (point: $0, value: $1) }
             .filter { $0.value.isFinite }
             .sorted { $0.value > $1.value }
@@ -95,6 +88,23 @@ public struct AcquisitionOptimizer: Sendable {
             }
         }
         return best ?? fallback!
+    }
+
+    /// Step 1's samples: ``rawSampleCount`` Latin-hypercube points, then ``localSampleCount``
+    /// Gaussian perturbations of the best 5 of `incumbents` (best first; standard deviations 0.01,
+    /// 0.03, 0.1 and 0.2 in turn, clamped into the cube). NAP's training episodes draw their
+    /// candidates the same way (``NAPTrainer``).
+    public func rawSamples(dimension d: Int, incumbents: [[Double]], using generator: inout RandomGenerator) -> [[Double]] {
+        var samples = LatinHypercube.sample(count: rawSampleCount, dimension: d, using: &generator)
+        let centres = Array(incumbents.prefix(5))
+        let scales = [0.01, 0.03, 0.1, 0.2]
+        if !centres.isEmpty {
+            for k in 0..<localSampleCount {
+                let centre = centres[k % centres.count], scale = scales[(k / centres.count) % scales.count]
+                samples.append(centre.map { Swift.min(Swift.max($0 + scale * Double(generator.nextNormal()), 0), 1) })
+            }
+        }
+        return samples
     }
 
     /// The sampling refinement of `starts` (see the type's discussion): each start's best point.

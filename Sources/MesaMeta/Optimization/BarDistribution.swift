@@ -94,7 +94,18 @@ public struct BarDistribution: Sendable, Equatable {
 
     /// The log of each bin's expected improvement term `e_b` below `reference` (−∞ where 0).
     private func logTerms(below reference: Double) -> [Double] {
-        var terms = [Double](repeating: -.infinity, count: probabilities.count)
+        Self.logImprovementTerms(below: reference, binCount: probabilities.count, lowerEdge: lowerEdge, binWidth: binWidth, tailScale: tailScale)
+    }
+
+    /// `log e_b` for every bin of a grid of `binCount` bins from `lowerEdge` in steps of
+    /// `binWidth` (tails of scale `tailScale`), below `reference` (−∞ where `e_b = 0`): the terms
+    /// that do not depend on the probabilities, so that `log EI = logsumexp_b(log p_b + log e_b)`
+    /// can be written on a network's logits and differentiated (``NAPPolicy``).
+    public static func logImprovementTerms(below reference: Double, binCount: Int, lowerEdge: Double, binWidth: Double,
+                                           tailScale: Double) -> [Double] {
+        func lower(_ b: Int) -> Double { lowerEdge + Double(b) * binWidth }
+        let last = binCount - 1
+        var terms = [Double](repeating: -.infinity, count: binCount)
         let tau = tailScale
         let u0 = lower(1)
         terms[0] = reference >= u0

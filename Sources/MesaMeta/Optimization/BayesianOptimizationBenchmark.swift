@@ -32,8 +32,30 @@ public struct BayesianOptimizationBenchmark: Sendable {
         /// ``BayesianOptimizer`` with the PFN surrogate (``PriorFittedSurrogate``) and log
         /// expected improvement from its bar distribution.
         case pfn
+        /// ``BayesianOptimizer`` with the end-to-end acquisition network (``NAPSurrogate``).
+        case nap
         /// Uniform random points after the initial design: the floor.
         case random
+
+        /// The methods of the full protocol: the GP, the PFN surrogate and random search (NAP
+        /// only when asked, since it accepts at most the dimensions it was trained on).
+        public static let protocolDefaults: [Method] = [.mesa, .pfn, .random]
+    }
+
+    /// Throws unless every problem suits every method: the NAP policy accepts only the
+    /// dimensions it was trained on (`napModel`: its checkpoint, `nil` for the shipped one).
+    ///
+    /// - Throws: ``OptimizationError/unavailable(_:)`` naming the first problem it cannot run.
+    public func checkMethods(napModel: URL?) throws {
+        guard methods.contains(.nap) else { return }
+        let surrogate = try NAPSurrogate(contentsOf: napModel)
+        // From the named functions and the held-out dimensions, without drawing the held-out
+        // functions (each costs a search for its minimum).
+        let named = seedCount > 0 ? functions.map { ($0.rawValue, $0.function.dimension) } : []
+        let heldOut = heldOutDimensions.prefix(heldOutCount).map { ("a held-out GP-prior function", $0) }
+        if let (name, dimension) = (named + heldOut).first(where: { $0.1 > surrogate.maximumDimension }) {
+            throw OptimizationError.unavailable("--methods nap: the NAP policy accepts at most \(surrogate.maximumDimension) dimensions, and \(name) has \(dimension); choose problems it can run, e.g. --functions branin,hartmann3,michalewicz2 --held-out-dimensions 2,3")
+        }
     }
 
     /// The named functions run.
@@ -61,7 +83,7 @@ public struct BayesianOptimizationBenchmark: Sendable {
     /// A benchmark; the defaults are the full protocol.
     public init(functions: [NamedBenchmark] = NamedBenchmark.allCases, seedCount: Int = 20, heldOutCount: Int = 50,
                 heldOutDimensions: [Int] = [2, 3, 4, 6], initialPointCount: Int = 10, evaluationCount: Int = 50,
-                methods: [Method] = Method.allCases, sampler: GaussianProcessFunctionSampler = GaussianProcessFunctionSampler(),
+                methods: [Method] = Method.protocolDefaults, sampler: GaussianProcessFunctionSampler = GaussianProcessFunctionSampler(),
                 configuration: BayesianOptimizer.Configuration = BayesianOptimizer.Configuration()) {
         self.functions = functions
         self.seedCount = seedCount
@@ -100,7 +122,7 @@ public struct BayesianOptimizationBenchmark: Sendable {
 
     /// One evaluation of one run.
     public struct Trace: Sendable, Equatable {
-        /// The method (`mesa`, `pfn`, `random`, or another tool's name such as `botorch`).
+        /// The method (`mesa`, `pfn`, `nap`, `random`, or another tool's name such as `botorch`).
         public var method: String
         /// The problem's name.
         public var problem: String
@@ -130,9 +152,9 @@ public struct BayesianOptimizationBenchmark: Sendable {
         }
         let clock = ContinuousClock()
         switch method {
-        case .mesa, .pfn:
+        case .mesa, .pfn, .nap:
             var settings = configuration
-            settings.surrogate = method == .pfn ? .pfn : .gp
+            settings.surrogate = [.pfn: .pfn, .nap: .nap][method] ?? .gp
             settings.initialPointCount = 0
             settings.seed = seed
             var optimizer = try BayesianOptimizer(dimension: function.dimension, configuration: settings)

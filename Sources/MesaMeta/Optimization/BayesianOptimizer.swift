@@ -44,6 +44,8 @@ public struct BayesianOptimizer: Sendable {
         public var priorFittedModel: URL?
         /// The PFN surrogate's transform of the values (``PriorFittedSurrogate/ValueWarping``).
         public var priorFittedWarping = PriorFittedSurrogate.ValueWarping.none
+        /// The NAP policy, when ``surrogate`` is `nap` (`nil`: the shipped one).
+        public var napModel: URL?
         /// The maximiser of the acquisition; `nil`: the surrogate's default
         /// (``AcquisitionOptimizer/defaults(for:)``).
         public var acquisitionOptimizer: AcquisitionOptimizer?
@@ -67,9 +69,10 @@ public struct BayesianOptimizer: Sendable {
         /// A fresh surrogate of the kind ``surrogate`` names, with these settings.
         ///
         /// - Throws: ``OptimizationError/unavailable(_:)`` for a surrogate that is not built yet
-        ///   or a PFN checkpoint that cannot be used.
+        ///   or a PFN or NAP checkpoint that cannot be used.
         public func makeSurrogate() throws -> any Surrogate {
-            try surrogate.makeSurrogate(gaussianProcess: gaussianProcess, priorFittedModel: priorFittedModel, priorFittedWarping: priorFittedWarping)
+            try surrogate.makeSurrogate(gaussianProcess: gaussianProcess, priorFittedModel: priorFittedModel, priorFittedWarping: priorFittedWarping,
+                                        napModel: napModel)
         }
     }
 
@@ -97,6 +100,7 @@ public struct BayesianOptimizer: Sendable {
         self.snap = snap
         surrogate = try configuration.makeSurrogate()
         try (surrogate as? PriorFittedSurrogate)?.checkDimension(dimension)
+        try (surrogate as? NAPSurrogate)?.checkDimension(dimension)
         initialDesign = LatinHypercube.sample(count: configuration.initialPointCount, dimension: dimension,
                                               seed: configuration.seed ^ 0x4C48_5344_6573_6967)
     }

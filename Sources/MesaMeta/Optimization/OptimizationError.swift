@@ -10,11 +10,14 @@ public enum OptimizationError: Error, CustomStringConvertible, Equatable {
     case evaluationFailed(String)
     /// A setting names a method or value that is not available (e.g. a surrogate not built yet).
     case unavailable(String)
+    /// A training configuration (`mesa train-nap --config`) is malformed or out of range.
+    case invalidConfiguration(String)
 
     /// The message.
     public var description: String {
         switch self {
-        case .invalidSpace(let message), .invalidHistory(let message), .evaluationFailed(let message), .unavailable(let message):
+        case .invalidSpace(let message), .invalidHistory(let message), .evaluationFailed(let message), .unavailable(let message),
+             .invalidConfiguration(let message):
             message
         }
     }

@@ -35,11 +35,4 @@ final class BayesianOptimizerTests: XCTestCase {
         for point in firstTwo { optimizer.tell(point, value: point[0]) }
         XCTAssertEqual(try optimizer.ask(), [optimizer.initialDesign[2]])
     }
-
-    func testSurrogatesNotBuiltYetAreRefused() {
-        XCTAssertThrowsError(try BayesianOptimizer(dimension: 2, configuration: .init(surrogate: .nap))) { error in
-            let message = "\(error)"
-            XCTAssertTrue(message.contains("not built yet") && message.contains("available surrogates: gp, pfn"), message)
-        }
-    }
 }
