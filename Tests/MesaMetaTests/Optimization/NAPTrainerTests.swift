@@ -60,9 +60,7 @@ final class NAPTrainerTests: XCTestCase {
         XCTAssertEqual(surrogate.maximumDimension, 2)
         XCTAssertEqual(surrogate.metadata["mesa.iterations"], "1")
         XCTAssertNotNil(Double(surrogate.metadata["mesa.trainingSeconds"] ?? ""))
-        let recipe = try NAPConfiguration(json: Data(surrogate.metadata["mesa.configuration"]!.utf8), source: "metadata")
-        let same = recipe == c
-        XCTAssertTrue(same, "the recipe in the metadata is the run's configuration")
+        XCTAssertEqual(try NAPConfiguration(json: Data(surrogate.metadata["mesa.configuration"]!.utf8), source: "metadata"), c)
         // The run checkpoint itself is a policy file too.
         XCTAssertNoThrow(try NAPSurrogate(contentsOf: trainer.checkpointURL))
     }
