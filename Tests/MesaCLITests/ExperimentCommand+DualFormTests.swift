@@ -59,7 +59,7 @@ final class ExperimentCommandDualFormTests: XCTestCase {
         try refused(["--run", "x", "--preset", "linear"], "takes no --preset, --config or --steps")
         try refused(["--run", "x", "--query-points", "0"], "--query-points must be positive")
         try refused(["--run", "x", "--demonstrations", "0"], "--demonstrations must be positive")
-        try refused(["--run", "x", "--learning-rate", "-1"], "--learning-rate must be finite and ≥ 0")
+        try refused(["--run", "x", "--learning-rate=-1"], "--learning-rate must be finite and ≥ 0")
         try refused(["--run", "x", "--prompts", "1"], "--prompts must be at least 2")
         try refused(["--run", directory.appendingPathComponent("none").path, "--output", directory.appendingPathComponent("out").path], "none/checkpoint.safetensors")
         let lstm = try train("lstm", learner: #"{"architecture": "lstm", "modelSize": 8, "layerCount": 1, "maximumPointCount": 6}"#)
