@@ -22,6 +22,9 @@ public struct DualFormComparisonResult: Sendable {
         public var otherOutputChangeSimilarity: Double
         /// The same against a random direction.
         public var randomOutputChangeSimilarity: Double
+        /// The paired per-task difference of the two cosines, ICL·FT − ICL·FT-other, with its 95 %
+        /// interval: the part of the agreement specific to the task's own demonstrations.
+        public var specificOutputChangeSimilarity: MeanWithInterval
     }
 
     /// Per-layer measures.
@@ -34,6 +37,8 @@ public struct DualFormComparisonResult: Sendable {
         public var otherAttentionOutputSimilarity: Double
         /// `SimAOU` with a random direction in place of FT's change.
         public var randomAttentionOutputSimilarity: Double
+        /// The paired per-task difference `SimAOU(ICL, FT) − SimAOU(ICL, FT-other)` with its 95 % interval.
+        public var specificAttentionOutputSimilarity: MeanWithInterval
         /// `SimAM`: ICL's and FT's attention weights on the query part (NaN when it is one token).
         public var attentionMapSimilarity: Double
         /// `SimAM` of ICL against ZSL (the paper's baseline).
@@ -86,7 +91,8 @@ public struct DualFormComparisonResult: Sendable {
             zeroShot: Self.mean(scores[0]), inContext: Self.mean(scores[1]), fineTuned: Self.mean(scores[2]), otherTuned: Self.mean(scores[3]),
             recallOfFineTuningCorrections: fineTuningRecall, recallOfOtherCorrections: recall(of: 3).0, fineTuningCorrectionCount: corrections,
             outputChangeSimilarity: Self.meanCosine(change(1), change(2)), otherOutputChangeSimilarity: Self.meanCosine(change(1), change(3)),
-            randomOutputChangeSimilarity: Self.meanCosine(change(1), randomOutputs))
+            randomOutputChangeSimilarity: Self.meanCosine(change(1), randomOutputs),
+            specificOutputChangeSimilarity: Self.pairedDifference(change(1), change(2), change(3)))
 
         let q = comparison.queryPointCount
         layers = inContext.outputs.indices.map { l in
@@ -107,6 +113,7 @@ public struct DualFormComparisonResult: Sendable {
             return Layer(index: l, attentionOutputSimilarity: Self.meanCosine(iclChange, outputChange(fineTuned)),
                          otherAttentionOutputSimilarity: Self.meanCosine(iclChange, outputChange(otherTuned)),
                          randomAttentionOutputSimilarity: Self.meanCosine(iclChange, random),
+                         specificAttentionOutputSimilarity: Self.pairedDifference(iclChange, outputChange(fineTuned), outputChange(otherTuned)),
                          attentionMapSimilarity: mapSimilarity(fineTuned), zeroShotAttentionMapSimilarity: mapSimilarity(zeroShot),
                          relaxedCosine: Self.meanCosine(relaxed, softmax), relaxedRelativeDistance: Self.mean(distances.filter(\.isFinite)),
                          dualFormIdentityError: identity.max() ?? 0)
@@ -124,6 +131,11 @@ public struct DualFormComparisonResult: Sendable {
     /// The mean cosine similarity of paired rows, over the pairs where it is defined (NaN if none is).
     public static func meanCosine(_ a: [[Float]], _ b: [[Float]]) -> Double {
         mean(zip(a, b).map { cosine($0, $1) }.filter { !$0.isNaN })
+    }
+
+    /// Per row, `cos(a, b) − cos(a, c)`, over the rows where both are defined: mean and 95 % interval.
+    public static func pairedDifference(_ a: [[Float]], _ b: [[Float]], _ c: [[Float]]) -> MeanWithInterval {
+        MeanWithInterval(zip(a, zip(b, c)).map { cosine($0, $1.0) - cosine($0, $1.1) }.filter { !$0.isNaN })
     }
 
     static func norm(_ a: [Float]) -> Double { a.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
@@ -157,10 +169,14 @@ extension DualFormComparisonResult {
         add("output_change_similarity", nil, p.outputChangeSimilarity)
         add("output_change_similarity_other", nil, p.otherOutputChangeSimilarity)
         add("output_change_similarity_random", nil, p.randomOutputChangeSimilarity)
+        add("output_change_similarity_specific", nil, p.specificOutputChangeSimilarity.count == 0 ? .nan : p.specificOutputChangeSimilarity.mean)
+        add("output_change_similarity_specific_halfwidth95", nil, p.specificOutputChangeSimilarity.halfWidth95)
         for layer in layers {
             add("simaou", layer.index, layer.attentionOutputSimilarity)
             add("simaou_other", layer.index, layer.otherAttentionOutputSimilarity)
             add("simaou_random", layer.index, layer.randomAttentionOutputSimilarity)
+            add("simaou_specific", layer.index, layer.specificAttentionOutputSimilarity.count == 0 ? .nan : layer.specificAttentionOutputSimilarity.mean)
+            add("simaou_specific_halfwidth95", layer.index, layer.specificAttentionOutputSimilarity.halfWidth95)
             add("simam", layer.index, layer.attentionMapSimilarity)
             add("simam_zero_shot", layer.index, layer.zeroShotAttentionMapSimilarity)
             add("relaxed_cosine", layer.index, layer.relaxedCosine)
@@ -174,16 +190,17 @@ extension DualFormComparisonResult {
     public var markdown: String {
         let c = comparison, p = predictions
         func f(_ value: Double) -> String { Self.formatted(value, digits: 3) }
+        func interval(_ value: MeanWithInterval) -> String { value.count == 0 ? "nan" : "\(f(value.mean)) ± \(f(value.halfWidth95))" }
         var text = "\(c.taskCount) held-out tasks, \(c.demonstrationCount) demonstrations, query part of \(c.queryPointCount) point(s), "
             + "FT: one SGD epoch on the key/value projections, η = \(c.learningRate)\n\n"
-        text += "| \(metricName): ZSL | ICL | FT | FT-other | Rec2FTP (FT corrections) | Rec2FTP vs FT-other | output-change cos ICL·FT | ICL·FT-other | ICL·random |\n"
-        text += "|---|---|---|---|---|---|---|---|---|\n"
+        text += "| \(metricName): ZSL | ICL | FT | FT-other | Rec2FTP (FT corrections) | Rec2FTP vs FT-other | output-change cos ICL·FT | ICL·FT-other | ICL·random | FT − FT-other (paired, 95 %) |\n"
+        text += "|---|---|---|---|---|---|---|---|---|---|\n"
         text += "| \(f(p.zeroShot)) | \(f(p.inContext)) | \(f(p.fineTuned)) | \(f(p.otherTuned)) | \(f(p.recallOfFineTuningCorrections)) (\(p.fineTuningCorrectionCount)) "
-            + "| \(f(p.recallOfOtherCorrections)) | \(f(p.outputChangeSimilarity)) | \(f(p.otherOutputChangeSimilarity)) | \(f(p.randomOutputChangeSimilarity)) |\n\n"
-        text += "| layer | SimAOU ICL·FT | ICL·FT-other | ICL·random | SimAM ICL·FT | ICL·ZSL | relaxed cos | relaxed rel. distance | dual-form identity error |\n"
-        text += "|---|---|---|---|---|---|---|---|---|\n"
+            + "| \(f(p.recallOfOtherCorrections)) | \(f(p.outputChangeSimilarity)) | \(f(p.otherOutputChangeSimilarity)) | \(f(p.randomOutputChangeSimilarity)) | \(interval(p.specificOutputChangeSimilarity)) |\n\n"
+        text += "| layer | SimAOU ICL·FT | ICL·FT-other | ICL·random | FT − FT-other (paired, 95 %) | SimAM ICL·FT | ICL·ZSL | relaxed cos | relaxed rel. distance | dual-form identity error |\n"
+        text += "|---|---|---|---|---|---|---|---|---|---|\n"
         for l in layers {
-            text += "| \(l.index) | \(f(l.attentionOutputSimilarity)) | \(f(l.otherAttentionOutputSimilarity)) | \(f(l.randomAttentionOutputSimilarity)) "
+            text += "| \(l.index) | \(f(l.attentionOutputSimilarity)) | \(f(l.otherAttentionOutputSimilarity)) | \(f(l.randomAttentionOutputSimilarity)) | \(interval(l.specificAttentionOutputSimilarity)) "
                 + "| \(f(l.attentionMapSimilarity)) | \(f(l.zeroShotAttentionMapSimilarity)) | \(f(l.relaxedCosine)) | \(f(l.relaxedRelativeDistance)) "
                 + "| \(String(format: "%.1e", l.dualFormIdentityError)) |\n"
         }

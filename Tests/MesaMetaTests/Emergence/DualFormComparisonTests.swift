@@ -57,6 +57,11 @@ final class DualFormComparisonTests: XCTestCase {
         // The mean leaves undefined pairs out: (1 + 0) / 2.
         XCTAssertEqual(DualFormComparisonResult.meanCosine([[1, 0], [0, 0], [0, 1]], [[2, 0], [1, 1], [1, 0]]), 0.5, accuracy: 1e-12)
         XCTAssertTrue(DualFormComparisonResult.meanCosine([[0]], [[1]]).isNaN)
+        // Paired differences cos(a, b) − cos(a, c) per row: 1 − 0 and 0 − (−1); the zero row is left out.
+        let paired = DualFormComparisonResult.pairedDifference([[1, 0], [0, 1], [0, 0]], [[2, 0], [1, 0], [1, 1]], [[0, 3], [0, -1], [1, 0]])
+        XCTAssertEqual(paired.count, 2)
+        XCTAssertEqual(paired.mean, 1, accuracy: 1e-12)
+        XCTAssertEqual(paired.halfWidth95, 0, accuracy: 1e-12)
     }
 
     /// Fine-tuning moves only the key and value projections, by one SGD step per example.
@@ -99,6 +104,8 @@ final class DualFormComparisonTests: XCTestCase {
         XCTAssertEqual(frozen.predictions.fineTuned, frozen.predictions.zeroShot, accuracy: 1e-6)
         XCTAssertEqual(frozen.predictions.fineTuningCorrectionCount, 0)
         XCTAssertTrue(frozen.layers.allSatisfy { $0.attentionOutputSimilarity.isNaN && $0.attentionMapSimilarity.isNaN })
+        XCTAssertTrue(frozen.layers.allSatisfy { $0.specificAttentionOutputSimilarity.count == 0 })
+        XCTAssertTrue(frozen.csv.contains("\nsimaou_specific,0,nan\n"), frozen.csv)
         XCTAssertEqual(learner.parameters.map(\.value.scalars), before, "the weights are restored")
 
         var updates: [Int] = []
