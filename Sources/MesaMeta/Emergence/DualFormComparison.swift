@@ -32,7 +32,8 @@ import MesaNN
 ///   attention weights on the query part's tokens in ICL and in FT; the baseline is ICL against
 ///   ZSL. Undefined (NaN) for `q = 1`, where the query part is a single visible token.
 /// - the dual form of the trained softmax layers (§3): the cosine and relative distance between
-///   the relaxed linear-attention output `Σᵢ vᵢ kᵢᵀ q` and the true softmax head output, and the
+///   the relaxed linear-attention output `Σᵢ vᵢ kᵢᵀ q` and the true softmax head output (baseline:
+///   the cosine of uniform attention `Σᵢ vᵢ / n` with the softmax output), and the
 ///   largest deviation of `(W_ZSL + ΔW) q` from the relaxed output (the identity, float rounding).
 ///
 /// ```swift
@@ -132,7 +133,7 @@ public struct DualFormComparison: Sendable {
             first[keyPath: path].indices.map { layer in Tensor.concatenate(traces.map { $0[keyPath: path][layer] }, alongAxis: 0) }
         }
         return TransformerLearner.AttentionTrace(queryPosition: first.queryPosition, outputs: layers(\.outputs), weights: layers(\.weights),
-                                                 headOutputs: layers(\.headOutputs), relaxedOutputs: layers(\.relaxedOutputs),
+                                                 headOutputs: layers(\.headOutputs), relaxedOutputs: layers(\.relaxedOutputs), uniformOutputs: layers(\.uniformOutputs),
                                                  dualFormOutputs: layers(\.dualFormOutputs),
                                                  prediction: Tensor.concatenate(traces.map(\.prediction), alongAxis: 0))
     }

@@ -45,6 +45,8 @@ public struct DualFormComparisonResult: Sendable {
         public var zeroShotAttentionMapSimilarity: Double
         /// Mean cosine of the relaxed linear-attention head outputs and the softmax ones (ICL prompts).
         public var relaxedCosine: Double
+        /// Mean cosine of uniform-attention head outputs `Σᵢ vᵢ / n` and the softmax ones (the baseline of ``relaxedCosine``).
+        public var uniformCosine: Double
         /// Mean `‖o' − o‖ / ‖o‖` of relaxed (`o'`) and softmax (`o`) head outputs (ICL prompts).
         public var relaxedRelativeDistance: Double
         /// Largest `|(W_ZSL + ΔW) q − Σᵢ vᵢ kᵢᵀ q| / (1 + |Σᵢ vᵢ kᵢᵀ q|)` over tasks and features.
@@ -115,7 +117,8 @@ public struct DualFormComparisonResult: Sendable {
                          randomAttentionOutputSimilarity: Self.meanCosine(iclChange, random),
                          specificAttentionOutputSimilarity: Self.pairedDifference(iclChange, outputChange(fineTuned), outputChange(otherTuned)),
                          attentionMapSimilarity: mapSimilarity(fineTuned), zeroShotAttentionMapSimilarity: mapSimilarity(zeroShot),
-                         relaxedCosine: Self.meanCosine(relaxed, softmax), relaxedRelativeDistance: Self.mean(distances.filter(\.isFinite)),
+                         relaxedCosine: Self.meanCosine(relaxed, softmax),
+                         uniformCosine: Self.meanCosine(Self.rows(inContext.uniformOutputs[l]), softmax), relaxedRelativeDistance: Self.mean(distances.filter(\.isFinite)),
                          dualFormIdentityError: identity.max() ?? 0)
         }
     }
@@ -180,6 +183,7 @@ extension DualFormComparisonResult {
             add("simam", layer.index, layer.attentionMapSimilarity)
             add("simam_zero_shot", layer.index, layer.zeroShotAttentionMapSimilarity)
             add("relaxed_cosine", layer.index, layer.relaxedCosine)
+            add("uniform_cosine", layer.index, layer.uniformCosine)
             add("relaxed_relative_distance", layer.index, layer.relaxedRelativeDistance)
             add("dual_form_identity_error", layer.index, layer.dualFormIdentityError)
         }
@@ -197,11 +201,11 @@ extension DualFormComparisonResult {
         text += "|---|---|---|---|---|---|---|---|---|---|\n"
         text += "| \(f(p.zeroShot)) | \(f(p.inContext)) | \(f(p.fineTuned)) | \(f(p.otherTuned)) | \(f(p.recallOfFineTuningCorrections)) (\(p.fineTuningCorrectionCount)) "
             + "| \(f(p.recallOfOtherCorrections)) | \(f(p.outputChangeSimilarity)) | \(f(p.otherOutputChangeSimilarity)) | \(f(p.randomOutputChangeSimilarity)) | \(interval(p.specificOutputChangeSimilarity)) |\n\n"
-        text += "| layer | SimAOU ICL·FT | ICL·FT-other | ICL·random | FT − FT-other (paired, 95 %) | SimAM ICL·FT | ICL·ZSL | relaxed cos | relaxed rel. distance | dual-form identity error |\n"
-        text += "|---|---|---|---|---|---|---|---|---|---|\n"
+        text += "| layer | SimAOU ICL·FT | ICL·FT-other | ICL·random | FT − FT-other (paired, 95 %) | SimAM ICL·FT | ICL·ZSL | relaxed cos | uniform cos | relaxed rel. distance | dual-form identity error |\n"
+        text += "|---|---|---|---|---|---|---|---|---|---|---|\n"
         for l in layers {
             text += "| \(l.index) | \(f(l.attentionOutputSimilarity)) | \(f(l.otherAttentionOutputSimilarity)) | \(f(l.randomAttentionOutputSimilarity)) | \(interval(l.specificAttentionOutputSimilarity)) "
-                + "| \(f(l.attentionMapSimilarity)) | \(f(l.zeroShotAttentionMapSimilarity)) | \(f(l.relaxedCosine)) | \(f(l.relaxedRelativeDistance)) "
+                + "| \(f(l.attentionMapSimilarity)) | \(f(l.zeroShotAttentionMapSimilarity)) | \(f(l.relaxedCosine)) | \(f(l.uniformCosine)) | \(f(l.relaxedRelativeDistance)) "
                 + "| \(String(format: "%.1e", l.dualFormIdentityError)) |\n"
         }
         return text

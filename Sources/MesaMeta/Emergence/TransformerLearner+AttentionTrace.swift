@@ -28,6 +28,9 @@ extension TransformerLearner {
         public var headOutputs: [Tensor]
         /// The relaxed linear-attention outputs `o'_h` side by side, `[B, D]`.
         public var relaxedOutputs: [Tensor]
+        /// The heads' outputs under uniform attention over the visible keys, `Σᵢ vᵢ / n`, side by
+        /// side, `[B, D]`: a content-free baseline for how close the relaxed form comes to softmax.
+        public var uniformOutputs: [Tensor]
         /// The relaxed outputs computed in the dual form `(W_ZSL + ΔW) q` from explicit `d × d`
         /// matrices, `[B, D]`; equal to ``relaxedOutputs`` up to rounding.
         public var dualFormOutputs: [Tensor]
@@ -55,7 +58,7 @@ extension TransformerLearner {
             let zeroShot = visibleRow - demonstration
             var hidden = readIn(prompt.tokens) + positions.value.slice(alongAxis: 1, from: 0, to: t)   // [B, T, D]
             var trace = AttentionTrace(queryPosition: position, outputs: [], weights: [], headOutputs: [], relaxedOutputs: [],
-                                       dualFormOutputs: [], prediction: .zeros([b, kind.outputWidth]))
+                                       uniformOutputs: [], dualFormOutputs: [], prediction: .zeros([b, kind.outputWidth]))
             for layer in encoder.layers {
                 let attention = layer.attention
                 let (h, size) = (attention.headCount, attention.headSize)
@@ -67,6 +70,7 @@ extension TransformerLearner {
                 let weights = (scores / Float(size).squareRoot() + (visibleRow - 1) * 1e30).softmax(alongAxis: 3) * visibleRow
                 let headOutput = weights.matmul(values)                                                          // [B, H, 1, d]
                 let relaxed = (scores * visibleRow).matmul(values)                                               // Σᵢ vᵢ (kᵢᵀ q)
+                let uniform = Tensor.matmul((visibleRow / visibleRow.sum()).reshaped(to: [1, t]), values)         // Σᵢ vᵢ / n: [B, H, 1, d]
                 func outerSum(_ selection: Tensor) -> Tensor {                                                   // Σᵢ vᵢ kᵢᵀ: [B, H, d, d]
                     Tensor.matmul(values * selection.reshaped(to: [t, 1]), keys, transposeA: true)
                 }
@@ -76,6 +80,7 @@ extension TransformerLearner {
                 trace.weights.append(weights.reshaped(to: [b, h, t]))
                 trace.headOutputs.append(merged(headOutput))
                 trace.relaxedOutputs.append(merged(relaxed))
+                trace.uniformOutputs.append(merged(uniform))
                 trace.dualFormOutputs.append(merged(dual))
                 let full = attention(input, mask: prompt.mask)                                                  // [B, T, D]
                 trace.outputs.append(full.slice(alongAxis: 1, from: position, to: position + 1).reshaped(to: [b, modelSize]))

@@ -49,6 +49,17 @@ final class DualFormComparisonTests: XCTestCase {
         }
     }
 
+    /// With one visible key (a one-point prompt) softmax and uniform attention both return its value.
+    func testUniformAttentionEqualsSoftmaxOverOneKey() throws {
+        let learner = makeLearner()
+        var generator = RandomGenerator(seed: 5)
+        let trace = learner.attentionTrace(for: try LinearRegressionTasks(inputDimension: 3).sample(batchSize: 3, pointCount: 1, using: &generator),
+                                           demonstrationTokenCount: 0)
+        for layer in 0..<2 {
+            for (a, b) in zip(trace.uniformOutputs[layer].scalars, trace.headOutputs[layer].scalars) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        }
+    }
+
     func testCosineSimilaritiesFollowTheirFormula() {
         XCTAssertEqual(DualFormComparisonResult.cosine([1, 0], [1, 1]), 1 / 2.0.squareRoot(), accuracy: 1e-12)
         XCTAssertEqual(DualFormComparisonResult.cosine([3, 4], [-6, -8]), -1, accuracy: 1e-12)
