@@ -3,6 +3,8 @@
 # self-attention, and in-context learning against fine-tuning of the key/value projections on two
 # trained softmax Transformers (linear regression, linear classification), for two learning rates
 # and two query-part sizes. Usage: docs/results/emergence/dual-form/run.sh [MESA] (default .build/release/mesa).
+# The measured linear run was stopped by --time-limit 7.5 at step 12,856 of its 20,000 (shared
+# machine); without a time limit this trains all 20,000 steps, so its numbers will differ a little.
 set -e
 mesa=${1:-.build/release/mesa}
 here=docs/results/emergence/dual-form
