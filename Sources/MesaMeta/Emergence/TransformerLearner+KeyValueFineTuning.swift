@@ -24,7 +24,8 @@ extension TransformerLearner {
 
     /// Fine-tunes ``keyValueParameters`` on `examples`, one plain SGD step (learning rate `η`,
     /// no momentum) per example in the given order, on ``lastPointLoss(on:)``: one epoch with
-    /// batch size 1, as Dai et al. fine-tune on the demonstrations in their in-context order.
+    /// batch size 1 (Dai et al. fine-tune the key/value projections for one epoch of SGD on the
+    /// demonstrations; the batch size and order are this implementation's choice).
     /// Every other parameter keeps its value; gradients are cleared afterwards.
     public func fineTuneKeysAndValues(on examples: [TaskBatch], learningRate: Float) {
         let optimizer = SGD(parameters: keyValueParameters, learningRate: learningRate)
