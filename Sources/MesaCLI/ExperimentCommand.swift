@@ -17,10 +17,13 @@ struct ExperimentCommand: ParsableCommand {
         (--run, default runs/gpicl-fashion-mnist) on Fashion-MNIST test images, scikit-learn digits and the tables of --tables.
         emergence trains Chan et al. 2022's data-dependence grid on bursty, Zipfian classification sequences (Reddy 2024),
         one factor at a time around a base run (--config FILE: an emergence run configuration), for --seeds seeds.
+        dual-form measures Dai et al. 2023's dual form on a trained run (--run FOLDER): for a Transformer, in-context learning
+        against fine-tuning of the key/value projections on the same demonstrations (Rec2FTP, SimAOU, SimAM, with baselines)
+        and the relaxed linear-attention form; for linear self-attention, the identity ΔW = Σᵢ vᵢkᵢᵀ on its trained weights.
         """)
 
     /// Every experiment name.
-    static var names: [String] { GPICLExperiment.allCases.map(\.rawValue) + ["emergence"] }
+    static var names: [String] { GPICLExperiment.allCases.map(\.rawValue) + ["emergence", "dual-form"] }
 
     @Argument(help: "The experiment.") var name: String
     @OptionGroup var source: ConfigurationSourceOptions
@@ -28,16 +31,30 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "Override training.steps of every run.") var steps: Int?
     @OptionGroup var timeLimit: TimeLimitOption
     @Option(help: "Evaluation prompts per dataset.") var prompts = 512
-    @Option(name: .customLong("run"), help: "gpicl-generalisation: the trained run folder.") var runFolder = "runs/gpicl-fashion-mnist"
+    @Option(name: .customLong("run"), help: "gpicl-generalisation (default runs/gpicl-fashion-mnist), dual-form: the trained run folder.")
+    var runFolder: String?
     @Option(help: "gpicl-generalisation: a folder of CSV tables (last column the class); tables with 2–10 classes and enough rows are used.")
     var tables: String?
     @Option(help: "emergence: seeds per run (effects are paired over seeds).") var seeds = 2
     @Flag(help: "emergence: train nothing; analyse the runs already finished in --output.") var analyseFinished = false
+    @Option(help: "dual-form: demonstrations per held-out task (default: the run's prompt length minus the query part).") var demonstrations: Int?
+    @Option(help: "dual-form: points of the query part (1: the query alone; more adds labelled points every setting sees).") var queryPoints = 1
+    @Option(help: "dual-form: the fine-tuning SGD learning rate.") var learningRate: Float = 0.01
     @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
         if let steps, steps <= 0 { throw ValidationError("--steps must be positive") }
         guard seeds > 0 else { throw ValidationError("--seeds must be positive") }
+        if name == "dual-form" {
+            if analyseFinished { throw ValidationError("--analyse-finished applies to the emergence experiment only") }
+            guard runFolder != nil else { throw ValidationError("dual-form measures a trained run: give --run FOLDER (a run of mesa train)") }
+            if source.isGiven || steps != nil { throw ValidationError("dual-form measures a trained run (--run FOLDER); it takes no --preset, --config or --steps") }
+            guard prompts > 1 else { throw ValidationError("--prompts must be at least 2 for dual-form (the FT-other baseline pairs tasks)") }
+            if let demonstrations, demonstrations <= 0 { throw ValidationError("--demonstrations must be positive") }
+            guard queryPoints > 0 else { throw ValidationError("--query-points must be positive") }
+            guard learningRate >= 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be finite and ≥ 0") }
+            return
+        }
         if name == "emergence" {
             if source.preset != nil { throw ValidationError("emergence takes --config FILE (an emergence run configuration), not --preset") }
             return
@@ -56,11 +73,12 @@ struct ExperimentCommand: ParsableCommand {
     func run() throws {
         threads.apply()
         if name == "emergence" { return try runEmergence() }
+        if name == "dual-form" { return try runDualForm() }
         let experiment = GPICLExperiment(rawValue: name)!
         let folder = URL(fileURLWithPath: output ?? "runs/\(experiment.rawValue)")
         try OutputFile.prepareFolder(folder, contents: "the experiment's results", option: "--output")
         if experiment == .generalisation {
-            let report = GeneralisationReport(runFolder: URL(fileURLWithPath: runFolder), tablesFolder: tables.map { URL(fileURLWithPath: $0) },
+            let report = GeneralisationReport(runFolder: URL(fileURLWithPath: runFolder ?? "runs/gpicl-fashion-mnist"), tablesFolder: tables.map { URL(fileURLWithPath: $0) },
                                               promptCount: prompts)
             print(try report.write(to: folder, progress: ProgressBar.handler(label: "datasets")))
             return
@@ -118,5 +136,18 @@ extension ExperimentCommand {
             return
         }
         print(try EmergenceExperiment.analyse(runs: runs, trainers: trainers, to: folder))
+    }
+}
+
+extension ExperimentCommand {
+    /// `mesa experiment dual-form --run FOLDER`: ``DualFormComparison/measure(runFolder:taskCount:demonstrationCount:queryPointCount:learningRate:seed:to:progress:)``.
+    func runDualForm() throws {
+        let run = URL(fileURLWithPath: runFolder!)
+        let folder = URL(fileURLWithPath: output ?? run.appendingPathComponent("dual-form").path)
+        try OutputFile.prepareFolder(folder, contents: "the experiment's results", option: "--output")
+        var bar = ProgressBar(total: prompts, label: "tasks")
+        print(try DualFormComparison.measure(runFolder: run, taskCount: prompts, demonstrationCount: demonstrations, queryPointCount: queryPoints,
+                                             learningRate: learningRate, to: folder) { bar.update(completed: $0.completed) })
+        print("wrote \(folder.appendingPathComponent("dual-form.csv").path) and dual-form.md")
     }
 }
