@@ -2,14 +2,16 @@ import ArgumentParser
 import Foundation
 import Mesa
 
-/// `mesa experiment NAME`: the general-purpose in-context learning experiments of Kirsch et al.
-/// 2022 on projected Fashion-MNIST (``GPICLExperiment``), each training its runs (resumable:
-/// run the same command again to continue) and writing CSV and SVG results
-/// (``GPICLExperiment/analyse(runs:trainers:base:promptCount:to:)``, ``GeneralisationReport``).
+/// `mesa experiment NAME`: the in-context learning experiments, each training its runs
+/// (resumable: run the same command again to continue) and writing CSV and SVG results: Kirsch
+/// et al. 2022's general-purpose in-context learning on projected Fashion-MNIST
+/// (``GPICLExperiment``, ``GeneralisationReport``), the emergence grid after Chan et al. 2022
+/// (``EmergenceExperiment``) and Dai et al. 2023's dual form measured on a trained run
+/// (``DualFormComparison``).
 struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiment",
-        abstract: "Run a general-purpose in-context learning experiment (Kirsch et al. 2022) and write CSV and SVG results.",
+        abstract: "Run an in-context learning experiment (Kirsch et al. 2022's general-purpose ICL, Chan et al. 2022's emergence grid, Dai et al. 2023's dual form) and write CSV and SVG results.",
         discussion: """
         Experiments: \(ExperimentCommand.names.joined(separator: ", ")).
         The training experiments derive their runs from a base configuration (default preset gpicl-small) and keep them in
