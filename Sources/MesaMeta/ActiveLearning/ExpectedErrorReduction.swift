@@ -47,14 +47,25 @@ public struct ExpectedErrorReduction: Sendable, Equatable {
         let after = try lookAhead(hypotheses, evaluated)
         var scores = [Double](repeating: -.infinity, count: n)
         for (c, row) in candidates.enumerated() {
-            var expected = 0.0
-            for y in 0..<classCount {
-                let probabilities = after[c * classCount + y]
-                let error = probabilities.reduce(0.0) { $0 + 1 - Double($1.max() ?? 1) } / Double(max(probabilities.count, 1))
-                expected += Double(evidence.probabilities[row][y]) * error
-            }
-            scores[row] = -expected
+            scores[row] = -Self.expectedError(after: after[(c * classCount)..<((c + 1) * classCount)], weights: evidence.probabilities[row])
         }
         return scores
+    }
+
+    /// The model's own expected 0/1 error on rows whose labels it does not know,
+    /// `(1/|E|) Σ_{u∈E} (1 − max_y p(y|u))`, from their class probabilities `[rows][classes]`
+    /// (0 for no rows).
+    public static func error(_ probabilities: [[Float]]) -> Double {
+        probabilities.reduce(0.0) { $0 + 1 - Double($1.max() ?? 1) } / Double(max(probabilities.count, 1))
+    }
+
+    /// A candidate's expected error after its label is known, `Σ_y p(y|x) · error(p⁺(·|E; x, y))`:
+    /// `after[y]` holds the evaluated rows' probabilities after adding the candidate with class
+    /// `y` (`[classes][rows][classes]`), `weights[y]` the model's `p(y|x)`. The quantity expected
+    /// error reduction minimises, and the one the learned policy is trained to predict
+    /// (``QueryPolicyTrainer``).
+    public static func expectedError(after: ArraySlice<[[Float]]>, weights: [Float]) -> Double {
+        precondition(after.count == weights.count, "expectedError: one look-ahead per class")
+        return zip(after, weights).reduce(0.0) { $0 + Double($1.1) * error($1.0) }
     }
 }

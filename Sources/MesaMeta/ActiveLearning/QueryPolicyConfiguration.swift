@@ -20,6 +20,12 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     public var maximumLabelled = 40
     /// Hidden units per layer of the policy.
     public var width = 32
+    /// How the scores are fitted to the targets.
+    public var loss = QueryPolicyLoss.listwise
+    /// The temperature `τ` of the listwise target distribution `softmax(z / τ)`.
+    public var temperature: Float = 0.5
+    /// Ensemble members of the learner in training (as at use: ``ActiveLearningBenchmark``'s 4).
+    public var ensembleSize = 4
     /// The prior the tasks come from (classification).
     public var prior = TabularPrior()
     /// A classification model file (the learner); `nil`: the shipped classifier.
@@ -39,7 +45,8 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, steps, tasksPerStep, candidatesPerTask, minimumRows, maximumRows, maximumLabelled, width, prior, learnerModel
+        case name, steps, tasksPerStep, candidatesPerTask, minimumRows, maximumRows, maximumLabelled, width, loss, temperature, ensembleSize
+        case prior, learnerModel
         case optimizer, seed, checkpointInterval, evaluationInterval, logInterval
     }
 
@@ -56,6 +63,9 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
         maximumRows = try c.value(.maximumRows, default: d.maximumRows)
         maximumLabelled = try c.value(.maximumLabelled, default: d.maximumLabelled)
         width = try c.value(.width, default: d.width)
+        loss = try c.value(.loss, default: d.loss)
+        temperature = try c.value(.temperature, default: d.temperature)
+        ensembleSize = try c.value(.ensembleSize, default: d.ensembleSize)
         prior = try c.value(.prior, default: d.prior)
         learnerModel = try c.decodeIfPresent(String.self, forKey: .learnerModel)
         optimizer = try OptimizerConfiguration.decode(from: c, forKey: .optimizer, defaults: d.optimizer)
@@ -71,8 +81,8 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
             throw TabularError.invalidModel("\(source): \(error)")
         }
         guard steps >= 1, tasksPerStep >= 1, candidatesPerTask >= 2, minimumRows >= 20, maximumRows >= minimumRows, maximumLabelled >= 2, width >= 1,
-              prior.kind == .classification else {
-            throw TabularError.invalidModel("\(source): need steps, tasksPerStep, width ≥ 1, candidatesPerTask ≥ 2, 20 ≤ minimumRows ≤ maximumRows, maximumLabelled ≥ 2 and a classification prior")
+              temperature > 0, ensembleSize >= 1, prior.kind == .classification else {
+            throw TabularError.invalidModel("\(source): need steps, tasksPerStep, width, ensembleSize ≥ 1, candidatesPerTask ≥ 2, 20 ≤ minimumRows ≤ maximumRows, maximumLabelled ≥ 2, temperature > 0 and a classification prior")
         }
         do { try optimizer.validate(in: "optimizer") } catch { throw TabularError.invalidModel("\(source): \(error)") }
     }
