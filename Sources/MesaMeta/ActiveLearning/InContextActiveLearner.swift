@@ -94,7 +94,7 @@ public final class InContextActiveLearner {
         }
         var evidence = PoolEvidence(probabilities: Array(probabilities.prefix(pool.count)), memberProbabilities: members,
                                     features: features, width: width, lookAhead: lookAhead)
-        if strategy == .learned {
+        if strategy.needsPolicy {
             let policy = try self.policy ?? LearnedQueryPolicy.load(policyURL)
             self.policy = policy
             evidence.policyScores = policy.scores(try QueryPolicyFeatures.make(probabilities: evidence.probabilities, pool: poolTable,

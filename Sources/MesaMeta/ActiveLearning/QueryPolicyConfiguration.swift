@@ -10,6 +10,9 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     public var steps = 400
     /// Synthetic tasks per step.
     public var tasksPerStep = 2
+    /// Training tasks drawn once and sampled by every step (``QueryPolicyTrainer/trainingTasks()``);
+    /// 0: fresh tasks every step.
+    public var taskPoolSize = 0
     /// Candidates measured per task: half the most uncertain pool rows (entropy), half random ones.
     public var candidatesPerTask = 16
     /// Rows per task (pool and test together), drawn log-uniformly.
@@ -45,7 +48,7 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, steps, tasksPerStep, candidatesPerTask, minimumRows, maximumRows, maximumLabelled, width, loss, temperature, ensembleSize
+        case name, steps, tasksPerStep, taskPoolSize, candidatesPerTask, minimumRows, maximumRows, maximumLabelled, width, loss, temperature, ensembleSize
         case prior, learnerModel
         case optimizer, seed, checkpointInterval, evaluationInterval, logInterval
     }
@@ -58,6 +61,7 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
         name = try c.value(.name, default: d.name)
         steps = try c.value(.steps, default: d.steps)
         tasksPerStep = try c.value(.tasksPerStep, default: d.tasksPerStep)
+        taskPoolSize = try c.value(.taskPoolSize, default: d.taskPoolSize)
         candidatesPerTask = try c.value(.candidatesPerTask, default: d.candidatesPerTask)
         minimumRows = try c.value(.minimumRows, default: d.minimumRows)
         maximumRows = try c.value(.maximumRows, default: d.maximumRows)
@@ -80,9 +84,9 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
         do { self = try JSONDecoder().decode(QueryPolicyConfiguration.self, from: json) } catch {
             throw TabularError.invalidModel("\(source): \(error)")
         }
-        guard steps >= 1, tasksPerStep >= 1, candidatesPerTask >= 2, minimumRows >= 20, maximumRows >= minimumRows, maximumLabelled >= 2, width >= 1,
+        guard steps >= 1, tasksPerStep >= 1, taskPoolSize >= 0, candidatesPerTask >= 2, minimumRows >= 20, maximumRows >= minimumRows, maximumLabelled >= 2, width >= 1,
               temperature > 0, ensembleSize >= 1, prior.kind == .classification else {
-            throw TabularError.invalidModel("\(source): need steps, tasksPerStep, width, ensembleSize ≥ 1, candidatesPerTask ≥ 2, 20 ≤ minimumRows ≤ maximumRows, maximumLabelled ≥ 2, temperature > 0 and a classification prior")
+            throw TabularError.invalidModel("\(source): need steps, tasksPerStep, width, ensembleSize ≥ 1, taskPoolSize ≥ 0, candidatesPerTask ≥ 2, 20 ≤ minimumRows ≤ maximumRows, maximumLabelled ≥ 2, temperature > 0 and a classification prior")
         }
         do { try optimizer.validate(in: "optimizer") } catch { throw TabularError.invalidModel("\(source): \(error)") }
     }

@@ -35,6 +35,8 @@ public final class QueryPolicyTrainer: TrainingRun {
     public let classifier: TabularClassifier
     /// The held-out tasks of ``evaluationMetrics()``, drawn at the first evaluation.
     private var heldOut: [TaskExamples]?
+    /// The training tasks when ``QueryPolicyConfiguration/taskPoolSize`` > 0 (``trainingTasks()``).
+    private var taskPool: [TaskExamples]?
     /// Steps, generator, optimizer and checkpoint bookkeeping.
     public let state: TrainingState
     /// When to log, evaluate and checkpoint.
@@ -67,7 +69,7 @@ public final class QueryPolicyTrainer: TrainingRun {
     }
 
     /// One task's candidates: their features and targets.
-    public struct TaskExamples {
+    public struct TaskExamples: Codable, Sendable, Equatable {
         /// `[candidates][QueryPolicyFeatures.count]`.
         public var features: [[Float]]
         /// The expected reductions of the test rows' expected error, ×100 (see the type's summary).
@@ -133,6 +135,10 @@ public final class QueryPolicyTrainer: TrainingRun {
     @discardableResult
     public func trainStep() throws -> TrainingStepResult {
         var tasks: [TaskExamples] = []
+        if configuration.taskPoolSize > 0 {
+            let pool = try trainingTasks()
+            tasks = (0..<configuration.tasksPerStep).map { _ in pool[state.generator.nextIndex(below: pool.count)] }
+        }
         while tasks.count < configuration.tasksPerStep {
             if let task = try examples(using: &state.generator) { tasks.append(task) }
         }
@@ -143,6 +149,37 @@ public final class QueryPolicyTrainer: TrainingRun {
             return loss.scalar
         }
         return TrainingStepResult(loss: value)
+    }
+
+    /// The file in the run folder that keeps the drawn task pool (``trainingTasks()``).
+    public var taskPoolURL: URL { directory.appendingPathComponent("tasks.json") }
+
+    /// The pool of ``QueryPolicyConfiguration/taskPoolSize`` training tasks the steps sample from:
+    /// read from ``taskPoolURL`` when there, else drawn (from the configuration's seed, so a resumed
+    /// run draws the same ones) and written there. Each task costs a look-ahead over its
+    /// candidates, so drawing them once and sampling from them lets the policy take many more
+    /// steps in the same time than fresh tasks would.
+    public func trainingTasks() throws -> [TaskExamples] {
+        if let taskPool { return taskPool }
+        let tasks: [TaskExamples]
+        if let data = FileManager.default.contents(atPath: taskPoolURL.path) {
+            do { tasks = try JSONDecoder().decode([TaskExamples].self, from: data) } catch {
+                throw TabularError.invalidModel("cannot read the task pool \(taskPoolURL.path): \(error); delete it to draw the tasks again")
+            }
+            guard tasks.count == configuration.taskPoolSize else {
+                throw TabularError.invalidModel("the task pool \(taskPoolURL.path) does not hold the configuration's \(configuration.taskPoolSize) tasks; delete it to draw them again")
+            }
+        } else {
+            var generator = RandomGenerator(seed: configuration.seed &+ 7)
+            var drawn: [TaskExamples] = []
+            while drawn.count < configuration.taskPoolSize {
+                if let task = try examples(using: &generator) { drawn.append(task) }
+            }
+            try JSONEncoder().encode(drawn).write(to: taskPoolURL, options: .atomic)
+            tasks = drawn
+        }
+        taskPool = tasks
+        return tasks
     }
 
     /// On 32 fixed held-out tasks (drawn once): the loss, and the target of the candidate the policy
