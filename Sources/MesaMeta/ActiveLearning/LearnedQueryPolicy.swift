@@ -7,9 +7,7 @@ import MesaNN
 /// labelling that row will reduce the learner's error; the row with the largest prediction is
 /// queried. Trained by ``QueryPolicyTrainer`` on synthetic tasks from Mesa's tabular prior only.
 ///
-/// Shapes: `[rows, inputCount] → [rows, 1]`; two hidden layers with GELU. A policy reads the first
-/// ``inputCount`` of the ``QueryPolicyFeatures`` (features are only ever appended), so files
-/// trained with fewer features still load.
+/// Shapes: `[rows, QueryPolicyFeatures.count] → [rows, 1]`; two hidden layers with GELU.
 public final class LearnedQueryPolicy: Module {
     /// Features → hidden.
     public let input: Linear
@@ -17,28 +15,23 @@ public final class LearnedQueryPolicy: Module {
     public let hidden: Linear
     /// Hidden → predicted error reduction.
     public let output: Linear
-    /// The features it reads: the first this many of ``QueryPolicyFeatures``.
-    public let inputCount: Int
 
     /// A freshly initialised policy with `width` hidden units per layer.
-    public init(width: Int = 32, inputCount: Int = QueryPolicyFeatures.count, using generator: inout RandomGenerator) {
-        precondition((1...QueryPolicyFeatures.count).contains(inputCount), "LearnedQueryPolicy: 1 to \(QueryPolicyFeatures.count) features")
-        self.inputCount = inputCount
-        input = Linear(inputSize: inputCount, outputSize: width, using: &generator)
+    public init(width: Int = 32, using generator: inout RandomGenerator) {
+        input = Linear(inputSize: QueryPolicyFeatures.count, outputSize: width, using: &generator)
         hidden = Linear(inputSize: width, outputSize: width, using: &generator)
         output = Linear(inputSize: width, outputSize: 1, using: &generator)
     }
 
-    /// The predicted error reductions, `[rows, 1]`, of `features` `[rows, inputCount]`.
+    /// The predicted error reductions, `[rows, 1]`, of `features` `[rows, QueryPolicyFeatures.count]`.
     public func callAsFunction(_ features: Tensor) -> Tensor {
         output(hidden(input(features).gelu()).gelu())
     }
 
-    /// The predicted error reduction of each row of `features` (`[rows][QueryPolicyFeatures.count]`;
-    /// the first ``inputCount`` of each row are read).
+    /// The predicted error reduction of each row of `features` (`[rows][QueryPolicyFeatures.count]`).
     public func scores(_ features: [[Float]]) -> [Double] {
         guard !features.isEmpty else { return [] }
-        let x = Tensor(shape: [features.count, inputCount], scalars: features.flatMap { $0.prefix(inputCount) })
+        let x = Tensor(shape: [features.count, QueryPolicyFeatures.count], scalars: features.flatMap { $0 })
         return withoutGradients { self(x) }.scalars.map(Double.init)
     }
 
@@ -56,12 +49,8 @@ public final class LearnedQueryPolicy: Module {
             throw TabularError.invalidModel("\(url.path) is not a query policy of `mesa train-query-policy` (its mesa.format is \(checkpoint.metadata["mesa.format"] ?? "missing"))")
         }
         let width = Int(checkpoint.metadata["mesa.policyWidth"] ?? "") ?? 32
-        let inputs = Int(checkpoint.metadata["mesa.policyFeatures"] ?? "") ?? 10
-        guard (1...QueryPolicyFeatures.count).contains(inputs) else {
-            throw TabularError.invalidModel("\(url.path) reads \(inputs) features; this build computes \(QueryPolicyFeatures.count)")
-        }
         var generator = RandomGenerator(seed: 0)
-        let policy = LearnedQueryPolicy(width: width, inputCount: inputs, using: &generator)
+        let policy = LearnedQueryPolicy(width: width, using: &generator)
         try policy.restore(from: checkpoint, strict: false)
         return policy
     }

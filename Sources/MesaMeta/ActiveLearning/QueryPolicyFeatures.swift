@@ -1,6 +1,6 @@
 import Foundation
 
-/// What the learned query policy (``LearnedQueryPolicy``) knows about each pool row: twelve numbers
+/// What the learned query policy (``LearnedQueryPolicy``) knows about each pool row: ten numbers
 /// the in-context model and the tables provide, each scale-free so that one policy serves tables
 /// of any size, width and class count.
 ///
@@ -16,12 +16,6 @@ import Foundation
 /// | 7 | the labelled rows of the row's predicted class × C / labelled rows (1: balanced; log(1 + ·)) |
 /// | 8 | the labelled rows, `ln(1 + L) / ln 1001` (how much of a budget is used) |
 /// | 9 | the classes, `C / 10` |
-/// | 10 | the neighbourhood's mean normalised entropy, `Σ_u k(x,u) H(u) / Σ_u k(x,u)` (``InformationDensity/neighbourhoodMeans(of:features:rows:width:)``) |
-/// | 11 | the same over the pool's mean normalised entropy (log(1 + ·)) |
-///
-/// Features 10 and 11 (what a look-ahead from the row would touch: uncertain rows near it) were
-/// added with the look-ahead target; a policy file records how many features it reads
-/// (`mesa.policyFeatures`, 10 when absent) and reads the first that many.
 ///
 /// At use and in training alike they come from ``make(probabilities:pool:labelled:classNames:)``:
 /// the ensemble's averaged probabilities and the preprocessed features of the tables, so the
@@ -29,7 +23,7 @@ import Foundation
 /// as a strategy of its own).
 public enum QueryPolicyFeatures {
     /// Features per row.
-    public static let count = 12
+    public static let count = 10
 
     /// The features of every row of `pool`, `[rows][count]`, from the classifier's `probabilities`
     /// of those rows (in `classNames` order) and the tables themselves, encoded by a
@@ -72,11 +66,8 @@ public enum QueryPolicyFeatures {
             nearest[row] = best.isFinite ? best : 0
         }
         let meanNearest = max(nearest.reduce(0, +) / Double(rows), 1e-12)
-        let kernel = InformationDensity.similarities(features: pool, rows: rows, width: width)
-        let density = (0..<rows).map { a in (0..<rows).reduce(0.0) { $0 + kernel[a * rows + $1] } / Double(rows) }
+        let density = InformationDensity.densities(features: pool, rows: rows, width: width)
         let meanDensity = max(density.reduce(0, +) / Double(rows), 1e-300)
-        let neighbourhood = (0..<rows).map { a in (0..<rows).reduce(0.0) { $0 + kernel[a * rows + $1] * entropy[$1] } / (density[a] * Double(rows)) }
-        let meanEntropy = max(entropy.reduce(0, +) / Double(rows), 1e-12)
         var counts = [Int](repeating: 0, count: classCount)
         for c in labelledClasses where c >= 0 && c < classCount { counts[c] += 1 }
         return (0..<rows).map { row in
@@ -87,7 +78,6 @@ public enum QueryPolicyFeatures {
                 Float(log1p(nearest[row] / meanNearest)), Float(log1p(density[row] / meanDensity)),
                 Float(log1p(Double(counts[predicted] * classCount) / Double(max(labelledCount, 1)))),
                 Float(log1p(Double(labelledCount)) / log(1001)), Float(classCount) / 10,
-                Float(neighbourhood[row]), Float(log1p(neighbourhood[row] / meanEntropy)),
             ]
         }
     }

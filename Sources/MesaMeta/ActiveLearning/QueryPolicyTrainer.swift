@@ -127,7 +127,7 @@ public final class QueryPolicyTrainer: TrainingRun {
 
     /// The loss (``QueryPolicyConfiguration/loss``) of the policy on `examples`, as a tensor for backward.
     func loss(_ examples: [TaskExamples]) -> Tensor {
-        let scores = examples.map { task in policy(Tensor(shape: [task.features.count, policy.inputCount], scalars: task.features.flatMap { $0.prefix(policy.inputCount) })) }
+        let scores = examples.map { task in policy(Tensor(shape: [task.features.count, QueryPolicyFeatures.count], scalars: task.features.flatMap { $0 })) }
         return configuration.loss(scores: scores, targets: examples.map(\.reductions), temperature: configuration.temperature)
     }
 
@@ -165,9 +165,6 @@ public final class QueryPolicyTrainer: TrainingRun {
         if let data = FileManager.default.contents(atPath: taskPoolURL.path) {
             do { tasks = try JSONDecoder().decode([TaskExamples].self, from: data) } catch {
                 throw TabularError.invalidModel("cannot read the task pool \(taskPoolURL.path): \(error); delete it to draw the tasks again")
-            }
-            guard tasks.allSatisfy({ $0.features.allSatisfy { $0.count == QueryPolicyFeatures.count } }) else {
-                throw TabularError.invalidModel("the task pool \(taskPoolURL.path) holds features of another version (this build computes \(QueryPolicyFeatures.count) per row); delete it to draw the tasks again")
             }
             guard tasks.count == configuration.taskPoolSize else {
                 throw TabularError.invalidModel("the task pool \(taskPoolURL.path) does not hold the configuration's \(configuration.taskPoolSize) tasks; delete it to draw them again")
@@ -218,7 +215,7 @@ public final class QueryPolicyTrainer: TrainingRun {
 
     /// The policy's own metadata.
     static func metadata(_ configuration: QueryPolicyConfiguration) -> [String: String] {
-        ["mesa.policyWidth": String(configuration.width), "mesa.policyFeatures": String(QueryPolicyFeatures.count),
+        ["mesa.policyWidth": String(configuration.width),
          "mesa.recipe": "mesa train-query-policy (\(configuration.loss.rawValue) loss on the expected error reduction of a look-ahead, the classifier's \(configuration.ensembleSize)-member ensemble, tasks from TabularPrior only)",
          "architecture": "LearnedQueryPolicy \(QueryPolicyFeatures.count)→\(configuration.width)→\(configuration.width)→1"]
     }

@@ -19,37 +19,6 @@ final class LearnedQueryPolicyTests: XCTestCase {
         XCTAssertEqual(f[0][5], 0)
         XCTAssertEqual(f[0][7], Float(log1p(2.0)), accuracy: 1e-6)    // both labelled rows in the predicted class, C = 2
         XCTAssertEqual(f[0][9], 0.2, accuracy: 1e-6)
-        // Neighbourhood entropy: rows 0 and 1 are close (distance 1), row 2 far (3 and 4).
-        let h = probabilities.map { UncertaintyMeasure.entropy($0) / log(2) }
-        let bandwidth = (1.0 + 16 + 9) * 2 / 6
-        let k01 = exp(-1 / bandwidth), k02 = exp(-16 / bandwidth)
-        XCTAssertEqual(Double(f[0][10]), (h[0] + k01 * h[1] + k02 * h[2]) / (1 + k01 + k02), accuracy: 1e-5)
-        XCTAssertEqual(Double(f[0][11]), log1p(Double(f[0][10]) / (h.reduce(0, +) / 3)), accuracy: 1e-5)
-    }
-
-    func testNeighbourhoodMeansWeighByTheDensityKernel() {
-        let x: [Double] = [0, 1, 10], values: [Double] = [1, 0, 5]
-        let means = InformationDensity.neighbourhoodMeans(of: values, features: x.map(Float.init), rows: 3, width: 1)
-        let bandwidth = (1.0 + 100 + 81) * 2 / 6                     // the mean squared distance between distinct rows
-        for a in 0..<3 {
-            let k = x.map { exp(-($0 - x[a]) * ($0 - x[a]) / bandwidth) }
-            XCTAssertEqual(means[a], zip(k, values).map(*).reduce(0, +) / k.reduce(0, +), accuracy: 1e-5)
-        }
-        XCTAssertGreaterThan(means[2], means[0], "the far row's neighbourhood is mostly itself")
-        XCTAssertEqual(InformationDensity.neighbourhoodMeans(of: [2, 2], features: [0, 1], rows: 2, width: 1), [2, 2])
-    }
-
-    /// The shipped policy file reads its own number of features (the first of each row).
-    func testAPolicyReadsTheFirstFeaturesItWasTrainedOn() throws {
-        var generator = RandomGenerator(seed: 1)
-        let small = LearnedQueryPolicy(width: 4, inputCount: 10, using: &generator)
-        let rows: [[Float]] = [Array(repeating: 0.3, count: QueryPolicyFeatures.count), Array(repeating: 0.7, count: QueryPolicyFeatures.count)]
-        let truncated = rows.map { Array($0.prefix(10)) + [9, 9] }
-        XCTAssertEqual(small.scores(rows), small.scores(truncated).map { $0 }, "features past inputCount are not read")
-        XCTAssertEqual(small.scores(rows).count, 2)
-        let shipped = try LearnedQueryPolicy.load()
-        XCTAssertTrue((1...QueryPolicyFeatures.count).contains(shipped.inputCount))
-        XCTAssertEqual(shipped.scores(rows).count, 2)
     }
 
     func testTheLearnedStrategyFollowsThePolicyScores() throws {
