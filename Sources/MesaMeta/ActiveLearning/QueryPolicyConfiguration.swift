@@ -23,8 +23,9 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     public var maximumLabelled = 40
     /// Hidden units per layer of the policy.
     public var width = 32
-    /// How the scores are fitted to the targets.
-    public var loss = QueryPolicyLoss.listwise
+    /// How the scores are fitted to the targets (regression: better than listwise on the held-out
+    /// tasks and the development tables, docs/active-learning.md).
+    public var loss = QueryPolicyLoss.regression
     /// The temperature `τ` of the listwise target distribution `softmax(z / τ)`.
     public var temperature: Float = 0.5
     /// Ensemble members of the learner in training (as at use: ``ActiveLearningBenchmark``'s 4).

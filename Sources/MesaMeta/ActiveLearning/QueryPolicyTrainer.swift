@@ -118,11 +118,22 @@ public final class QueryPolicyTrainer: TrainingRun {
         let classCount = classifier.classNames.count
         let hypotheses = chosen.flatMap { row in (0..<classCount).map { TabularClassifier.Hypothesis(row: row, classIndex: $0) } }
         let after = try classifier.lookAheadProbabilities(unlabelled, hypotheses: hypotheses, evaluating: Array(candidates.count..<(candidates.count + test.count)))
-        let before = ExpectedErrorReduction.error(Array(probabilities.dropFirst(candidates.count)))
-        let reductions = chosen.enumerated().map { k, row in
-            Float(100 * (before - ExpectedErrorReduction.expectedError(after: after[(k * classCount)..<((k + 1) * classCount)], weights: poolProbabilities[row])))
-        }
+        let reductions = Self.targets(before: Array(probabilities.dropFirst(candidates.count)), after: after,
+                                      weights: chosen.map { poolProbabilities[$0] })
         return TaskExamples(features: chosen.map { features[$0] }, reductions: reductions)
+    }
+
+    /// The candidates' targets `δ = 100 · (error(before) − Σ_y p(y|x) · error(after[x, y]))`:
+    /// `before` holds the evaluated rows' probabilities now, `after` the look-ahead
+    /// `[candidates × classes][evaluated][classes]` (candidate-major), `weights[x]` the candidate's
+    /// class probabilities.
+    static func targets(before: [[Float]], after: [[[Float]]], weights: [[Float]]) -> [Float] {
+        let error = ExpectedErrorReduction.error(before)
+        var start = 0
+        return weights.map { p in
+            defer { start += p.count }
+            return Float(100 * (error - ExpectedErrorReduction.expectedError(after: after[start..<(start + p.count)], weights: p)))
+        }
     }
 
     /// The loss (``QueryPolicyConfiguration/loss``) of the policy on `examples`, as a tensor for backward.

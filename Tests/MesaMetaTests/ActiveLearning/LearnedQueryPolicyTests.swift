@@ -51,6 +51,19 @@ final class LearnedQueryPolicyTests: XCTestCase {
         XCTAssertEqual(loss(.regression, [0, 2, 1]), expected, accuracy: 1e-5)
     }
 
+    /// The training target on a hand-made look-ahead: the expected reduction of the evaluated
+    /// rows' expected error, ×100, weighting each hypothesised label by its probability.
+    func testTheTargetIsTheExpectedReductionOfTheExpectedError() {
+        let before: [[Float]] = [[0.6, 0.4], [0.5, 0.5]]                  // error (0.4 + 0.5) / 2 = 0.45
+        let after: [[[Float]]] = [
+            [[0.9, 0.1], [0.8, 0.2]], [[0.6, 0.4], [0.5, 0.5]],           // candidate 0 as class 0: 0.15; as class 1: 0.45
+            [[0.7, 0.3], [0.7, 0.3]], [[0.7, 0.3], [0.7, 0.3]],           // candidate 1: 0.3 whatever its label
+        ]
+        let targets = QueryPolicyTrainer.targets(before: before, after: after, weights: [[0.2, 0.8], [0.5, 0.5]])
+        XCTAssertEqual(targets[0], 100 * (0.45 - (0.2 * 0.15 + 0.8 * 0.45)), accuracy: 1e-4)   // 6: its likely label teaches nothing
+        XCTAssertEqual(targets[1], 100 * (0.45 - 0.3), accuracy: 1e-4)                         // 15
+    }
+
     /// A prior sample becomes a table of text cells as a CSV file would give: missing cells
     /// empty, classes named.
     func testPriorSamplesBecomeTables() {
