@@ -27,12 +27,12 @@ struct ActiveLearnCommand: ParsableCommand {
     @Option(help: "How to choose rows: \(QueryStrategy.validValues) (default: margin; variance for regression).") var strategy: String?
     @Option(help: "Rows per query (a batch is made diverse by farthest-first traversal over the top candidates).") var batch = 1
     @Option(help: "With --oracle: queries to spend (default: min(100, pool rows)).") var budget: Int?
-    @Option(help: "expected-error: candidates looked ahead at (the most uncertain rows by entropy).") var candidates = 10
+    @Option(help: "Rows looked ahead at: expected-error's most uncertain (entropy; default 10), learned-look-ahead's best by the policy (default 8).") var candidates: Int?
     @Option(help: "Ensemble members of the model.") var ensemble = 4
     @Option(help: "Where to write the rows to label (CSV; - for standard output).") var output = "runs/active-learn/queries.csv"
     @Option(help: "With --oracle: where to write the learning curve (CSV; the SVG chart goes beside it with .svg).") var curve = "runs/active-learn/curve.csv"
     @Option(help: "A model checkpoint of `mesa pretrain` instead of the shipped one.") var model: String?
-    @Option(help: "--strategy learned: a policy of `mesa train-query-policy` instead of the shipped one.") var policy: String?
+    @Option(help: "--strategy learned or learned-look-ahead: a policy of `mesa train-query-policy` instead of the shipped one.") var policy: String?
     @OptionGroup var seedOption: SeedOption
     @OptionGroup var threads: ThreadsOption
 
@@ -40,7 +40,7 @@ struct ActiveLearnCommand: ParsableCommand {
         guard pool != nil || oracle != nil else { throw ValidationError("give the unlabelled rows with --pool FILE (or, to simulate, --oracle FILE: the pool with its labels)") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
         guard ensemble >= 1 else { throw ValidationError("--ensemble must be at least 1, got \(ensemble)") }
-        guard candidates >= 1 else { throw ValidationError("--candidates must be at least 1, got \(candidates)") }
+        if let candidates, candidates < 1 { throw ValidationError("--candidates must be at least 1, got \(candidates)") }
         if let budget, budget < 1 { throw ValidationError("--budget must be at least 1, got \(budget)") }
         if budget != nil && oracle == nil { throw ValidationError("--budget applies to the simulated loop (--oracle); without it, --batch says how many rows to choose") }
         if test != nil && oracle == nil { throw ValidationError("--test applies to the simulated loop (--oracle)") }
@@ -80,11 +80,14 @@ struct ActiveLearnCommand: ParsableCommand {
         options.seed = seed
         let learner = try InContextActiveLearner(task: kind, options: options, modelURL: model.map { URL(fileURLWithPath: $0) },
                                                 policyURL: policy.map { URL(fileURLWithPath: $0) })
-        let expectedError = ExpectedErrorReduction(candidateCount: candidates)
+        let expectedError = ExpectedErrorReduction(candidateCount: candidates ?? 10)
+        var rescoring = ExpectedErrorReduction.learnedRescoring
+        if let candidates { rescoring.candidateCount = candidates }
         print("mesa active-learn: \(labelled): \(labelledTable.count) labelled rows, \(poolTable.count) in the pool; \(kind.rawValue) of '\(labelledTable.targetName)', strategy \(chosen.rawValue)")
         guard oracle != nil else {
             var loop = try ActiveLearningLoop(labelled: tables.labelled, pool: tables.pool, budget: batch, strategy: chosen, seed: seed)
             loop.expectedError = expectedError
+            loop.rescoring = rescoring
             let start = Date()
             let assessment = try learner.assess(tables.table, labelled: loop.labelled, pool: loop.pool, strategy: chosen, batch: batch)
             let queries = try loop.query(batch: batch, evidence: assessment.evidence)
@@ -105,6 +108,7 @@ struct ActiveLearnCommand: ParsableCommand {
         }
         var simulation = ActiveLearningSimulation(strategy: chosen, budget: budget ?? min(100, poolTable.count), batchSize: batch, seed: seed)
         simulation.expectedError = expectedError
+        simulation.rescoring = rescoring
         var bar = ProgressBar(total: simulation.budget, label: "active-learn")
         let result = try simulation.run(table, labelled: tables.labelled, pool: tables.pool, test: testRows, learner: learner) { bar.update(completed: $0) }
         try queriesFile.write(tables.queriesCSV(result.queries))

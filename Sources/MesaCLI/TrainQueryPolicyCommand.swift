@@ -8,7 +8,7 @@ struct TrainQueryPolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-query-policy",
         abstract: "Meta-train the learned active-learning query policy on synthetic tasks from the tabular prior.",
-        discussion: "Regression on each candidate's measured error reduction (Konyushkova et al. 2017), the shipped classifier as the learner. A run folder holds config.json, checkpoint.safetensors and metrics.jsonl; --resume continues it exactly. --export writes the policy alone, the form shipped in Sources/MesaMeta/Models/query-policy.safetensors."
+        discussion: "Learns to predict each candidate's expected error reduction by look-ahead (the quantity --strategy expected-error maximises), with the shipped classifier and its ensemble as the learner, by a listwise or regression loss. With taskPoolSize > 0 the tasks are drawn once (tasks.json in the run folder) and the steps sample from them. A run folder holds config.json, checkpoint.safetensors and metrics.jsonl; --resume continues it exactly. --export writes the policy alone, the form shipped in Sources/MesaMeta/Models/query-policy.safetensors."
     )
 
     @Option(help: "A JSON configuration file (the format --print-config shows).") var config: String?

@@ -47,6 +47,19 @@ final class ActiveLearnCommandTests: XCTestCase {
         }
     }
 
+    /// The hybrid: the shipped policy's best rows, re-scored by the look-ahead.
+    func testTheLearnedLookAheadChoosesByTheExpectedError() throws {
+        let labelled = try write("labelled.csv", "x,z,label\n0,1,low\n9.5,2,high\n1,0,low\n8,4,high\n")
+        let pool = try write("pool.csv", rows(0..<30, labels: false))
+        let output = directory.appendingPathComponent("next.csv").path
+        let result = try MesaProcess.run(["active-learn", "--pool", pool, "--labelled", labelled, "--strategy", "learned-look-ahead",
+                                          "--candidates", "3", "--output", output, "--ensemble", "1"])
+        XCTAssertEqual(result.status, 0, result.error)
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        XCTAssertTrue(lines[1].contains("expected error on the pool after labelling it"), String(lines[1]))
+    }
+
     func testTheOracleSimulatesTheLoopAndWritesTheCurve() throws {
         let labelled = try write("labelled.csv", "x,z,label\n0,1,low\n9.5,2,high\n")
         let oracle = try write("oracle.csv", rows(0..<24))
@@ -77,6 +90,7 @@ final class ActiveLearnCommandTests: XCTestCase {
              "the test file lacks the labelled file's column z and has column the labelled file lacks: w; the test and labelled files need the same feature columns"),
             (["--pool", pool, "--strategy", "smallest-margin"], "unknown query strategy 'smallest-margin'; valid strategies: random, least-confidence, margin"),
             (["--pool", pool, "--strategy", "variance"], "the query strategy 'variance' does not apply to a classification target"),
+            (["--pool", pool, "--candidates", "0"], "--candidates must be at least 1, got 0"),
             (["--pool", pool, "--labelled", try write("one.csv", "x,z,label\n0,1,low\n1,1,low\n")], "the labelled rows have a single class ('low')"),
         ]
         for (arguments, message) in cases {

@@ -29,6 +29,8 @@ public struct ActiveLearningLoop: Sendable {
     public private(set) var queried: [Int] = []
     /// The settings of expected error reduction.
     public var expectedError = ExpectedErrorReduction()
+    /// The settings of the look-ahead of ``QueryStrategy/learnedLookAhead``.
+    public var rescoring = ExpectedErrorReduction.learnedRescoring
     /// The candidates per batch row of batch diversity (``BatchDiversity``).
     public var diversityCandidateFactor = 10
     /// The source of every random choice.
@@ -65,7 +67,7 @@ public struct ActiveLearningLoop: Sendable {
         precondition(evidence.rowCount == pool.count, "ActiveLearningLoop: evidence for \(evidence.rowCount) rows, pool of \(pool.count)")
         let count = min(batch, remainingBudget, pool.count)
         guard count > 0 else { return [] }
-        let scores = try strategy.scores(evidence, batchSize: count, expectedError: expectedError, using: &generator)
+        let scores = try strategy.scores(evidence, batchSize: count, expectedError: expectedError, rescoring: rescoring, using: &generator)
         let chosen: [Int]
         if count > 1, strategy != .random, let features = evidence.features {
             chosen = BatchDiversity.farthestFirst(scores: scores, features: features, width: evidence.width, count: count,

@@ -18,6 +18,8 @@ public struct ActiveLearningSimulation: Sendable {
     public var seed: UInt64
     /// The settings of expected error reduction.
     public var expectedError = ExpectedErrorReduction()
+    /// The settings of the look-ahead of ``QueryStrategy/learnedLookAhead``.
+    public var rescoring = ExpectedErrorReduction.learnedRescoring
 
     /// A simulation with these settings.
     public init(strategy: QueryStrategy, budget: Int, batchSize: Int = 1, seed: UInt64 = 0) {
@@ -47,6 +49,7 @@ public struct ActiveLearningSimulation: Sendable {
                     progress: (Int) -> Void = { _ in }) throws -> Result {
         var loop = try ActiveLearningLoop(labelled: labelled, pool: pool, budget: budget, strategy: strategy, seed: seed)
         loop.expectedError = expectedError
+        loop.rescoring = rescoring
         let regression = learner.task == .regression
         var curve = LearningCurve(metric: regression ? "r2" : "accuracy")
         var queries: [ActiveLearningQuery] = [], seconds: [Double] = []

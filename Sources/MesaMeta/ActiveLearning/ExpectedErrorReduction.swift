@@ -11,31 +11,43 @@ import MesaCore
 /// expected 0/1 loss `1 − max p⁺`, since `u`'s label is unknown.
 ///
 /// For speed (each hypothesis is one forward pass per ensemble member), only the
-/// ``candidateCount`` most uncertain rows (entropy) are candidates and the error is measured on
-/// at most ``evaluatedCount`` pool rows (a seeded sample); the other rows score `−∞`. The
-/// candidates × classes hypotheses go to the model together (``PoolEvidence/lookAhead``), which
-/// batches them.
+/// ``candidateCount`` best rows of a ranking (by default the most uncertain, by entropy; the
+/// learned policy's scores for ``QueryStrategy/learnedLookAhead``) are candidates, the error is
+/// measured on at most ``evaluatedCount`` pool rows (a seeded sample), and, when
+/// ``classesPerCandidate`` is set, only each candidate's that many likeliest classes are
+/// hypothesised, their probabilities renormalised to weights summing to 1; the other rows score
+/// `−∞`. The hypotheses go to the model together (``PoolEvidence/lookAhead``), which batches them.
 public struct ExpectedErrorReduction: Sendable, Equatable {
-    /// Candidates: the most uncertain rows by entropy (at least the batch size).
+    /// Candidates: the best rows of the ranking (at least the batch size).
     public var candidateCount: Int
     /// Pool rows on which the expected error is measured.
     public var evaluatedCount: Int
+    /// Classes hypothesised per candidate, its likeliest; `nil`: every class.
+    public var classesPerCandidate: Int?
 
-    /// The settings (defaults: 10 candidates, 200 evaluated rows).
-    public init(candidateCount: Int = 10, evaluatedCount: Int = 200) {
+    /// The settings (defaults: 10 candidates, 200 evaluated rows, every class).
+    public init(candidateCount: Int = 10, evaluatedCount: Int = 200, classesPerCandidate: Int? = nil) {
         self.candidateCount = candidateCount
         self.evaluatedCount = evaluatedCount
+        self.classesPerCandidate = classesPerCandidate
     }
 
+    /// The settings of ``QueryStrategy/learnedLookAhead``: the look-ahead re-scores the learned
+    /// policy's 8 best rows, each with its 2 likeliest classes, on 100 pool rows, so that a
+    /// decision over a 1,000-row pool stays within about 0.5 s (docs/active-learning.md).
+    public static let learnedRescoring = ExpectedErrorReduction(candidateCount: 8, evaluatedCount: 100, classesPerCandidate: 2)
+
     /// Each pool row's score (`−∞` for rows that are not candidates), with at least
-    /// `minimumCandidates` candidates.
-    public func scores(_ evidence: PoolEvidence, minimumCandidates: Int = 1, using generator: inout RandomGenerator) throws -> [Double] {
+    /// `minimumCandidates` candidates: the best rows of `ranking` (higher first; `nil`: entropy).
+    public func scores(_ evidence: PoolEvidence, minimumCandidates: Int = 1, ranking: [Double]? = nil,
+                       using generator: inout RandomGenerator) throws -> [Double] {
         guard let lookAhead = evidence.lookAhead else {
             preconditionFailure("expected error reduction needs PoolEvidence.lookAhead")
         }
         let n = evidence.rowCount
-        let uncertainty = evidence.probabilities.map(UncertaintyMeasure.entropy)
-        let candidates = Array(uncertainty.indices.sorted { (uncertainty[$0], $1) > (uncertainty[$1], $0) }
+        let order = ranking ?? evidence.probabilities.map(UncertaintyMeasure.entropy)
+        precondition(order.count == n, "expected error reduction: one ranking score per pool row")
+        let candidates = Array(order.indices.sorted { (order[$0], $1) > (order[$1], $0) }
             .prefix(max(candidateCount, minimumCandidates)))
         var evaluated = Array(0..<n)
         if n > evaluatedCount {
@@ -43,18 +55,37 @@ public struct ExpectedErrorReduction: Sendable, Equatable {
             evaluated = Array(evaluated.prefix(evaluatedCount)).sorted()
         }
         let classCount = evidence.probabilities.first?.count ?? 0
-        let hypotheses = candidates.flatMap { row in (0..<classCount).map { TabularClassifier.Hypothesis(row: row, classIndex: $0) } }
+        // Each candidate's hypothesised classes, likeliest first (ties: the lower index).
+        let classes = candidates.map { row -> [Int] in
+            let p = evidence.probabilities[row]
+            return Array(p.indices.sorted { (p[$0], $1) > (p[$1], $0) }.prefix(classesPerCandidate ?? classCount))
+        }
+        let hypotheses = zip(candidates, classes).flatMap { row, list in list.map { TabularClassifier.Hypothesis(row: row, classIndex: $0) } }
         let after = try lookAhead(hypotheses, evaluated)
         var scores = [Double](repeating: -.infinity, count: n)
-        for (c, row) in candidates.enumerated() {
-            var expected = 0.0
-            for y in 0..<classCount {
-                let probabilities = after[c * classCount + y]
-                let error = probabilities.reduce(0.0) { $0 + 1 - Double($1.max() ?? 1) } / Double(max(probabilities.count, 1))
-                expected += Double(evidence.probabilities[row][y]) * error
-            }
-            scores[row] = -expected
+        var start = 0
+        for (row, list) in zip(candidates, classes) {
+            let weights = list.map { evidence.probabilities[row][$0] }, total = weights.reduce(0, +)
+            scores[row] = -Self.expectedError(after: after[start..<(start + list.count)], weights: weights.map { total > 0 ? $0 / total : 1 / Float(list.count) })
+            start += list.count
         }
         return scores
+    }
+
+    /// The model's own expected 0/1 error on rows whose labels it does not know,
+    /// `(1/|E|) Σ_{u∈E} (1 − max_y p(y|u))`, from their class probabilities `[rows][classes]`
+    /// (0 for no rows).
+    public static func error(_ probabilities: [[Float]]) -> Double {
+        probabilities.reduce(0.0) { $0 + 1 - Double($1.max() ?? 1) } / Double(max(probabilities.count, 1))
+    }
+
+    /// A candidate's expected error after its label is known, `Σ_y p(y|x) · error(p⁺(·|E; x, y))`:
+    /// `after[y]` holds the evaluated rows' probabilities after adding the candidate with class
+    /// `y` (`[classes][rows][classes]`), `weights[y]` the model's `p(y|x)`. The quantity expected
+    /// error reduction minimises, and the one the learned policy is trained to predict
+    /// (``QueryPolicyTrainer``).
+    public static func expectedError(after: ArraySlice<[[Float]]>, weights: [Float]) -> Double {
+        precondition(after.count == weights.count, "expectedError: one look-ahead per class")
+        return zip(after, weights).reduce(0.0) { $0 + Double($1.1) * error($1.0) }
     }
 }

@@ -94,15 +94,11 @@ public final class InContextActiveLearner {
         }
         var evidence = PoolEvidence(probabilities: Array(probabilities.prefix(pool.count)), memberProbabilities: members,
                                     features: features, width: width, lookAhead: lookAhead)
-        if strategy == .learned {
+        if strategy.needsPolicy {
             let policy = try self.policy ?? LearnedQueryPolicy.load(policyURL)
             self.policy = policy
-            let preprocessor = try TabularPreprocessor(fitting: labelledTable, test: poolTable)
-            let index = Dictionary(uniqueKeysWithValues: classifier.classNames.enumerated().map { ($1, $0) })
-            let inputs = QueryPolicyFeatures.make(probabilities: evidence.probabilities, pool: try preprocessor.transform(poolTable),
-                                                  labelled: try preprocessor.transform(labelledTable), width: preprocessor.featureCount,
-                                                  labelledClasses: labelledTable.targets.map { index[$0.trimmingSpaces()] ?? -1 })
-            evidence.policyScores = policy.scores(inputs)
+            evidence.policyScores = policy.scores(try QueryPolicyFeatures.make(probabilities: evidence.probabilities, pool: poolTable,
+                                                                               labelled: labelledTable, classNames: classifier.classNames))
         }
         return Assessment(evidence: evidence, probabilities: Array(probabilities.dropFirst(pool.count)), means: [], classNames: classifier.classNames)
     }

@@ -10,6 +10,9 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     public var steps = 400
     /// Synthetic tasks per step.
     public var tasksPerStep = 2
+    /// Training tasks drawn once and sampled by every step (``QueryPolicyTrainer/trainingTasks()``);
+    /// 0: fresh tasks every step.
+    public var taskPoolSize = 0
     /// Candidates measured per task: half the most uncertain pool rows (entropy), half random ones.
     public var candidatesPerTask = 16
     /// Rows per task (pool and test together), drawn log-uniformly.
@@ -20,6 +23,13 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     public var maximumLabelled = 40
     /// Hidden units per layer of the policy.
     public var width = 32
+    /// How the scores are fitted to the targets (regression: better than listwise on the held-out
+    /// tasks and the development tables, docs/active-learning.md).
+    public var loss = QueryPolicyLoss.regression
+    /// The temperature `τ` of the listwise target distribution `softmax(z / τ)`.
+    public var temperature: Float = 0.5
+    /// Ensemble members of the learner in training (as at use: ``ActiveLearningBenchmark``'s 4).
+    public var ensembleSize = 4
     /// The prior the tasks come from (classification).
     public var prior = TabularPrior()
     /// A classification model file (the learner); `nil`: the shipped classifier.
@@ -39,7 +49,8 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, steps, tasksPerStep, candidatesPerTask, minimumRows, maximumRows, maximumLabelled, width, prior, learnerModel
+        case name, steps, tasksPerStep, taskPoolSize, candidatesPerTask, minimumRows, maximumRows, maximumLabelled, width, loss, temperature, ensembleSize
+        case prior, learnerModel
         case optimizer, seed, checkpointInterval, evaluationInterval, logInterval
     }
 
@@ -51,11 +62,15 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
         name = try c.value(.name, default: d.name)
         steps = try c.value(.steps, default: d.steps)
         tasksPerStep = try c.value(.tasksPerStep, default: d.tasksPerStep)
+        taskPoolSize = try c.value(.taskPoolSize, default: d.taskPoolSize)
         candidatesPerTask = try c.value(.candidatesPerTask, default: d.candidatesPerTask)
         minimumRows = try c.value(.minimumRows, default: d.minimumRows)
         maximumRows = try c.value(.maximumRows, default: d.maximumRows)
         maximumLabelled = try c.value(.maximumLabelled, default: d.maximumLabelled)
         width = try c.value(.width, default: d.width)
+        loss = try c.value(.loss, default: d.loss)
+        temperature = try c.value(.temperature, default: d.temperature)
+        ensembleSize = try c.value(.ensembleSize, default: d.ensembleSize)
         prior = try c.value(.prior, default: d.prior)
         learnerModel = try c.decodeIfPresent(String.self, forKey: .learnerModel)
         optimizer = try OptimizerConfiguration.decode(from: c, forKey: .optimizer, defaults: d.optimizer)
@@ -70,9 +85,9 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
         do { self = try JSONDecoder().decode(QueryPolicyConfiguration.self, from: json) } catch {
             throw TabularError.invalidModel("\(source): \(error)")
         }
-        guard steps >= 1, tasksPerStep >= 1, candidatesPerTask >= 2, minimumRows >= 20, maximumRows >= minimumRows, maximumLabelled >= 2, width >= 1,
-              prior.kind == .classification else {
-            throw TabularError.invalidModel("\(source): need steps, tasksPerStep, width ≥ 1, candidatesPerTask ≥ 2, 20 ≤ minimumRows ≤ maximumRows, maximumLabelled ≥ 2 and a classification prior")
+        guard steps >= 1, tasksPerStep >= 1, taskPoolSize >= 0, candidatesPerTask >= 2, minimumRows >= 20, maximumRows >= minimumRows, maximumLabelled >= 2, width >= 1,
+              temperature > 0, ensembleSize >= 1, prior.kind == .classification else {
+            throw TabularError.invalidModel("\(source): need steps, tasksPerStep, width, ensembleSize ≥ 1, taskPoolSize ≥ 0, candidatesPerTask ≥ 2, 20 ≤ minimumRows ≤ maximumRows, maximumLabelled ≥ 2, temperature > 0 and a classification prior")
         }
         do { try optimizer.validate(in: "optimizer") } catch { throw TabularError.invalidModel("\(source): \(error)") }
     }

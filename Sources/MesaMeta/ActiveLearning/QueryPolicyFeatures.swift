@@ -17,11 +17,25 @@ import Foundation
 /// | 8 | the labelled rows, `ln(1 + L) / ln 1001` (how much of a budget is used) |
 /// | 9 | the classes, `C / 10` |
 ///
-/// Committee disagreement is not among them: the training tasks are scored with one ensemble
-/// member (for speed), so a committee feature would be absent in training.
+/// At use and in training alike they come from ``make(probabilities:pool:labelled:classNames:)``:
+/// the ensemble's averaged probabilities and the preprocessed features of the tables, so the
+/// policy sees one view. Committee disagreement is not among them (it was no better than random
+/// as a strategy of its own).
 public enum QueryPolicyFeatures {
     /// Features per row.
     public static let count = 10
+
+    /// The features of every row of `pool`, `[rows][count]`, from the classifier's `probabilities`
+    /// of those rows (in `classNames` order) and the tables themselves, encoded by a
+    /// ``TabularPreprocessor`` fitted on the `labelled` rows (labels matched to `classNames`).
+    /// The one path from tables to features, used by `--strategy learned` and by
+    /// ``QueryPolicyTrainer`` on prior tables.
+    public static func make(probabilities: [[Float]], pool: TabularTable, labelled: TabularTable, classNames: [String]) throws -> [[Float]] {
+        let preprocessor = try TabularPreprocessor(fitting: labelled, test: pool)
+        let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
+        return make(probabilities: probabilities, pool: try preprocessor.transform(pool), labelled: try preprocessor.transform(labelled),
+                    width: preprocessor.featureCount, labelledClasses: labelled.targets.map { index[$0.trimmingSpaces()] ?? -1 })
+    }
 
     /// The features of every pool row, `[rows][count]`.
     ///

@@ -6,18 +6,24 @@ import MesaOptim
 /// Meta-trains a ``LearnedQueryPolicy`` on synthetic tasks from Mesa's tabular prior, with the
 /// shared resumable training loop (``TrainingRun``).
 ///
-/// Regression on measured error reduction (Konyushkova et al. 2017), chosen over policy gradient
-/// on the area under the budget curve because each candidate gets its own supervised target from
-/// one batched forward pass of the in-context learner (an in-context model learns the added row
-/// by reading it), whereas a policy gradient on AUBC gets one noisy reward per whole episode of
-/// queries. Per task: a prior table split into a pool and a test half; a random labelled set of 2
-/// up to ``QueryPolicyConfiguration/maximumLabelled`` pool rows (two classes at least); the
-/// learner's probabilities for the pool, from which the candidates' ``QueryPolicyFeatures`` come;
-/// then for each candidate (half the most uncertain rows, half random ones) the reduction, when
-/// it is added with its true label, of the test rows' soft error `mean(1 − p(true class))` (a
-/// smooth stand-in for the error rate), ×100, standardised within the task. The loss is the mean
-/// squared error of the policy's predictions. The learner is the shipped classifier's network with one view of the features
-/// (no ensemble: the tasks are already encoded by the prior).
+/// The policy learns to predict what expected error reduction by look-ahead
+/// (``ExpectedErrorReduction``, Roy & McCallum 2001) would say of each candidate, a distillation
+/// of the look-ahead into a scorer that costs no forward pass. Per task: a prior table (never a
+/// real one) split into a pool and a test half; a random labelled set of 2 up to
+/// ``QueryPolicyConfiguration/maximumLabelled`` pool rows (two classes at least); the learner (the
+/// shipped classifier as ``TabularClassifier``, with its ensemble, exactly as at use) fitted on
+/// them; the candidates' ``QueryPolicyFeatures`` from ``QueryPolicyFeatures/make(probabilities:pool:labelled:classNames:)``,
+/// the path `--strategy learned` takes; then for each of ``QueryPolicyConfiguration/candidatesPerTask``
+/// candidates (half the most uncertain pool rows, half random ones) the target
+///
+/// `δ(x) = 100 · (error(p(·|E)) − Σ_y p(y|x) · error(p⁺(·|E; x, y)))`, `error(p) = mean_u (1 − max p(·|u))`,
+///
+/// the reduction of the model's own expected error on the unlabelled test half `E` expected
+/// over the hypothesised labels (``ExpectedErrorReduction/expectedError(after:weights:)``). It
+/// uses no true label, so it is far less noisy than the reduction measured with the candidate's
+/// true label (Konyushkova et al. 2017's target, this trainer's first recipe), and it is the
+/// quantity whose arg-max scores best on the development tables. The loss
+/// (``QueryPolicyLoss``) compares the scores with the targets standardised within each task.
 public final class QueryPolicyTrainer: TrainingRun {
     /// The format of the policy's checkpoints.
     public static let format = "query-policy-1"
@@ -25,8 +31,12 @@ public final class QueryPolicyTrainer: TrainingRun {
     public let configuration: QueryPolicyConfiguration
     /// The policy being trained.
     public let policy: LearnedQueryPolicy
-    /// The learner whose error reductions the policy learns to predict.
-    public let learner: TabularTransformer
+    /// The learner whose look-ahead the policy learns to predict (the classifier with its ensemble).
+    public let classifier: TabularClassifier
+    /// The held-out tasks of ``evaluationMetrics()``, drawn at the first evaluation.
+    private var heldOut: [TaskExamples]?
+    /// The training tasks when ``QueryPolicyConfiguration/taskPoolSize`` > 0 (``trainingTasks()``).
+    private var taskPool: [TaskExamples]?
     /// Steps, generator, optimizer and checkpoint bookkeeping.
     public let state: TrainingState
     /// When to log, evaluate and checkpoint.
@@ -48,99 +58,100 @@ public final class QueryPolicyTrainer: TrainingRun {
 
     private init(configuration: QueryPolicyConfiguration, directory: URL, step: Int, seconds: Double, lock: RunFolderLock?) throws {
         self.configuration = configuration
-        learner = try TabularModelFile.load(configuration.learnerModel.map { URL(fileURLWithPath: $0) }, kind: .classification).model
+        var options = TabularPredictionOptions()
+        options.ensembleSize = configuration.ensembleSize
+        options.subsampleFeatures = true
+        classifier = try TabularClassifier(modelURL: configuration.learnerModel.map { URL(fileURLWithPath: $0) }, options: options)
         var initialization = RandomGenerator(seed: configuration.seed)
         policy = LearnedQueryPolicy(width: configuration.width, using: &initialization)
         state = TrainingState(directory: directory, optimizer: configuration.optimizer, parameters: policy.parameters,
                               totalSteps: configuration.steps, generator: initialization.split(), step: step, trainingSeconds: seconds, lock: lock)
     }
 
-    /// One task's candidates: their features and measured error reductions (×100).
-    public struct TaskExamples {
+    /// One task's candidates: their features and targets.
+    public struct TaskExamples: Codable, Sendable, Equatable {
         /// `[candidates][QueryPolicyFeatures.count]`.
         public var features: [[Float]]
-        /// The measured reductions of the test rows' soft error, ×100.
+        /// The expected reductions of the test rows' expected error, ×100 (see the type's summary).
         public var reductions: [Float]
     }
 
-    /// The learner's class probabilities (softmax over the first `classCount` logits) of the rows
-    /// after the labelled ones, for a batch of tables `[batch, rows, maximumFeatures]` whose first
-    /// `labelledCount` rows carry `targets` (per table).
-    func probabilities(_ features: Tensor, targets: [Float], labelledCount: Int, classCount: Int) -> [[Float]] {
-        let outputs = learner.configuration.outputCount
-        let logits = withoutGradients { learner.logits(features: features, trainTargets: targets, trainCount: labelledCount) }.scalars
-        return stride(from: 0, to: logits.count, by: outputs).map { start in
-            let slice = (0..<classCount).map { logits[start + $0] }
-            let largest = slice.max()!, exps = slice.map { exp($0 - largest) }, total = exps.reduce(0, +)
-            return exps.map { $0 / total }
+    /// A prior sample as a table of text cells (missing cells empty, classes `c0`, `c1`, …), so
+    /// that the learner reads it as it reads a CSV file.
+    static func table(_ sample: TabularSample) -> TabularTable {
+        let width = sample.featureCount
+        let rows = (0..<sample.rowCount).map { row in
+            (0..<width).map { j -> String in
+                let value = sample.features[row * width + j]
+                return value.isNaN ? "" : String(value)
+            }
         }
+        return TabularTable(featureNames: (0..<width).map { "x\($0 + 1)" }, rows: rows, targetName: "y",
+                            targets: sample.targets.map { "c\(Int($0))" })
     }
 
-    /// Draws a task from the prior and measures its candidates (`nil` when the draw has one class).
-    public func examples(using generator: inout RandomGenerator) -> TaskExamples? {
+    /// Draws a task from the prior and measures its candidates (`nil` when the labelled draw has
+    /// one class).
+    public func examples(using generator: inout RandomGenerator) throws -> TaskExamples? {
         let c = configuration
         let rows = Int(exp(log(Double(c.minimumRows)) + generator.nextDouble() * (log(Double(c.maximumRows + 1)) - log(Double(c.minimumRows)))))
         let sample = c.prior.sample(rowCount: rows, trainCount: rows / 2, using: &generator)
-        let width = sample.featureCount, classCount = max(sample.classCount, 2)
         var order = Array(0..<rows)
         for i in order.indices.reversed() where i > 0 { order.swapAt(i, generator.nextIndex(below: i + 1)) }
         let test = Array(order.prefix(rows / 2)), pool = Array(order.dropFirst(rows / 2))
         let labelledCount = 2 + generator.nextIndex(below: max(1, min(c.maximumLabelled, pool.count / 2) - 1))
         let labelled = Array(pool.prefix(labelledCount)), candidates = Array(pool.dropFirst(labelledCount))
-        let classes = labelled.map { Int(sample.targets[$0]) }
-        guard Set(classes).count >= 2, candidates.count >= 2 else { return nil }
-        func rowFeatures(_ list: [Int]) -> [Float] { list.flatMap { sample.features[($0 * width)..<(($0 + 1) * width)] } }
-        // One pass: [labelled, candidates, test]; unlabelled rows never attend to each other.
-        let all = labelled + candidates + test
-        let before = probabilities(Tensor(shape: [1, all.count, learner.configuration.maximumFeatures],
-                                          scalars: learner.paddedFeatures(rowFeatures(all), rows: all.count, featureCount: width)),
-                                   targets: classes.map(Float.init), labelledCount: labelledCount, classCount: classCount)
-        let poolProbabilities = Array(before.prefix(candidates.count))
-        func softError(_ p: ArraySlice<[Float]>) -> Double {
-            zip(p, test).reduce(0.0) { $0 + 1 - Double($1.0[Int(sample.targets[$1.1])]) } / Double(test.count)
-        }
-        let errorBefore = softError(before.dropFirst(candidates.count))
-        let features = QueryPolicyFeatures.make(probabilities: poolProbabilities, pool: rowFeatures(candidates), labelled: rowFeatures(labelled),
-                                                width: width, labelledClasses: classes)
+        guard Set(labelled.map { sample.targets[$0] }).count >= 2, candidates.count >= 2 else { return nil }
+        let table = Self.table(sample), labelledTable = table.selecting(labelled)
+        classifier.options.seed = generator.next()
+        try classifier.fit(labelledTable)
+        // One table of the unlabelled rows, [candidates, test]: predicted together, looked ahead on together.
+        let unlabelled = table.selecting(candidates + test)
+        let probabilities = try classifier.predictProbabilities(unlabelled)
+        let poolProbabilities = Array(probabilities.prefix(candidates.count))
+        let features = try QueryPolicyFeatures.make(probabilities: poolProbabilities, pool: table.selecting(candidates),
+                                                    labelled: labelledTable, classNames: classifier.classNames)
         let entropy = poolProbabilities.map(UncertaintyMeasure.entropy)
         var chosen = Array(candidates.indices.sorted { entropy[$0] > entropy[$1] }.prefix(c.candidatesPerTask / 2))
         var rest = candidates.indices.filter { !chosen.contains($0) }
         for i in 0..<min(c.candidatesPerTask - chosen.count, rest.count) { rest.swapAt(i, i + generator.nextIndex(below: rest.count - i)); chosen.append(rest[i]) }
-        // One batch: a table [labelled, candidate, test] per candidate, the candidate with its true label.
-        var batch: [Float] = [], targets: [Float] = []
-        let tableRows = labelledCount + 1 + test.count
-        for index in chosen {
-            batch += learner.paddedFeatures(rowFeatures(labelled + [candidates[index]] + test), rows: tableRows, featureCount: width)
-            targets += classes.map(Float.init) + [sample.targets[candidates[index]]]
-        }
-        let after = probabilities(Tensor(shape: [chosen.count, tableRows, learner.configuration.maximumFeatures], scalars: batch),
-                                  targets: targets, labelledCount: labelledCount + 1, classCount: classCount)
-        let reductions = chosen.indices.map { k in
-            Float(100 * (errorBefore - softError(after[(k * test.count)..<((k + 1) * test.count)])))
-        }
+        let classCount = classifier.classNames.count
+        let hypotheses = chosen.flatMap { row in (0..<classCount).map { TabularClassifier.Hypothesis(row: row, classIndex: $0) } }
+        let after = try classifier.lookAheadProbabilities(unlabelled, hypotheses: hypotheses, evaluating: Array(candidates.count..<(candidates.count + test.count)))
+        let reductions = Self.targets(before: Array(probabilities.dropFirst(candidates.count)), after: after,
+                                      weights: chosen.map { poolProbabilities[$0] })
         return TaskExamples(features: chosen.map { features[$0] }, reductions: reductions)
     }
 
-    /// The mean squared error of the policy on `examples`, as a tensor for backward. Each task's
-    /// reductions are standardised within the task (`(δ − mean) / (sd + 0.1)`): the policy ranks
-    /// the rows of one pool, and a task's overall level (how much any row helps) is noise to it.
-    func loss(_ examples: [TaskExamples]) -> Tensor {
-        let features = examples.flatMap(\.features)
-        let targets = examples.flatMap { task -> [Float] in
-            let n = Float(task.reductions.count), mean = task.reductions.reduce(0, +) / n
-            let sd = (task.reductions.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
-            return task.reductions.map { ($0 - mean) / (sd + 0.1) }
+    /// The candidates' targets `δ = 100 · (error(before) − Σ_y p(y|x) · error(after[x, y]))`:
+    /// `before` holds the evaluated rows' probabilities now, `after` the look-ahead
+    /// `[candidates × classes][evaluated][classes]` (candidate-major), `weights[x]` the candidate's
+    /// class probabilities.
+    static func targets(before: [[Float]], after: [[[Float]]], weights: [[Float]]) -> [Float] {
+        let error = ExpectedErrorReduction.error(before)
+        var start = 0
+        return weights.map { p in
+            defer { start += p.count }
+            return Float(100 * (error - ExpectedErrorReduction.expectedError(after: after[start..<(start + p.count)], weights: p)))
         }
-        let x = Tensor(shape: [features.count, QueryPolicyFeatures.count], scalars: features.flatMap { $0 })
-        return Tensor.meanSquaredError(policy(x), Tensor(shape: [targets.count, 1], scalars: targets))
+    }
+
+    /// The loss (``QueryPolicyConfiguration/loss``) of the policy on `examples`, as a tensor for backward.
+    func loss(_ examples: [TaskExamples]) -> Tensor {
+        let scores = examples.map { task in policy(Tensor(shape: [task.features.count, QueryPolicyFeatures.count], scalars: task.features.flatMap { $0 })) }
+        return configuration.loss(scores: scores, targets: examples.map(\.reductions), temperature: configuration.temperature)
     }
 
     /// One optimiser step on ``QueryPolicyConfiguration/tasksPerStep`` fresh tasks.
     @discardableResult
     public func trainStep() throws -> TrainingStepResult {
         var tasks: [TaskExamples] = []
+        if configuration.taskPoolSize > 0 {
+            let pool = try trainingTasks()
+            tasks = (0..<configuration.tasksPerStep).map { _ in pool[state.generator.nextIndex(below: pool.count)] }
+        }
         while tasks.count < configuration.tasksPerStep {
-            if let task = examples(using: &state.generator) { tasks.append(task) }
+            if let task = try examples(using: &state.generator) { tasks.append(task) }
         }
         let value = try state.update {
             let loss = loss(tasks)
@@ -151,12 +162,50 @@ public final class QueryPolicyTrainer: TrainingRun {
         return TrainingStepResult(loss: value)
     }
 
-    /// On 32 fixed held-out tasks: the loss, and the measured reduction of the candidate the policy
+    /// The file in the run folder that keeps the drawn task pool (``trainingTasks()``).
+    public var taskPoolURL: URL { directory.appendingPathComponent("tasks.json") }
+
+    /// The pool of ``QueryPolicyConfiguration/taskPoolSize`` training tasks the steps sample from:
+    /// read from ``taskPoolURL`` when there, else drawn (from the configuration's seed, so a resumed
+    /// run draws the same ones) and written there. Each task costs a look-ahead over its
+    /// candidates, so drawing them once and sampling from them lets the policy take many more
+    /// steps in the same time than fresh tasks would.
+    public func trainingTasks() throws -> [TaskExamples] {
+        if let taskPool { return taskPool }
+        let tasks: [TaskExamples]
+        if let data = FileManager.default.contents(atPath: taskPoolURL.path) {
+            do { tasks = try JSONDecoder().decode([TaskExamples].self, from: data) } catch {
+                throw TabularError.invalidModel("cannot read the task pool \(taskPoolURL.path): \(error); delete it to draw the tasks again")
+            }
+            guard tasks.count == configuration.taskPoolSize else {
+                throw TabularError.invalidModel("the task pool \(taskPoolURL.path) does not hold the configuration's \(configuration.taskPoolSize) tasks; delete it to draw them again")
+            }
+        } else {
+            var generator = RandomGenerator(seed: configuration.seed &+ 7)
+            var drawn: [TaskExamples] = []
+            while drawn.count < configuration.taskPoolSize {
+                if let task = try examples(using: &generator) { drawn.append(task) }
+            }
+            try JSONEncoder().encode(drawn).write(to: taskPoolURL, options: .atomic)
+            tasks = drawn
+        }
+        taskPool = tasks
+        return tasks
+    }
+
+    /// On 32 fixed held-out tasks (drawn once): the loss, and the target of the candidate the policy
     /// picks beside that of margin sampling's pick and the best candidate's (means over tasks).
     public func evaluationMetrics() -> [String: Double] {
-        var generator = RandomGenerator(seed: configuration.seed &+ 99)
-        var tasks: [TaskExamples] = []
-        while tasks.count < 32 { if let task = examples(using: &generator) { tasks.append(task) } }
+        if heldOut == nil {
+            var generator = RandomGenerator(seed: configuration.seed &+ 99)
+            var tasks: [TaskExamples] = []
+            // A task whose look-ahead fails would have failed a training step already; skip it here.
+            for _ in 0..<1000 where tasks.count < 32 {
+                if let task = (try? examples(using: &generator)) ?? nil { tasks.append(task) }
+            }
+            heldOut = tasks
+        }
+        let tasks = heldOut ?? []
         var picked = 0.0, margin = 0.0, best = 0.0
         for task in tasks {
             let scores = policy.scores(task.features)
@@ -178,7 +227,7 @@ public final class QueryPolicyTrainer: TrainingRun {
     /// The policy's own metadata.
     static func metadata(_ configuration: QueryPolicyConfiguration) -> [String: String] {
         ["mesa.policyWidth": String(configuration.width),
-         "mesa.recipe": "mesa train-query-policy (regression on measured error reduction, tasks from TabularPrior)",
+         "mesa.recipe": "mesa train-query-policy (\(configuration.loss.rawValue) loss on the expected error reduction of a look-ahead, the classifier's \(configuration.ensembleSize)-member ensemble, tasks from TabularPrior only)",
          "architecture": "LearnedQueryPolicy \(QueryPolicyFeatures.count)→\(configuration.width)→\(configuration.width)→1"]
     }
 

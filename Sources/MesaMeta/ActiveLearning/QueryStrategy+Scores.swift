@@ -10,12 +10,13 @@ extension QueryStrategy {
     /// - `density`: entropy × ``InformationDensity`` (needs ``PoolEvidence/features``);
     /// - `expected-error`: ``ExpectedErrorReduction/scores(_:minimumCandidates:using:)`` (`−∞` off the candidates);
     /// - `learned`: the learned policy's predicted error reduction (``PoolEvidence/policyScores``);
+    /// - `learned-look-ahead`: `rescoring`'s look-ahead over the policy's best rows (`−∞` off them);
     /// - `variance`: the predictive variance (regression).
     ///
     /// - Throws: ``ActiveLearningError/strategyDoesNotFitTask(_:task:)`` for a regression strategy on
     ///   classification evidence or the reverse, and the look-ahead's errors.
     public func scores(_ evidence: PoolEvidence, batchSize: Int = 1, expectedError: ExpectedErrorReduction = ExpectedErrorReduction(),
-                       using generator: inout RandomGenerator) throws -> [Double] {
+                       rescoring: ExpectedErrorReduction = .learnedRescoring, using generator: inout RandomGenerator) throws -> [Double] {
         if evidence.isRegression && self != .random && self != .variance {
             throw ActiveLearningError.strategyDoesNotFitTask(self, task: "regression")
         }
@@ -38,6 +39,9 @@ extension QueryStrategy {
         case .learned:
             guard let scores = evidence.policyScores else { preconditionFailure("the learned policy needs PoolEvidence.policyScores") }
             return scores
+        case .learnedLookAhead:
+            guard let ranking = evidence.policyScores else { preconditionFailure("the learned look-ahead needs PoolEvidence.policyScores") }
+            return try rescoring.scores(evidence, minimumCandidates: batchSize, ranking: ranking, using: &generator)
         case .variance:
             return evidence.variances ?? []
         }
@@ -53,7 +57,7 @@ extension QueryStrategy {
         case .entropy: return "class entropy \(value) nats"
         case .committee: return "ensemble members disagree: mean KL divergence to consensus \(value)"
         case .density: return "entropy × pool density \(value)"
-        case .expectedError: return "expected error on the pool after labelling it \(String(format: "%.4g", -score))"
+        case .expectedError, .learnedLookAhead: return "expected error on the pool after labelling it \(String(format: "%.4g", -score))"
         case .learned: return "the learned policy predicts a test error reduction of \(value) %"
         case .variance: return "predictive variance \(value)"
         }

@@ -30,11 +30,17 @@ public enum QueryStrategy: String, CaseIterable, Sendable, Codable {
     /// The meta-learned policy (``LearnedQueryPolicy``): a small network trained on synthetic tasks
     /// from Mesa's tabular prior to predict each row's error reduction from ``QueryPolicyFeatures``.
     case learned
+    /// A hybrid of the two above: the learned policy picks the
+    /// ``ExpectedErrorReduction/candidateCount`` best rows and expected error reduction's
+    /// look-ahead re-scores them (``ExpectedErrorReduction/learnedRescoring``: 8 candidates, their
+    /// 2 likeliest classes each, 100 evaluated rows), so it looks ahead where the policy expects
+    /// the most, at a fraction of the look-ahead's cost over the entropy candidates.
+    case learnedLookAhead = "learned-look-ahead"
     /// Regression: the predictive variance of the row's target.
     case variance
 
     /// The strategies for classification targets.
-    public static let classification: [QueryStrategy] = [.random, .leastConfidence, .margin, .entropy, .committee, .density, .expectedError, .learned]
+    public static let classification: [QueryStrategy] = [.random, .leastConfidence, .margin, .entropy, .committee, .density, .expectedError, .learned, .learnedLookAhead]
     /// The strategies for regression targets.
     public static let regression: [QueryStrategy] = [.random, .variance]
 
@@ -64,5 +70,7 @@ public enum QueryStrategy: String, CaseIterable, Sendable, Codable {
     /// Whether the strategy needs each ensemble member's probabilities.
     public var needsMembers: Bool { self == .committee }
     /// Whether the strategy needs look-ahead predictions (``PoolEvidence/lookAhead``).
-    public var needsLookAhead: Bool { self == .expectedError }
+    public var needsLookAhead: Bool { self == .expectedError || self == .learnedLookAhead }
+    /// Whether the strategy needs the learned policy's scores (``PoolEvidence/policyScores``).
+    public var needsPolicy: Bool { self == .learned || self == .learnedLookAhead }
 }

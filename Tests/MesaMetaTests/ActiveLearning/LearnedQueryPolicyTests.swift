@@ -29,6 +29,78 @@ final class LearnedQueryPolicyTests: XCTestCase {
         XCTAssertEqual(scores, [0.1, 0.7, 0.3])
     }
 
+    /// The within-task standardisation, ListNet's target distribution, and the two losses on a
+    /// hand-made task: the listwise loss is smaller when the scores rank the candidates as the
+    /// targets do, whatever their scale; the regression loss is the mean squared error to `z`.
+    func testLossesCompareScoresWithStandardisedTargets() {
+        let targets: [Float] = [1, 3, 2]
+        let z = QueryPolicyLoss.standardised(targets)
+        let sd = Float((2.0 / 3.0).squareRoot())
+        XCTAssertEqual(z[0], -1 / (sd + 0.1), accuracy: 1e-5)
+        XCTAssertEqual(z[1], 1 / (sd + 0.1), accuracy: 1e-5)
+        XCTAssertEqual(z[2], 0, accuracy: 1e-6)
+        let q = QueryPolicyLoss.listwiseTargets(targets, temperature: 0.5)
+        XCTAssertEqual(q.reduce(0, +), 1, accuracy: 1e-6)
+        XCTAssertEqual(q[1] / q[2], exp(z[1] / 0.5), accuracy: 1e-3)
+        func loss(_ kind: QueryPolicyLoss, _ scores: [Float]) -> Float {
+            kind(scores: [Tensor(shape: [3, 1], scalars: scores)], targets: [targets], temperature: 0.5).scalar
+        }
+        XCTAssertLessThan(loss(.listwise, [0, 2, 1]), loss(.listwise, [2, 0, 1]))
+        XCTAssertEqual(loss(.listwise, [0, 2, 1]), loss(.listwise, [5, 7, 6]), accuracy: 1e-5, "only differences within a task matter")
+        let expected = zip([Float](arrayLiteral: 0, 2, 1), z).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / 3
+        XCTAssertEqual(loss(.regression, [0, 2, 1]), expected, accuracy: 1e-5)
+    }
+
+    /// The training target on a hand-made look-ahead: the expected reduction of the evaluated
+    /// rows' expected error, ×100, weighting each hypothesised label by its probability.
+    func testTheTargetIsTheExpectedReductionOfTheExpectedError() {
+        let before: [[Float]] = [[0.6, 0.4], [0.5, 0.5]]                  // error (0.4 + 0.5) / 2 = 0.45
+        let after: [[[Float]]] = [
+            [[0.9, 0.1], [0.8, 0.2]], [[0.6, 0.4], [0.5, 0.5]],           // candidate 0 as class 0: 0.15; as class 1: 0.45
+            [[0.7, 0.3], [0.7, 0.3]], [[0.7, 0.3], [0.7, 0.3]],           // candidate 1: 0.3 whatever its label
+        ]
+        let targets = QueryPolicyTrainer.targets(before: before, after: after, weights: [[0.2, 0.8], [0.5, 0.5]])
+        XCTAssertEqual(targets[0], 100 * (0.45 - (0.2 * 0.15 + 0.8 * 0.45)), accuracy: 1e-4)   // 6: its likely label teaches nothing
+        XCTAssertEqual(targets[1], 100 * (0.45 - 0.3), accuracy: 1e-4)                         // 15
+    }
+
+    /// A prior sample becomes a table of text cells as a CSV file would give: missing cells
+    /// empty, classes named.
+    func testPriorSamplesBecomeTables() {
+        let sample = TabularSample(features: [1.5, .nan, -2, 4], targets: [0, 1], rowCount: 2, trainCount: 1, featureCount: 2, classCount: 2)
+        let table = QueryPolicyTrainer.table(sample)
+        XCTAssertEqual(table.featureNames, ["x1", "x2"])
+        XCTAssertEqual(table.rows, [["1.5", ""], ["-2.0", "4.0"]])
+        XCTAssertEqual(table.targets, ["c0", "c1"])
+    }
+
+    func testBadConfigurationsAreRefused() {
+        XCTAssertThrowsError(try QueryPolicyConfiguration(json: Data(#"{"loss": "pairwise"}"#.utf8), source: "q.json")) {
+            XCTAssertTrue("\($0)".contains("unknown value \"pairwise\"") && "\($0)".contains("valid values: regression, listwise"), "\($0)")
+        }
+        for json in [#"{"temperature": 0}"#, #"{"ensembleSize": 0}"#, #"{"taskPoolSize": -1}"#] {
+            XCTAssertThrowsError(try QueryPolicyConfiguration(json: Data(json.utf8), source: "q.json"), json) {
+                XCTAssertTrue("\($0)".contains("temperature > 0"), "\($0)")
+            }
+        }
+    }
+
+    /// A task pool file that does not hold the configured tasks is refused with what to do.
+    func testAMismatchedTaskPoolIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-query-policy-pool-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var configuration = QueryPolicyConfiguration()
+        configuration.taskPoolSize = 2
+        configuration.learnerModel = InContextActiveLearnerTests.classifierURL.path
+        let trainer = try QueryPolicyTrainer(configuration: configuration, directory: folder)
+        try Data("[]".utf8).write(to: trainer.taskPoolURL)
+        XCTAssertThrowsError(try trainer.trainingTasks()) {
+            XCTAssertTrue("\($0)".contains("does not hold the configuration's 2 tasks; delete it"), "\($0)")
+        }
+        try Data("{".utf8).write(to: trainer.taskPoolURL)
+        XCTAssertThrowsError(try trainer.trainingTasks()) { XCTAssertTrue("\($0)".contains("cannot read the task pool"), "\($0)") }
+    }
+
     /// Two steps on tiny prior tasks with the small test model; resuming continues the run, and
     /// the exported file loads as a policy that scores rows.
     func testTrainsResumesAndExports() throws {
@@ -42,6 +114,8 @@ final class LearnedQueryPolicyTests: XCTestCase {
         configuration.maximumRows = 30
         configuration.maximumLabelled = 6
         configuration.width = 8
+        configuration.ensembleSize = 2
+        configuration.taskPoolSize = 3
         configuration.prior.featureRange = 1...5
         configuration.learnerModel = InContextActiveLearnerTests.classifierURL.path
         configuration.checkpointInterval = 1
@@ -51,8 +125,13 @@ final class LearnedQueryPolicyTests: XCTestCase {
             try trainer.run(stoppingAt: 1)
             XCTAssertEqual(trainer.step, 1)
         }
+        let firstTasks = try Data(contentsOf: folder.appendingPathComponent("tasks.json"))
         let resumed = try QueryPolicyTrainer(resumingFrom: folder)
         XCTAssertEqual(resumed.step, 1)
+        let pool = try resumed.trainingTasks()
+        XCTAssertEqual(pool.count, 3)
+        XCTAssertEqual(try JSONDecoder().decode([QueryPolicyTrainer.TaskExamples].self, from: firstTasks), pool, "a resumed run reads the drawn tasks")
+        XCTAssertTrue(pool.allSatisfy { $0.features.count == 4 && $0.reductions.count == 4 && $0.reductions.allSatisfy(\.isFinite) })
         var metrics: [String: Double] = [:]
         try resumed.run { if case .evaluation(_, let values) = $0 { metrics = values } }
         XCTAssertEqual(resumed.step, 2)

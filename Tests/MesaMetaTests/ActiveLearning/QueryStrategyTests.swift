@@ -96,6 +96,43 @@ final class QueryStrategyTests: XCTestCase {
         XCTAssertEqual(s.map(\.isFinite), [false, true, false, true])
     }
 
+    /// The error of a look-ahead answer and the probability-weighted expected error, by hand.
+    func testExpectedErrorFormulas() {
+        XCTAssertEqual(ExpectedErrorReduction.error([[0.9, 0.1], [0.6, 0.4]]), (0.1 + 0.4) / 2, accuracy: 1e-6)
+        XCTAssertEqual(ExpectedErrorReduction.error([]), 0)
+        let after: [[[Float]]] = [[[0.8, 0.2]], [[0.5, 0.5], [1, 0]]]      // class 0: error 0.2; class 1: (0.5 + 0) / 2
+        XCTAssertEqual(ExpectedErrorReduction.expectedError(after: after[...], weights: [0.75, 0.25]), 0.75 * 0.2 + 0.25 * 0.25, accuracy: 1e-6)
+    }
+
+    /// The learned look-ahead: candidates are the policy's best rows (not the most uncertain),
+    /// each hypothesised with its 2 likeliest classes only, their probabilities renormalised.
+    func testLearnedLookAheadRescoresThePolicysBestRowsWithTheirLikeliestClasses() throws {
+        let probabilities: [[Float]] = [[0.34, 0.33, 0.33], [0.6, 0.3, 0.1], [0.1, 0.2, 0.7], [0.5, 0.1, 0.4]]
+        var asked: [TabularClassifier.Hypothesis] = []
+        // Error of an answer: row 1 → 0.3 as class 0, 0.1 as class 1; row 3 → 0.2 whatever the class.
+        var evidence = PoolEvidence(probabilities: probabilities, lookAhead: { hypotheses, evaluated in
+            asked = hypotheses
+            XCTAssertEqual(evaluated, [0, 1, 2, 3])
+            return hypotheses.map { h in
+                let error: Float = h.row == 1 ? (h.classIndex == 0 ? 0.3 : 0.1) : 0.2
+                return evaluated.map { _ in [1 - error, error, 0] }
+            }
+        })
+        evidence.policyScores = [0.1, 0.9, -1, 0.5]                   // the policy prefers rows 1 and 3; row 0 is the most uncertain
+        var generator = RandomGenerator(seed: 0)
+        let rescoring = ExpectedErrorReduction(candidateCount: 2, evaluatedCount: 10, classesPerCandidate: 2)
+        let s = try QueryStrategy.learnedLookAhead.scores(evidence, rescoring: rescoring, using: &generator)
+        XCTAssertEqual(asked, [.init(row: 1, classIndex: 0), .init(row: 1, classIndex: 1), .init(row: 3, classIndex: 0), .init(row: 3, classIndex: 2)])
+        XCTAssertEqual(s[1], -(0.6 * 0.3 + 0.3 * 0.1) / 0.9, accuracy: 1e-6)
+        XCTAssertEqual(s[3], -0.2, accuracy: 1e-6)
+        XCTAssertEqual(s[0], -.infinity)
+        XCTAssertEqual(s[2], -.infinity)
+        var loop = try ActiveLearningLoop(labelled: [10, 11], pool: [0, 1, 2, 3], budget: 1, strategy: .learnedLookAhead, seed: 0)
+        loop.rescoring = rescoring
+        XCTAssertEqual(try loop.query(batch: 1, evidence: evidence).map(\.row), [3])
+        XCTAssertEqual(QueryStrategy.learnedLookAhead.reason(score: -0.2), "expected error on the pool after labelling it 0.2")
+    }
+
     func testVarianceAndRandomStrategies() throws {
         let evidence = PoolEvidence(variances: [1, 5, 2])
         XCTAssertEqual(try best(.variance, evidence), 1)
@@ -106,7 +143,7 @@ final class QueryStrategyTests: XCTestCase {
 
     func testStrategiesThatDoNotFitTheTaskAreRefused() {
         XCTAssertThrowsError(try scores(.variance, PoolEvidence(probabilities: [[0.5, 0.5]]))) { error in
-            XCTAssertEqual("\(error)", "the query strategy 'variance' does not apply to a classification target; for classification use one of: random, least-confidence, margin, entropy, committee, density, expected-error, learned")
+            XCTAssertEqual("\(error)", "the query strategy 'variance' does not apply to a classification target; for classification use one of: random, least-confidence, margin, entropy, committee, density, expected-error, learned, learned-look-ahead")
         }
         XCTAssertThrowsError(try scores(.margin, PoolEvidence(variances: [1]))) { error in
             XCTAssertTrue("\(error)".contains("for regression use one of: random, variance"))
@@ -118,7 +155,7 @@ final class QueryStrategyTests: XCTestCase {
         XCTAssertEqual(try QueryStrategy(parsing: " expected-error "), .expectedError)
         XCTAssertThrowsError(try QueryStrategy(parsing: "uncertainty")) { error in
             XCTAssertEqual(error as? ActiveLearningError, .unknownStrategy("uncertainty"))
-            XCTAssertEqual("\(error)", "unknown query strategy 'uncertainty'; valid strategies: random, least-confidence, margin, entropy, committee, density, expected-error, learned, variance")
+            XCTAssertEqual("\(error)", "unknown query strategy 'uncertainty'; valid strategies: random, least-confidence, margin, entropy, committee, density, expected-error, learned, learned-look-ahead, variance")
         }
         XCTAssertEqual(try JSONDecoder().decode([QueryStrategy].self, from: Data(#"["margin","committee"]"#.utf8)), [.margin, .committee])
         XCTAssertThrowsError(try JSONDecoder().decode([QueryStrategy].self, from: Data(#"["marginal"]"#.utf8))) { error in
