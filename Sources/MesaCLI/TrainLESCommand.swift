@@ -24,31 +24,8 @@ struct TrainLESCommand: ParsableCommand {
 
     func run() throws {
         threads.apply()
-        if let export {
-            guard let output = runOptions.output else { throw ValidationErrorMessage("--export needs --output FOLDER (the run to export)") }
-            let trainer = try LearnedEvolutionTrainer(resumingFrom: URL(fileURLWithPath: output))
-            try trainer.export(to: URL(fileURLWithPath: export))
-            print("mesa train-les: exported \(output) (step \(trainer.step)) to \(export)")
-            return
-        }
-        let trainer: LearnedEvolutionTrainer
-        if let folder = runOptions.resumedFolder {
-            trainer = try LearnedEvolutionTrainer(resumingFrom: folder, extendingTo: steps)
-            print("mesa train-les: resuming \(folder.path) at step \(trainer.step) of \(trainer.configuration.steps)")
-            if reportFinished(trainer, command: "train-les", option: "--steps") { return }
-        } else {
-            var configuration = LearnedEvolutionConfiguration()
-            if let config {
-                guard let data = FileManager.default.contents(atPath: config) else { throw ValidationErrorMessage("cannot read '\(config)'") }
-                configuration = try LearnedEvolutionConfiguration(json: data, source: config)
-            }
-            if let steps { configuration.steps = steps }
-            if runOptions.printConfig {
-                print(String(decoding: try configuration.jsonData(), as: UTF8.self))
-                return
-            }
-            trainer = try LearnedEvolutionTrainer(configuration: configuration, directory: runOptions.folder(named: configuration.name))
-        }
+        guard let trainer = try startOrResume(LearnedEvolutionTrainer.self, command: "train-les", config: config, steps: steps, export: export,
+                                               runOptions: runOptions) else { return }
         let c = trainer.configuration
         print("mesa train-les: \(c.steps) meta generations of \(2 * c.metaPairs) networks × \(c.tasksPerStep) tasks (\(c.functions.map(\.description).joined(separator: ", ")), d = \(c.minimumDimension)–\(c.maximumDimension), \(c.generations) generations of \(c.populationSize)) → \(trainer.directory.path)")
         _ = try runWithProgress(trainer, label: "train-les", deadline: runOptions.timeLimit.deadline) { step, metrics in

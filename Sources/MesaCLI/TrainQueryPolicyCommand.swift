@@ -24,31 +24,8 @@ struct TrainQueryPolicyCommand: ParsableCommand {
 
     func run() throws {
         threads.apply()
-        if let export {
-            guard let output = runOptions.output else { throw ValidationErrorMessage("--export needs --output FOLDER (the run to export)") }
-            let trainer = try QueryPolicyTrainer(resumingFrom: URL(fileURLWithPath: output))
-            try trainer.export(to: URL(fileURLWithPath: export))
-            print("mesa train-query-policy: exported \(output) (step \(trainer.step)) to \(export)")
-            return
-        }
-        let trainer: QueryPolicyTrainer
-        if let folder = runOptions.resumedFolder {
-            trainer = try QueryPolicyTrainer(resumingFrom: folder, extendingTo: steps)
-            print("mesa train-query-policy: resuming \(folder.path) at step \(trainer.step) of \(trainer.configuration.steps)")
-            if reportFinished(trainer, command: "train-query-policy", option: "--steps") { return }
-        } else {
-            var configuration = QueryPolicyConfiguration()
-            if let config {
-                guard let data = FileManager.default.contents(atPath: config) else { throw ValidationErrorMessage("cannot read '\(config)'") }
-                configuration = try QueryPolicyConfiguration(json: data, source: config)
-            }
-            if let steps { configuration.steps = steps }
-            if runOptions.printConfig {
-                print(String(decoding: try configuration.jsonData(), as: UTF8.self))
-                return
-            }
-            trainer = try QueryPolicyTrainer(configuration: configuration, directory: runOptions.folder(named: configuration.name))
-        }
+        guard let trainer = try startOrResume(QueryPolicyTrainer.self, command: "train-query-policy", config: config, steps: steps, export: export,
+                                               runOptions: runOptions) else { return }
         let c = trainer.configuration
         print("mesa train-query-policy: \(c.steps) steps of \(c.tasksPerStep) prior tasks (\(c.minimumRows)–\(c.maximumRows) rows, \(c.candidatesPerTask) candidates each) → \(trainer.directory.path)")
         _ = try runWithProgress(trainer, label: "train-query-policy", deadline: runOptions.timeLimit.deadline) { step, metrics in
