@@ -28,9 +28,9 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Columns to drop (comma-separated names).") var ignore: String?
     @Option(help: "The field separator of the CSV files: , ; tab or | (default: detected from the header line and the first rows).") var delimiter: String?
     @Flag(help: "Read the tables, print how their columns are read (numeric or categorical, cells that are not numbers), and stop without predicting.") var describe = false
-    @Flag(help: "Allow more than 10 classes (members see the classes grouped into 10).") var manyClasses = false
+    @Flag(help: "Allow more than 10 classes without local contexts: each member predicts a group of classes, then the class within its group (a class hierarchy).") var manyClasses = false
     @Flag(help: "Allow more than 100 features (each member sees 100, the most relevant first, the others weighted by relevance).") var subsampleFeatures = false
-    @Option(help: "Classification with more labelled rows than one context holds (1,000) or more than 10 classes: give each row to predict its own context of its this many nearest labelled rows (0: never; the subsample ensemble instead).") var localContext = 100
+    @Option(help: "Classification with more labelled rows than one context holds (1,000) or more than 10 classes: give each row to predict its own context of its this many nearest labelled rows (with more than 10 classes and at most 1,000 labelled rows, averaged with a class hierarchy over all of them; 0: never, the subsample ensemble or --many-classes instead).") var localContext = 100
     @Option(help: "Fine-tune a copy of the model on the labelled rows for this many steps before predicting (0: no fine-tuning; 100 is a good start; slower: about 0.05–0.3 s per step).") var fineTune = 0
     @Option(help: "The learning rate of --fine-tune (Adam).") var fineTuneRate: Float = 3e-5
     @Option(help: "The softmax temperature of each member's class probabilities before they are averaged (below 1: sharper members).") var temperature: Float = 1

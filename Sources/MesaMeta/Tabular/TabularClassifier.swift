@@ -49,7 +49,7 @@ public final class TabularClassifier {
             throw TabularError.invalidTable("the target column '\(table.targetName)' has a single class ('\(classNames.first ?? "")'); classification needs at least two")
         }
         if classNames.count > model.configuration.maximumClasses && !options.manyClasses && options.localContextRows == nil {
-            throw TabularError.unsupported("the target has \(classNames.count) classes; the model handles \(model.configuration.maximumClasses) in one pass. Pass --many-classes (options.manyClasses) to combine members that each see the classes grouped into \(model.configuration.maximumClasses), or --local-context K (options.localContextRows) to predict each row from its K nearest labelled rows")
+            throw TabularError.unsupported("the target has \(classNames.count) classes; the model handles \(model.configuration.maximumClasses) in one pass. Pass --many-classes (options.manyClasses) to predict through a class hierarchy (groups of classes, then the class within its group), or --local-context K (options.localContextRows) to predict each row from its K nearest labelled rows")
         }
         _ = try TabularPreprocessor(fitting: table, kinds: options.columnKinds)   // column errors surface at fit time
         // Predictions depend on the table, not on the order of its file's columns and rows.
@@ -87,11 +87,10 @@ public final class TabularClassifier {
                                           using: &generator)
     }
 
-    /// A member's class code: class `c` → group `code[c]` in `0..<min(classCount, maximumClasses)`
-    /// (a permutation when the classes fit), drawn from `generator`.
+    /// A member's class labelling: class `c` → `code[c]`, a random permutation of the classes
+    /// (at most the model's), drawn from `generator`.
     func classCode(using generator: inout RandomGenerator) -> [Int] {
-        let classCount = classNames.count, groups = min(classCount, model.configuration.maximumClasses)
-        var code = Array(0..<classCount).map { $0 % groups }
+        var code = Array(0..<classNames.count)
         for i in code.indices.reversed() where i > 0 { code.swapAt(i, generator.nextIndex(below: i + 1)) }
         return code
     }
@@ -115,49 +114,51 @@ public final class TabularClassifier {
             }, generator: &generator)
         }
         if usesLocalContext(trainCount: train.count), let k = options.localContextRows {
+            let mixed = classCount > modelClasses && train.count <= options.maximumContextRows
             mode = "\(members.count)-member ensemble, local contexts of each row's \(k) nearest labelled rows (of \(train.count))"
+                + (mixed ? ", averaged half and half with a class hierarchy over all of them (\(classCount) classes)" : "")
                 + (members[0].featureOrder.count < width ? ", \(members[0].featureOrder.count) of \(width) features per member" : "")
                 + (options.fineTuningSteps > 0 && classCount <= modelClasses ? ", fine-tuned for \(options.fineTuningSteps) steps on the labelled rows" : "")
-            return (localContextProbabilities(trainFeatures: trainFeatures, testFeatures: testFeatures, width: width, testCount: test.count,
-                                              k: k, members: members, model: model, generator: &generator), nil)
+            let local = localContextProbabilities(trainFeatures: trainFeatures, testFeatures: testFeatures, width: width, testCount: test.count,
+                                                  k: k, members: members, model: model, generator: &generator)
+            guard mixed else { return (local, nil) }
+            // More classes than the model's, all labelled rows in one context: each row's
+            // neighbourhood (the ten classes nearest to it) and the whole table's evidence
+            // (the hierarchy) both count. Chosen on the development half (docs/tabular.md).
+            let global = hierarchyEnsemble(members: members, trainFeatures: trainFeatures, testFeatures: testFeatures, width: width,
+                                           testCount: test.count, model: model, generator: &generator)
+            return (zip(local, global).map { l, g in zip(l, g).map { Float(0.5 * Double($0) + 0.5 * $1) } }, nil)
         }
         let temperature = Double(options.softmaxTemperature)
-        var logScores = [Double](repeating: 0, count: test.count * classCount)
+        mode = "\(members.count)-member ensemble, \(members[0].contextRows.count) labelled rows in context"
+            + (train.count > options.maximumContextRows ? " (stratified subsamples of \(train.count))" : "")
+            + (members[0].featureOrder.count < width ? ", \(members[0].featureOrder.count) of \(width) features per member" : "")
+            + (classCount > modelClasses ? ", \(classCount) classes through a class hierarchy (groups of classes, then the class within its group)" : "")
+            + (options.fineTuningSteps > 0 && classCount <= modelClasses ? ", fine-tuned for \(options.fineTuningSteps) steps on the labelled rows" : "")
+        if classCount > modelClasses {
+            let probabilities = hierarchyEnsemble(members: members, trainFeatures: trainFeatures, testFeatures: testFeatures, width: width,
+                                                  testCount: test.count, model: model, generator: &generator)
+            return (probabilities.map { $0.map(Float.init) }, nil)
+        }
         var averaged = [Double](repeating: 0, count: test.count * classCount)
-        var memberProbabilities: [[[Float]]]? = keepingMembers && classCount <= modelClasses ? [] : nil
+        var memberProbabilities: [[[Float]]]? = keepingMembers ? [] : nil
         for member in members {
-            let groups = min(classCount, modelClasses)
             let code = classCode(using: &generator)
             let logits = member.logits(train: trainFeatures, test: testFeatures, width: width, testCount: test.count,
                                        contextTargets: member.contextRows.map { Float(code[labels[$0]]) }, model: model,
                                        chunk: options.maximumTestRowsPerPass)
             var own: [[Float]] = []
             for row in 0..<test.count {
-                let slice = (0..<groups).map { Double(logits[row * modelClasses + $0]) / temperature }
+                let slice = (0..<classCount).map { Double(logits[row * modelClasses + $0]) / temperature }
                 let largest = slice.max()!, total = slice.map { exp($0 - largest) }.reduce(0, +)
                 if memberProbabilities != nil { own.append((0..<classCount).map { Float(exp(slice[code[$0]] - largest) / total) }) }
                 for c in 0..<classCount {
-                    let logProbability = slice[code[c]] - largest - log(total)
-                    if groups == classCount {
-                        averaged[row * classCount + c] += exp(logProbability) / Double(members.count)
-                    } else {
-                        logScores[row * classCount + c] += logProbability
-                    }
+                    averaged[row * classCount + c] += exp(slice[code[c]] - largest) / total / Double(members.count)
                 }
             }
             memberProbabilities?.append(own)
         }
-        mode = "\(members.count)-member ensemble, \(members[0].contextRows.count) labelled rows in context"
-            + (train.count > options.maximumContextRows ? " (stratified subsamples of \(train.count))" : "")
-            + (members[0].featureOrder.count < width ? ", \(members[0].featureOrder.count) of \(width) features per member" : "")
-            + (classCount > modelClasses ? ", \(classCount) classes grouped into \(modelClasses) per member" : "")
-            + (options.fineTuningSteps > 0 && classCount <= modelClasses ? ", fine-tuned for \(options.fineTuningSteps) steps on the labelled rows" : "")
-        let combined = (0..<test.count).map { row in
-            if classCount <= modelClasses { return (0..<classCount).map { Float(averaged[row * classCount + $0]) } }
-            let scores = (0..<classCount).map { logScores[row * classCount + $0] }
-            let largest = scores.max()!, total = scores.map { exp($0 - largest) }.reduce(0, +)
-            return scores.map { Float(exp($0 - largest) / total) }
-        }
+        let combined = (0..<test.count).map { row in (0..<classCount).map { Float(averaged[row * classCount + $0]) } }
         return (combined, memberProbabilities)
     }
 

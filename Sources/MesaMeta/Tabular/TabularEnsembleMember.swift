@@ -110,12 +110,13 @@ struct TabularEnsembleMember {
 
     /// This member's logits for every test row, `[testCount, outputs]` row-major. Test rows go
     /// through in chunks of at most `chunk` (they never attend to each other, so chunking changes
-    /// nothing but memory: the attention mask is quadratic in the rows of one pass).
+    /// nothing but memory: the attention mask is quadratic in the rows of one pass). `map`: the
+    /// variant's fitted map (default: fitted on this member's context rows).
     func logits(train: [Float], test: [Float], width: Int, testCount: Int, contextTargets: [Float], model: TabularTransformer,
-                chunk: Int = 1000) -> [Float] {
+                chunk: Int = 1000, map: FittedMap? = nil) -> [Float] {
         var result: [Float] = []
         result.reserveCapacity(testCount * model.configuration.outputCount)
-        let map = fittedMap(train: train, width: width)
+        let map = map ?? fittedMap(train: train, width: width)
         for start in stride(from: 0, to: testCount, by: chunk) {
             let input = self.input(train: train, test: test, width: width, testRows: start..<min(start + chunk, testCount), map: map, model: model)
             result += withoutGradients {

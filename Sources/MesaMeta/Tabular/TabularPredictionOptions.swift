@@ -15,9 +15,11 @@ public struct TabularPredictionOptions: Sendable {
     /// Local context (retrieval): each row to predict gets its own context, its this many nearest
     /// labelled rows (Euclidean distance in the encoded features), instead of a shared one
     /// (Thomas et al. 2024, LoCalPFN; Ma et al. 2024, TabDPT). Used for classification when the
-    /// labelled rows exceed ``maximumContextRows`` or the classes exceed the model's; `nil`: never.
-    /// Default 100, chosen on the development half of the benchmark tables (letter, dna, vowel;
-    /// `benchmarks/tabular/dev.txt`) against no local context; 300 was no better on dna.
+    /// labelled rows exceed ``maximumContextRows`` or the classes exceed the model's (then, when
+    /// all the labelled rows fit in one context, averaged half and half with the class hierarchy
+    /// of ``manyClasses``); `nil`: never. Default 100, chosen on the development half of the
+    /// benchmark tables (letter, dna, vowel; `benchmarks/tabular/dev.txt`) against no local
+    /// context; 300 was no better on dna.
     public var localContextRows: Int? = 100
     /// The most rows to predict in one forward pass (memory grows with the square of a pass's
     /// rows; passes do not affect each other's predictions).
@@ -30,8 +32,10 @@ public struct TabularPredictionOptions: Sendable {
     /// most relevant features (between- to within-class variance; target deciles for regression),
     /// the others a sample weighted by relevance.
     public var subsampleFeatures = false
-    /// Allow more classes than the model's 10: each member groups the classes into at most 10
-    /// by a random code, and the members' group probabilities are combined per class.
+    /// Allow more classes than the model's 10 without local contexts: each member predicts
+    /// through its own random class hierarchy, a group of classes from the whole context, then
+    /// the class within the group from that group's rows (`TabularClassifier+ClassHierarchy.swift`;
+    /// TabICL's hierarchical classification).
     public var manyClasses = false
     /// Columns to read as numeric or categorical, by name (overriding detection).
     public var columnKinds: [String: TabularPreprocessor.ColumnKind] = [:]

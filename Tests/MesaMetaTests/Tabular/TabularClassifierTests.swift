@@ -80,7 +80,7 @@ final class TabularClassifierTests: XCTestCase {
         let probabilities = try model.predictProbabilities(twelve.selecting([0, 1]))
         XCTAssertEqual(probabilities[0].count, 12)
         XCTAssertEqual(probabilities[0].reduce(0, +), 1, accuracy: 1e-4)
-        XCTAssertTrue(model.mode.contains("grouped"))
+        XCTAssertTrue(model.mode.contains("class hierarchy"), model.mode)
 
         let header = (0..<120).map { "f\($0)" }.joined(separator: ",") + ",y\n"
         let wide = try TabularFixtures.table(header + (0..<6).map { i in (0..<120).map { "\(($0 * 7 + i) % 5)" }.joined(separator: ",") + ",\(i % 2)\n" }.joined())
@@ -120,6 +120,7 @@ final class TabularClassifierTests: XCTestCase {
         var options = TabularPredictionOptions()
         options.ensembleSize = 2
         options.localContextRows = 6
+        options.maximumContextRows = 40   // beyond one context: local contexts alone (no class hierarchy beside them)
         let model = try TabularClassifier(modelURL: Self.modelURL, options: options)
         try model.fit(table)
         XCTAssertEqual(model.classNames.count, 12)
