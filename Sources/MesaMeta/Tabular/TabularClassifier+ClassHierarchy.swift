@@ -32,7 +32,7 @@ extension TabularClassifier {
     func hierarchyProbabilities(member: TabularEnsembleMember, classes: [Int], contextRows: [Int], trainFeatures: [Float],
                                 testFeatures: [Float], width: Int, testCount: Int, map: TabularEnsembleMember.FittedMap?,
                                 model: TabularTransformer, generator: inout RandomGenerator) -> [[Double]] {
-        let modelClasses = model.configuration.maximumClasses, temperature = Double(options.softmaxTemperature)
+        let modelClasses = model.configuration.maximumClasses
         let groups = min(classes.count, modelClasses)
         var shuffled = classes
         for i in shuffled.indices.reversed() where i > 0 { shuffled.swapAt(i, generator.nextIndex(below: i + 1)) }
@@ -43,11 +43,7 @@ extension TabularClassifier {
                                  contextTargets: contextRows.map { Float(group[labels[$0]]!) }, model: model,
                                  chunk: options.maximumTestRowsPerPass, map: map)
         // P(group | x) per test row.
-        let top: [[Double]] = (0..<testCount).map { row in
-            let slice = (0..<groups).map { Double(logits[row * model.configuration.outputCount + $0]) / temperature }
-            let largest = slice.max()!, total = slice.map { exp($0 - largest) }.reduce(0, +)
-            return slice.map { exp($0 - largest) / total }
-        }
+        let top = (0..<testCount).map { memberSoftmax(logits, offset: $0 * model.configuration.outputCount, count: groups) }
         if groups == classes.count {   // one class per group: the groups are the classes
             return top.map { p in classes.map { p[group[$0]!] } }
         }

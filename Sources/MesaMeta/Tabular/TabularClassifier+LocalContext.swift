@@ -46,7 +46,6 @@ extension TabularClassifier {
             localClasses.append(local)
         }
         var probabilities = [Double](repeating: 0, count: testCount * classCount)
-        let temperature = Double(options.softmaxTemperature)
         let byLength = Dictionary(grouping: 0..<testCount, by: { contexts[$0].count })
         let featureCount = members.first?.featureOrder.count ?? width
         for member in members {
@@ -74,11 +73,10 @@ extension TabularClassifier {
                     let input = Tensor(shape: [batch.count, length + 1, model.configuration.maximumFeatures], scalars: features)
                     let logits = withoutGradients { model.logits(features: input, trainTargets: targets, trainCount: length) }.scalars
                     for (b, row) in batch.enumerated() {
-                        let local = localClasses[row], c = local.count
-                        let slice = (0..<c).map { Double(logits[b * model.configuration.outputCount + $0]) / temperature }
-                        let largest = slice.max()!, total = slice.map { exp($0 - largest) }.reduce(0, +)
+                        let local = localClasses[row]
+                        let p = memberSoftmax(logits, offset: b * model.configuration.outputCount, count: local.count)
                         for (i, label) in local.enumerated() {
-                            probabilities[row * classCount + label] += exp(slice[codes[row][i]] - largest) / total / Double(members.count)
+                            probabilities[row * classCount + label] += p[codes[row][i]] / Double(members.count)
                         }
                     }
                 }

@@ -35,7 +35,6 @@ extension TabularClassifier {
                                        maximumBatchRows: Int = 20_000) throws -> [[[Float]]] {
         guard let train else { throw TabularError.invalidTable("call fit(_:) with a labelled table before looking ahead") }
         let classCount = classNames.count, modelClasses = model.configuration.maximumClasses
-        let temperature = Double(options.softmaxTemperature)
         guard classCount <= modelClasses, train.count < options.maximumContextRows, options.fineTuningSteps == 0 else {
             throw TabularError.unsupported("look-ahead needs at most \(modelClasses) classes, fewer than \(options.maximumContextRows) labelled rows and no fine-tuning; this table has \(classCount) classes and \(train.count) labelled rows")
         }
@@ -75,10 +74,9 @@ extension TabularClassifier {
                 for (offset, _) in batch.enumerated() {
                     for row in evaluated.indices {
                         let base = (offset * evaluated.count + row) * modelClasses
-                        let slice = (0..<classCount).map { Double(logits[base + $0]) / temperature }
-                        let largest = slice.max()!, total = slice.map { exp($0 - largest) }.reduce(0, +)
+                        let p = memberSoftmax(logits, offset: base, count: classCount)
                         let target = ((start + offset) * evaluated.count + row) * classCount
-                        for c in 0..<classCount { sums[target + c] += exp(slice[code[c]] - largest) / total / Double(members.count) }
+                        for c in 0..<classCount { sums[target + c] += p[code[c]] / Double(members.count) }
                     }
                 }
             }

@@ -129,7 +129,6 @@ public final class TabularClassifier {
                                            testCount: test.count, model: model, generator: &generator)
             return (zip(local, global).map { l, g in zip(l, g).map { Float(0.5 * Double($0) + 0.5 * $1) } }, nil)
         }
-        let temperature = Double(options.softmaxTemperature)
         mode = "\(members.count)-member ensemble, \(members[0].contextRows.count) labelled rows in context"
             + (train.count > options.maximumContextRows ? " (stratified subsamples of \(train.count))" : "")
             + (members[0].featureOrder.count < width ? ", \(members[0].featureOrder.count) of \(width) features per member" : "")
@@ -149,17 +148,27 @@ public final class TabularClassifier {
                                        chunk: options.maximumTestRowsPerPass)
             var own: [[Float]] = []
             for row in 0..<test.count {
-                let slice = (0..<classCount).map { Double(logits[row * modelClasses + $0]) / temperature }
-                let largest = slice.max()!, total = slice.map { exp($0 - largest) }.reduce(0, +)
-                if memberProbabilities != nil { own.append((0..<classCount).map { Float(exp(slice[code[$0]] - largest) / total) }) }
-                for c in 0..<classCount {
-                    averaged[row * classCount + c] += exp(slice[code[c]] - largest) / total / Double(members.count)
-                }
+                let p = memberSoftmax(logits, offset: row * modelClasses, count: classCount)
+                if memberProbabilities != nil { own.append((0..<classCount).map { Float(p[code[$0]]) }) }
+                for c in 0..<classCount { averaged[row * classCount + c] += p[code[c]] / Double(members.count) }
             }
             memberProbabilities?.append(own)
         }
         let combined = (0..<test.count).map { row in (0..<classCount).map { Float(averaged[row * classCount + $0]) } }
         return (combined, memberProbabilities)
+    }
+
+    /// One member's probabilities over its first `count` outputs at `offset` of `logits`:
+    /// `softmax(logits / T)` with `T` the ``TabularPredictionOptions/softmaxTemperature``, in
+    /// `Double`. Every prediction path (shared context, local contexts, class hierarchy,
+    /// look-ahead) goes through it.
+    func memberSoftmax(_ logits: [Float], offset: Int, count: Int) -> [Double] {
+        let temperature = Double(options.softmaxTemperature)
+        let scaled = (0..<count).map { Double(logits[offset + $0]) / temperature }
+        let largest = scaled.max() ?? 0
+        let exponentials = scaled.map { exp($0 - largest) }
+        let total = exponentials.reduce(0, +)
+        return exponentials.map { $0 / total }
     }
 
     /// The most probable class of every row.
