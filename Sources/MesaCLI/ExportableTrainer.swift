@@ -33,8 +33,8 @@ extension QueryPolicyTrainer: ExportableTrainer {
 
 /// The trainer a training command goes on with, or `nil` when the command is done: `--export`
 /// wrote the network, `--print-config` printed the configuration, or a resumed run is finished.
-func startOrResume<Trainer: ExportableTrainer>(_: Trainer.Type, command: String, config: String?, steps: Int?, export: String?,
-                                              runOptions: RunOptions) throws -> Trainer? {
+func startOrResume<Trainer: ExportableTrainer>(_: Trainer.Type, command: String, options: ExportableRunOptions) throws -> Trainer? {
+    let (config, steps, export, runOptions) = (options.config, options.steps, options.export, options.runOptions)
     if let export {
         guard let output = runOptions.output else { throw ValidationErrorMessage("--export needs --output FOLDER (the run to export)") }
         let trainer = try Trainer(resumingFrom: URL(fileURLWithPath: output), extendingTo: nil)

@@ -11,24 +11,14 @@ struct TrainLESCommand: ParsableCommand {
         discussion: "The paper's MetaBBO loop (Lange et al. 2023): OpenAI-ES with Adam over the LES network's parameters, the fitness being LES's standardised ECDF-area score on BBOB functions (default f1, f8, f11, f15, f17, f21) in random dimensions and instances. A run folder holds config.json, checkpoint.safetensors and metrics.jsonl; --resume continues it exactly. --export writes the network alone, the form shipped in Sources/MesaMeta/Models/learned-es.safetensors."
     )
 
-    @Option(help: "A JSON configuration file (the format --print-config shows).") var config: String?
-    @OptionGroup var runOptions: RunOptions
-    @Option(help: "Override steps (meta generations; with --resume: extend the run to this many).") var steps: Int?
-    @Option(help: "Write the run's network (no optimizer state) to this file and exit.") var export: String?
-    @OptionGroup var threads: ThreadsOption
-
-    func validate() throws {
-        if runOptions.resume && config != nil { throw ValidationError("--resume continues the run in --output with its saved configuration: drop --config") }
-        if let steps, steps <= 0 { throw ValidationError("--steps must be positive, got \(steps)") }
-    }
+    @OptionGroup var options: ExportableRunOptions
 
     func run() throws {
-        threads.apply()
-        guard let trainer = try startOrResume(LearnedEvolutionTrainer.self, command: "train-les", config: config, steps: steps, export: export,
-                                               runOptions: runOptions) else { return }
+        options.threads.apply()
+        guard let trainer = try startOrResume(LearnedEvolutionTrainer.self, command: "train-les", options: options) else { return }
         let c = trainer.configuration
         print("mesa train-les: \(c.steps) meta generations of \(2 * c.metaPairs) networks × \(c.tasksPerStep) tasks (\(c.functions.map(\.description).joined(separator: ", ")), d = \(c.minimumDimension)–\(c.maximumDimension), \(c.generations) generations of \(c.populationSize)) → \(trainer.directory.path)")
-        _ = try runWithProgress(trainer, label: "train-les", deadline: runOptions.timeLimit.deadline) { step, metrics in
+        _ = try runWithProgress(trainer, label: "train-les", deadline: options.runOptions.timeLimit.deadline) { step, metrics in
             String(format: "step %d: score on the fixed tasks (lower is better): LES %.3f, OpenAI-ES %.3f", step,
                    metrics["lesScore"] ?? .nan, metrics["openAIESScore"] ?? .nan)
         }

@@ -11,24 +11,14 @@ struct TrainQueryPolicyCommand: ParsableCommand {
         discussion: "Learns to predict each candidate's expected error reduction by look-ahead (the quantity --strategy expected-error maximises), with the shipped classifier and its ensemble as the learner, by a listwise or regression loss. With taskPoolSize > 0 the tasks are drawn once (tasks.json in the run folder) and the steps sample from them. A run folder holds config.json, checkpoint.safetensors and metrics.jsonl; --resume continues it exactly. --export writes the policy alone, the form shipped in Sources/MesaMeta/Models/query-policy.safetensors."
     )
 
-    @Option(help: "A JSON configuration file (the format --print-config shows).") var config: String?
-    @OptionGroup var runOptions: RunOptions
-    @Option(help: "Override steps (with --resume: extend the run to this many).") var steps: Int?
-    @Option(help: "Write the run's policy (no optimizer state) to this file and exit.") var export: String?
-    @OptionGroup var threads: ThreadsOption
-
-    func validate() throws {
-        if runOptions.resume && config != nil { throw ValidationError("--resume continues the run in --output with its saved configuration: drop --config") }
-        if let steps, steps <= 0 { throw ValidationError("--steps must be positive, got \(steps)") }
-    }
+    @OptionGroup var options: ExportableRunOptions
 
     func run() throws {
-        threads.apply()
-        guard let trainer = try startOrResume(QueryPolicyTrainer.self, command: "train-query-policy", config: config, steps: steps, export: export,
-                                               runOptions: runOptions) else { return }
+        options.threads.apply()
+        guard let trainer = try startOrResume(QueryPolicyTrainer.self, command: "train-query-policy", options: options) else { return }
         let c = trainer.configuration
         print("mesa train-query-policy: \(c.steps) steps of \(c.tasksPerStep) prior tasks (\(c.minimumRows)–\(c.maximumRows) rows, \(c.candidatesPerTask) candidates each) → \(trainer.directory.path)")
-        _ = try runWithProgress(trainer, label: "train-query-policy", deadline: runOptions.timeLimit.deadline) { step, metrics in
+        _ = try runWithProgress(trainer, label: "train-query-policy", deadline: options.runOptions.timeLimit.deadline) { step, metrics in
             String(format: "step %d: held-out loss %.4f; error reduction of the pick: policy %.3f, margin %.3f, best %.3f", step,
                    metrics["evaluationLoss"] ?? .nan, metrics["policyPickReduction"] ?? .nan, metrics["marginPickReduction"] ?? .nan,
                    metrics["bestReduction"] ?? .nan)
