@@ -61,10 +61,18 @@ extension Tensor {
             for index in 0..<(sequence * sequence) { storage.base[index] = (mask.storage.base[index] - 1) * 1e30 }
             additiveMask = storage
         }
+        // A mask that lets every row see the same first `t` rows and nothing else (an in-context
+        // learner's labelled rows) needs no mask at all: keys and values are projected and
+        // attended for those `t` rows only.
+        var keys = sequence
+        if let mask, let prefix = Self.prefixKeyCount(mask.storage.base, sequence: sequence) {
+            keys = prefix
+            additiveMask = nil
+        }
         guard !blocks.isEmpty, input.scalarCount > 0 else {
             return kept == sequence ? input.detached() : input.detached().slice(alongAxis: input.rank - 2, from: sequence - kept)
         }
-        let kernels = blocks.map { EncoderBlockKernel(parameters: $0, sequence: sequence, mask: additiveMask.map { UnsafePointer($0.base) }) }
+        let kernels = blocks.map { EncoderBlockKernel(parameters: $0, sequence: sequence, keys: keys, mask: additiveMask.map { UnsafePointer($0.base) }) }
         let batch = input.scalarCount / (sequence * d)
         let threads = Parallelism.threadCount
         let result = Tensor(uninitializedShape: Array(input.shape.dropLast(2)) + [kept, d])
@@ -123,6 +131,19 @@ extension Tensor {
         return result
     }
 
+    /// `t` when the `[sequence, sequence]` 0/1 mask `mask` allows exactly the keys `0..<t` to
+    /// every query (`1 ≤ t`), else `nil`.
+    static func prefixKeyCount(_ mask: UnsafePointer<Float>, sequence: Int) -> Int? {
+        var t = 0
+        while t < sequence && mask[t] == 1 { t += 1 }
+        guard t >= 1 else { return nil }
+        for query in 0..<sequence {
+            let row = mask + query * sequence
+            for key in 0..<sequence where row[key] != (key < t ? 1 : 0) { return nil }
+        }
+        return t
+    }
+
     /// Reports a block whose shapes do not fit model size `d`.
     private static func checkBlock(_ p: EncoderBlockParameters, index: Int, modelSize d: Int) -> Bool {
         let f = p.feedForwardSize, heads = p.headCount
@@ -145,14 +166,18 @@ extension Tensor {
 struct EncoderBlockKernel {
     let p: EncoderBlockParameters
     let d: Int, f: Int, headSize: Int, sequence: Int
+    /// The rows every query attends to, `0..<keys` (the whole sequence unless the mask is a
+    /// shared prefix, ``Tensor/prefixKeyCount(_:sequence:)``).
+    let keys: Int
     let mask: UnsafePointer<Float>?
 
-    init(parameters: EncoderBlockParameters, sequence: Int, mask: UnsafePointer<Float>?) {
+    init(parameters: EncoderBlockParameters, sequence: Int, keys: Int, mask: UnsafePointer<Float>?) {
         p = parameters
         d = parameters.modelSize
         f = parameters.feedForwardSize
         headSize = d / parameters.headCount
         self.sequence = sequence
+        self.keys = keys
         self.mask = mask
     }
 
@@ -186,7 +211,7 @@ struct EncoderBlockKernel {
     }
 
     /// Self-attention of one sequence for the heads in `heads`, before the output projection:
-    /// projects those heads' keys and values for every row, and their queries for the rows
+    /// projects those heads' keys and values for the rows `0..<keys`, and their queries for the rows
     /// `queryRows`, into `queryKeyValue` `[sequence, 3d]` (query, key, value side by side), and
     /// writes the attended values of the query rows into the heads' columns of `output`
     /// `[queryRows.count, d]`. Pre-normalisation blocks normalise `x` first.
@@ -206,7 +231,7 @@ struct EncoderBlockKernel {
         }
         let columns = heads.lowerBound * headSize, width = heads.count * headSize
         for (index, (weight, bias)) in [(p.queryWeight, p.queryBias), (p.keyWeight, p.keyBias), (p.valueWeight, p.valueBias)].enumerated() {
-            let rows = index == 0 ? queryRows : 0..<sequence
+            let rows = index == 0 ? queryRows : 0..<keys
             Self.project(source + rows.lowerBound * d, lda: d, rows: rows.count, inputSize: d, weight: weight.storage.base + columns * d,
                          bias: bias.map { UnsafePointer($0.storage.base + columns) }, outputSize: width,
                          into: queryKeyValue + rows.lowerBound * 3 * d + index * d + columns, ldc: 3 * d)
@@ -217,7 +242,7 @@ struct EncoderBlockKernel {
             Tensor.attendHead(query: queryKeyValue + queryRows.lowerBound * 3 * d + column, key: queryKeyValue + d + column,
                               value: queryKeyValue + 2 * d + column,
                               output: output + column, queryStride: 3 * d, keyStride: 3 * d, valueStride: 3 * d, outputStride: d,
-                              queries: queryRows.count, keys: sequence, headSize: headSize, valueSize: headSize, scale: scale,
+                              queries: queryRows.count, keys: keys, headSize: headSize, valueSize: headSize, scale: scale,
                               mask: mask.map { $0 + queryRows.lowerBound * sequence }, scores: scores, rowScales: rowScales)
         }
     }

@@ -62,15 +62,17 @@ public final class TabularTransformer: Module {
     ///   - trainCount: the number of labelled rows per table.
     /// - Returns: `[batch, rows − trainCount, outputCount]`.
     public func logits(features: Tensor, trainTargets: [Float], trainCount: Int) -> Tensor {
-        head(encoded(features: features, trainTargets: trainTargets, trainCount: trainCount).slice(alongAxis: 1, from: trainCount))
+        // In inference the last block computes the unlabelled rows only.
+        head(encoded(features: features, trainTargets: trainTargets, trainCount: trainCount, lastPositions: features.shape[1] - trainCount))
     }
 
     /// The encoder's output for every row, labelled rows first: the representation
     /// ``logits(features:trainTargets:trainCount:)`` reads its head from, and that other heads
     /// (``NAPPolicy``'s acquisition and value) read too.
     ///
-    /// - Returns: `[batch, rows, modelSize]`.
-    public func encoded(features: Tensor, trainTargets: [Float], trainCount: Int) -> Tensor {
+    /// - Returns: `[batch, rows, modelSize]`, or its last `lastPositions` rows when given (in
+    /// inference the final block then computes those rows alone).
+    public func encoded(features: Tensor, trainTargets: [Float], trainCount: Int, lastPositions: Int? = nil) -> Tensor {
         let (batch, rows, d) = (features.shape[0], features.shape[1], configuration.modelSize)
         precondition(trainTargets.count == batch * trainCount && trainCount >= 1 && trainCount < rows,
                      "TabularTransformer: \(trainTargets.count) targets for \(batch) tables of \(trainCount) labelled rows out of \(rows)")
@@ -85,7 +87,8 @@ public final class TabularTransformer: Module {
         // Every row attends to the labelled rows only: mask [rows, rows], 1 at keys < trainCount.
         var mask = [Float](repeating: 0, count: rows * rows)
         for query in 0..<rows { for key in 0..<trainCount { mask[query * rows + key] = 1 } }
-        return encoder(tokens + offsets, mask: .custom(Tensor(shape: [rows, rows], scalars: mask)))
+        let input = tokens + offsets, attention = AttentionMask.custom(Tensor(shape: [rows, rows], scalars: mask))
+        return lastPositions.map { encoder(input, mask: attention, lastPositions: $0) } ?? encoder(input, mask: attention)
     }
 
     /// The centres of the regression bins.

@@ -1,4 +1,4 @@
-import MesaCore
+@testable import MesaCore
 import MesaTestSupport
 import XCTest
 
@@ -62,6 +62,40 @@ final class TensorEncoderBlockTests: XCTestCase {
             let expected = withoutGradients { composed(x, p, mask: mask) }
             XCTAssertTrue(fused.isApproximatelyEqual(to: expected, tolerance: 2e-5),
                           "trial \(trial): heads \(heads), d \(d), f \(f), shape \(x.shape): \(fused) vs \(expected)")
+        }
+    }
+
+    /// A mask that shows every row the same first `t` rows (an in-context learner's labelled
+    /// rows) takes the path that projects and attends those keys only; it must equal the
+    /// composed operations, as must a mask that is almost such a prefix (the general path).
+    func testPrefixMasksMatchComposedOperations() {
+        var generator = RandomGenerator(seed: 840)
+        let blocks = [
+            parameters(d: 12, heads: 3, f: 20, pre: true, activation: .gelu, seed: 841),
+            parameters(d: 12, heads: 2, f: 16, pre: false, activation: .relu, seed: 842),
+        ]
+        let saved = Parallelism.threadCount
+        defer { Parallelism.threadCount = saved }
+        for (trial, shape) in [[1, 11, 12], [6, 11, 12], [11, 12]].enumerated() {
+            for t in [1, 4, 11] {
+                for nearlyPrefix in [false, true] {
+                    var scalars = [Float](repeating: 0, count: 11 * 11)
+                    for query in 0..<11 { for key in 0..<t { scalars[query * 11 + key] = 1 } }
+                    if nearlyPrefix { scalars[5 * 11 + min(t, 10)] = t < 11 ? 1 : 0 }   // row 5 sees one key more (or less)
+                    let mask = Tensor(shape: [11, 11], scalars: scalars)
+                    XCTAssertEqual(scalars.withUnsafeBufferPointer { Tensor.prefixKeyCount($0.baseAddress!, sequence: 11) }, nearlyPrefix ? nil : t)
+                    let x = Tensor.randomNormal(shape, using: &generator)
+                    var expected = x
+                    for block in blocks { expected = withoutGradients { composed(expected, block, mask: mask) } }
+                    for threads in [1, 2] {
+                        Parallelism.threadCount = threads
+                        let fused = Tensor.encoderBlocksInference(x, blocks: blocks, mask: mask)
+                        XCTAssertTrue(fused.isApproximatelyEqual(to: expected, tolerance: 5e-5), "trial \(trial), t \(t), nearly \(nearlyPrefix), \(threads) threads")
+                        let last = Tensor.encoderBlocksInference(x, blocks: blocks, mask: mask, lastRows: 3)
+                        XCTAssertTrue(last.isApproximatelyEqual(to: expected.slice(alongAxis: x.rank - 2, from: 8), tolerance: 5e-5))
+                    }
+                }
+            }
         }
     }
 
