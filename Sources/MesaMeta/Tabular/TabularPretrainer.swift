@@ -18,15 +18,23 @@ public final class TabularPretrainer: DataParallelTrainingRun {
     public var globalBatchSize: Int { configuration.batchSize }
 
     /// Starts a run in `directory` (an existing checkpoint there is an error), from random
-    /// weights or, with ``TabularPretrainingConfiguration/initialModel``, from that model's.
+    /// weights or, with ``TabularPretrainingConfiguration/initialModel``, from that model's
+    /// (deepened by ``TabularTransformer/deepened(to:seed:)`` when the run's model has more
+    /// layers and otherwise the same sizes).
     public convenience init(configuration: TabularPretrainingConfiguration, directory: URL) throws {
         var initial: TabularTransformer?
         if let path = configuration.initialModel {
             let loaded = try TabularModelFile.load(URL(fileURLWithPath: path), kind: configuration.model.kind)
-            guard loaded.recipe.model == configuration.model else {
-                throw TabularError.invalidModel("initialModel \(path) has other model sizes than this run's 'model' section; copy its 'model' section (mesa pretrain --print-config shows this run's)")
+            var deeperOnly = loaded.recipe.model
+            deeperOnly.layerCount = configuration.model.layerCount
+            if loaded.recipe.model == configuration.model {
+                initial = loaded.model
+            } else if deeperOnly == configuration.model && configuration.model.layerCount > loaded.recipe.model.layerCount {
+                // More layers, every other size the same: the model grows, starting as its function.
+                initial = try loaded.model.deepened(to: configuration.model.layerCount, seed: configuration.seed)
+            } else {
+                throw TabularError.invalidModel("initialModel \(path) has other model sizes than this run's 'model' section (only more layers, 'layerCount', may differ); copy its 'model' section (mesa pretrain --print-config shows this run's)")
             }
-            initial = loaded.model
         }
         let lock = try RunFolder.startNewRun(in: directory, configuration: try configuration.jsonData())
         self.init(configuration: configuration, directory: directory, step: 0, seconds: 0, lock: lock)

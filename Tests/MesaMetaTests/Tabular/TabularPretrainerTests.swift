@@ -80,6 +80,15 @@ final class TabularPretrainerTests: XCTestCase {
         XCTAssertNotEqual(fresh.model.parameters.map { $0.value.scalars }, trained.model.parameters.map { $0.value.scalars })
         try FileManager.default.removeItem(at: refused)
 
+        // More layers, the other sizes the same: the run starts from the model, deepened.
+        var grown = continued
+        grown.model.layerCount = 3
+        let deeper = try TabularPretrainer(configuration: grown, directory: refused)
+        XCTAssertEqual(deeper.model.encoder.layers.count, 3)
+        XCTAssertEqual(deeper.model.featureEncoder.weight.value.scalars, trained.model.featureEncoder.weight.value.scalars)
+        XCTAssertTrue(deeper.model.encoder.layers[2].feedForwardOut.weight.value.scalars.allSatisfy { $0 == 0 })
+        try FileManager.default.removeItem(at: refused)
+
         var mismatched = continued
         mismatched.model.modelSize = 32
         mismatched.model.feedForwardSize = 64
