@@ -26,9 +26,10 @@ extension TabularClassifier {
     /// rows predicts the class within it, `P(c | group, x)`. A class's probability is the product
     /// `P(group(c) | x) · P(c | group(c), x)`, so the probabilities sum to 1 by construction.
     /// Every class keeps the whole labelled table's evidence, unlike a local context's ten
-    /// nearest classes. Groups of `m` classes or fewer need two levels only when
-    /// `classCount ≤ m²` (100 classes for the shipped model); beyond that a group's classes are
-    /// again split by the same rule, one level deeper.
+    /// nearest classes. Up to `m²` classes (100 for the shipped model) every group has at most
+    /// `m` classes and two levels suffice; beyond that a group of more than `m` classes is split
+    /// again by the same rule, one level deeper. The within-group passes read the member's
+    /// variant map fitted on its whole context (`map`), so every level sees the same features.
     func hierarchyProbabilities(member: TabularEnsembleMember, classes: [Int], contextRows: [Int], trainFeatures: [Float],
                                 testFeatures: [Float], width: Int, testCount: Int, map: TabularEnsembleMember.FittedMap?,
                                 model: TabularTransformer, generator: inout RandomGenerator) -> [[Double]] {
