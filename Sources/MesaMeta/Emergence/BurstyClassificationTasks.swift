@@ -66,6 +66,19 @@ public struct BurstyClassificationTasks: Sendable {
         return mass.max() ?? 0
     }
 
+    /// How many of the most frequent classes together hold at least half of `p`: the "common"
+    /// classes `0..<m` (classes are numbered by decreasing frequency), against the "rare" rest
+    /// (Chan et al. 2022 contrast in-weights learning of common classes with in-context learning
+    /// of rare ones). `K/2` for uniform classes (`K` even); about 24 of 1,024 for `α = 1`.
+    public var commonClassCount: Int {
+        var total = 0.0
+        for (k, probability) in classProbabilities.enumerated() {
+            total += probability
+            if total >= 0.5 { return k + 1 }
+        }
+        return classProbabilities.count
+    }
+
     /// One class drawn from `p` (inverse transform on the cumulative probabilities).
     public func sampleClass(using generator: inout RandomGenerator) -> Int {
         let u = generator.nextDouble() * cumulative[cumulative.count - 1]

@@ -13,6 +13,9 @@ extension EmergenceExperiment {
         /// The in-weights accuracy of always answering the label most frequent under the class
         /// distribution (``BurstyClassificationTasks/majorityLabelRate``): the in-weights chance level.
         public var inWeightsChance: Double = .nan
+        /// In-weights accuracy at the end on queries of common classes (those holding half of `p`) and of rare ones
+        /// (``EmergenceTrainer/inWeightsAccuracyByFrequency()``).
+        public var inWeightsByFrequency: (common: Double, rare: Double) = (.nan, .nan)
         /// `(step, in-context, in-weights)` at every evaluation.
         public var curve: [(step: Int, inContext: Double, inWeights: Double)]
         /// Parameters of the model.
@@ -51,7 +54,7 @@ extension EmergenceExperiment {
                 throw InContextError.invalidCheckpoint("\(trainer.metricsURL.path) holds no evaluation; train the run first")
             }
             return Outcome(run: run, inContext: last.inContext, inWeights: last.inWeights,
-                           inWeightsChance: trainer.tasks.majorityLabelRate, curve: curve,
+                           inWeightsChance: trainer.tasks.majorityLabelRate, inWeightsByFrequency: trainer.inWeightsAccuracyByFrequency(), curve: curve,
                            parameterCount: trainer.learner.parameterCount, seconds: trainer.trainingSeconds)
         }
     }
@@ -98,14 +101,14 @@ extension EmergenceExperiment {
     public static func analyse(runs: [Run], trainers: [EmergenceTrainer], to folder: URL) throws -> GPICLExperiment.Analysis {
         let outcomes = try outcomes(runs: runs, trainers: trainers)
         func f(_ value: Double) -> String { String(format: "%.4f", value) }
-        var runRows = "run,seed,burstiness,bursty_fraction,classes,zipf_exponent,noise,labels,architecture,in_context_accuracy,in_weights_accuracy,in_weights_majority_label,parameters,steps,seconds\n"
+        var runRows = "run,seed,burstiness,bursty_fraction,classes,zipf_exponent,noise,labels,architecture,in_context_accuracy,in_weights_accuracy,in_weights_majority_label,in_weights_common,in_weights_rare,parameters,steps,seconds\n"
         var curveRows = "run,step,in_context_accuracy,in_weights_accuracy\n"
         for o in outcomes {
             let c = o.run.configuration
-            runRows += "\(o.run.name),\(o.run.seed),\(c.tasks.burstiness),\(c.tasks.burstyFraction),\(c.tasks.classCount),\(c.tasks.zipfExponent),\(c.tasks.withinClassNoise),\(c.tasks.labelMapping.rawValue),\(c.learner.architecture.rawValue),\(f(o.inContext)),\(f(o.inWeights)),\(f(o.inWeightsChance)),\(o.parameterCount),\(c.training.steps),\(f(o.seconds))\n"
+            runRows += "\(o.run.name),\(o.run.seed),\(c.tasks.burstiness),\(c.tasks.burstyFraction),\(c.tasks.classCount),\(c.tasks.zipfExponent),\(c.tasks.withinClassNoise),\(c.tasks.labelMapping.rawValue),\(c.learner.architecture.rawValue),\(f(o.inContext)),\(f(o.inWeights)),\(f(o.inWeightsChance)),\(f(o.inWeightsByFrequency.common)),\(f(o.inWeightsByFrequency.rare)),\(o.parameterCount),\(c.training.steps),\(f(o.seconds))\n"
             for point in o.curve { curveRows += "\(o.run.name),\(point.step),\(f(point.inContext)),\(f(point.inWeights))\n" }
         }
-        var factorRows = "factor,x,seeds,in_context_mean,in_context_se,in_weights_mean,in_weights_se\n"
+        var factorRows = "factor,x,seeds,in_context_mean,in_context_se,in_weights_mean,in_weights_se,in_weights_common_mean,in_weights_common_se,in_weights_rare_mean,in_weights_rare_se\n"
         var files: [URL] = []
         var lines: [String] = []
         let firstSeed = outcomes.map(\.run.seed).min()
@@ -116,8 +119,11 @@ extension EmergenceExperiment {
             for x in xs {
                 let arm = outcomes.filter { $0.run.memberships[factor] == x }
                 let a = MeanAndError(arm.map(\.inContext)), b = MeanAndError(arm.map(\.inWeights))
-                factorRows += "\(factor.rawValue),\(x),\(arm.count),\(f(a.mean)),\(f(a.standardError)),\(f(b.mean)),\(f(b.standardError))\n"
-                lines.append("\(factor.rawValue) = \(x): in-context \(f(a.mean)) ± \(f(a.standardError)), in-weights \(f(b.mean)) ± \(f(b.standardError)) (\(arm.count) seeds)")
+                let common = MeanAndError(arm.map { $0.inWeightsByFrequency.common }), rare = MeanAndError(arm.map { $0.inWeightsByFrequency.rare })
+                factorRows += "\(factor.rawValue),\(x),\(arm.count),\(f(a.mean)),\(f(a.standardError)),\(f(b.mean)),\(f(b.standardError)),"
+                    + "\(f(common.mean)),\(f(common.standardError)),\(f(rare.mean)),\(f(rare.standardError))\n"
+                lines.append("\(factor.rawValue) = \(x): in-context \(f(a.mean)) ± \(f(a.standardError)), in-weights \(f(b.mean)) ± \(f(b.standardError)) "
+                             + "(common classes \(f(common.mean)) ± \(f(common.standardError)), rare \(f(rare.mean)) ± \(f(rare.standardError))) (\(arm.count) seeds)")
                 ic.append((x, a.mean))
                 iw.append((x, b.mean))
             }

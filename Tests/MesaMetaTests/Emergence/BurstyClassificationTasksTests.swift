@@ -125,6 +125,17 @@ final class BurstyClassificationTasksTests: XCTestCase {
         XCTAssertGreaterThan(tasks.majorityLabelRate, 1.0 / 8 + 0.05, "a skewed α raises the in-weights chance level above 1/L")
     }
 
+    func testCommonClassesAreTheFewestMostFrequentHoldingHalfTheMass() throws {
+        XCTAssertEqual(try makeTasks().commonClassCount, 32, "64 uniform classes: the first half")
+        for alpha in [0.5, 1, 1.5, 3] {
+            let tasks = try makeTasks { $0.zipfExponent = alpha }
+            let m = tasks.commonClassCount
+            XCTAssertGreaterThanOrEqual(tasks.classProbabilities[..<m].reduce(0, +), 0.5, "α = \(alpha)")
+            XCTAssertLessThan(tasks.classProbabilities[..<(m - 1)].reduce(0, +), 0.5, "α = \(alpha)")
+        }
+        XCTAssertEqual(try makeTasks { $0.zipfExponent = 3 }.commonClassCount, 1, "p(0) = 1/ζ(3) > 0.8")
+    }
+
     func testInContextSequencesShowTwoNovelClassesWithDistinctLabels() throws {
         let tasks = try makeTasks()
         var generator = RandomGenerator(seed: 6)

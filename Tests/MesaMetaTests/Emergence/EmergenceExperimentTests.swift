@@ -140,6 +140,22 @@ final class EmergenceExperimentTests: SingleThreadedTestCase {
         for (a, b) in zip(whole.learner.parameters, resumed.learner.parameters) { XCTAssertEqual(a.value.scalars, b.value.scalars) }
     }
 
+    func testInWeightsAccuracyByFrequencySplitsTheOverallAccuracyByQueryClass() throws {
+        var configuration = tinyBase()
+        configuration.tasks.zipfExponent = 1
+        configuration.training.evaluationPromptCount = 64
+        let trainer = try EmergenceTrainer(configuration: configuration, directory: directory.appendingPathComponent("run"))
+        try trainer.run()
+        let correct = trainer.correctness(on: trainer.inWeightsBatch)
+        let isCommon = trainer.inWeightsBatch.classes.map { $0.last! < trainer.tasks.commonClassCount }
+        let (common, rare) = trainer.inWeightsAccuracyByFrequency()
+        let commonCount = Double(isCommon.filter { $0 }.count), rareCount = Double(isCommon.count) - commonCount
+        XCTAssertGreaterThan(commonCount, 0)
+        XCTAssertGreaterThan(rareCount, 0)
+        XCTAssertEqual((common * commonCount + rare * rareCount) / Double(correct.count), trainer.accuracy(on: trainer.inWeightsBatch), accuracy: 1e-12)
+        XCTAssertEqual(common, Double(zip(correct, isCommon).filter { $0 && $1 }.count) / commonCount, accuracy: 1e-12)
+    }
+
     func testQueryOnlyLossIgnoresTheContextLabelsPrediction() throws {
         let trainer = try EmergenceTrainer(configuration: tinyBase(), directory: directory.appendingPathComponent("run"))
         var generator = RandomGenerator(seed: 3)
