@@ -18,7 +18,8 @@ struct ExperimentCommand: ParsableCommand {
         sub-folders of --output; run the same command again to resume. gpicl-generalisation evaluates a trained run
         (--run, default runs/gpicl-fashion-mnist) on Fashion-MNIST test images, scikit-learn digits and the tables of --tables.
         emergence trains Chan et al. 2022's data-dependence grid on bursty, Zipfian classification sequences (Reddy 2024),
-        one factor at a time around a base run (--config FILE: an emergence run configuration), for --seeds seeds.
+        one factor at a time around a base run (--config FILE: an emergence run configuration), for --seeds seeds
+        (--factors zipf: the base and the Zipf arms only).
         dual-form measures Dai et al. 2023's dual form on a trained run (--run FOLDER): for a Transformer, in-context learning
         against fine-tuning of the key/value projections on the same demonstrations (Rec2FTP, SimAOU, SimAM, with baselines)
         and the relaxed linear-attention form; for linear self-attention, the identity ΔW = Σᵢ vᵢkᵢᵀ on its trained weights.
@@ -39,6 +40,8 @@ struct ExperimentCommand: ParsableCommand {
     var tables: String?
     @Option(help: "emergence: seeds per run (effects are paired over seeds).") var seeds = 2
     @Flag(help: "emergence: train nothing; analyse the runs already finished in --output.") var analyseFinished = false
+    @Option(help: "emergence: the factors to vary around the base, comma-separated (burstiness, classes, zipf, noise, labels, architecture), or all.")
+    var factors = "all"
     @Option(help: "dual-form: demonstrations per held-out task (default: the run's prompt length minus the query part).") var demonstrations: Int?
     @Option(help: "dual-form: points of the query part (1: the query alone; more adds labelled points every setting sees).") var queryPoints = 1
     @Option(help: "dual-form: the fine-tuning SGD learning rate.") var learningRate: Float = 0.01
@@ -47,6 +50,7 @@ struct ExperimentCommand: ParsableCommand {
     func validate() throws {
         if let steps, steps <= 0 { throw ValidationError("--steps must be positive") }
         guard seeds > 0 else { throw ValidationError("--seeds must be positive") }
+        if name != "emergence", factors != "all" { throw ValidationError("--factors applies to the emergence experiment only") }
         if name == "dual-form" {
             if analyseFinished { throw ValidationError("--analyse-finished applies to the emergence experiment only") }
             guard runFolder != nil else { throw ValidationError("dual-form measures a trained run: give --run FOLDER (a run of mesa train)") }
@@ -59,6 +63,7 @@ struct ExperimentCommand: ParsableCommand {
         }
         if name == "emergence" {
             if source.preset != nil { throw ValidationError("emergence takes --config FILE (an emergence run configuration), not --preset") }
+            do { _ = try EmergenceExperiment.factors(parsing: factors) } catch let InContextError.invalidConfiguration(message) { throw ValidationError("--factors: \(message)") }
             return
         }
         if analyseFinished { throw ValidationError("--analyse-finished applies to the emergence experiment only") }
@@ -117,7 +122,7 @@ extension ExperimentCommand {
             base = try EmergenceRunConfiguration(json: data, source: file)
         }
         if let steps { base.training.steps = steps }
-        let runs = try EmergenceExperiment.runs(base: base, seeds: seeds)
+        let runs = try EmergenceExperiment.runs(base: base, seeds: seeds, factors: try EmergenceExperiment.factors(parsing: factors))
         if analyseFinished {
             let finished = try EmergenceExperiment.finishedRuns(runs, in: folder)
             guard !finished.runs.isEmpty else { throw ValidationError("no run of the grid is finished in \(folder.path); train first (drop --analyse-finished)") }

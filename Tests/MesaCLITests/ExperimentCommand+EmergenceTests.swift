@@ -41,7 +41,34 @@ final class ExperimentCommandEmergenceTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: "\(output)/base-seed1"), "nothing is trained")
     }
 
+    func testFactorsZipfTrainsTheBaseAndTheZipfArmsOnly() throws {
+        let configuration = directory.appendingPathComponent("tiny.json")
+        try """
+        {"name": "tiny", "tasks": {"classCount": 64, "labelCount": 4, "inputDimension": 4, "contextCount": 4, "burstiness": 2},
+         "learner": {"architecture": "transformer", "modelSize": 8, "layerCount": 1, "headCount": 2, "maximumPointCount": 5},
+         "training": {"steps": 2, "batchSize": 2, "evaluationInterval": 1, "evaluationPromptCount": 4, "checkpointInterval": 1, "logInterval": 1}}
+        """.write(to: configuration, atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("zipf").path
+        let result = try MesaProcess.run(["experiment", "emergence", "--config", configuration.path, "--seeds", "1", "--factors", "zipf",
+                                          "--output", output, "--threads", "1"])
+        XCTAssertEqual(result.status, 0, result.error)
+        let runs = try String(contentsOfFile: "\(output)/emergence-runs.csv", encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }
+        XCTAssertEqual(runs, ["base-seed0", "zipf-0.5-seed0", "zipf-1.0-seed0", "zipf-1.5-seed0"])
+        XCTAssertTrue(result.output.contains("IW(α=1) − IW(α=0)"), result.output)
+        XCTAssertFalse(result.output.contains("effect 4 architecture"), result.output)
+        for name in ["emergence-zipf.svg", "emergence-zipf-in-context-curves.svg", "emergence-zipf-in-weights-curves.svg"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(output)/\(name)"), name)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(output)/emergence-burstiness.svg"))
+    }
+
     func testBadInputIsRefusedWithTheFix() throws {
+        let factor = try MesaProcess.run(["experiment", "emergence", "--factors", "zipf,alpha"])
+        XCTAssertNotEqual(factor.status, 0)
+        XCTAssertTrue(factor.error.contains("--factors: unknown factor 'alpha'; valid: burstiness, classes, zipf, noise, labels, architecture, or all"), factor.error)
+        let elsewhere = try MesaProcess.run(["experiment", "gpicl-plateau", "--factors", "zipf"])
+        XCTAssertNotEqual(elsewhere.status, 0)
+        XCTAssertTrue(elsewhere.error.contains("--factors applies to the emergence experiment only"), elsewhere.error)
         let preset = try MesaProcess.run(["experiment", "emergence", "--preset", "linear"])
         XCTAssertNotEqual(preset.status, 0)
         XCTAssertTrue(preset.error.contains("emergence takes --config FILE"), preset.error)

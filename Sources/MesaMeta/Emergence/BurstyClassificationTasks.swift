@@ -55,6 +55,30 @@ public struct BurstyClassificationTasks: Sendable {
         cumulative = classProbabilities.map { running += $0; return running }
     }
 
+    /// The in-weights accuracy of a model that ignores the query and always answers the label
+    /// most frequent under `p`: `max_l Σ_{k : label(k) = l} p(k)` for the fixed labels. It is
+    /// `1/L` for uniform classes (`α = 0`, `L` dividing `K`) and grows with `α` (class 0 alone has
+    /// `p = 0.133` for `K = 1024`, `α = 1`), so it, not `1/L`, is the in-weights chance level of a
+    /// Zipfian run.
+    public var majorityLabelRate: Double {
+        var mass = [Double](repeating: 0, count: configuration.labelCount)
+        for (k, label) in classLabels.enumerated() { mass[label] += classProbabilities[k] }
+        return mass.max() ?? 0
+    }
+
+    /// How many of the most frequent classes together hold at least half of `p`: the "common"
+    /// classes `0..<m` (classes are numbered by decreasing frequency), against the "rare" rest
+    /// (Chan et al. 2022 contrast in-weights learning of common classes with in-context learning
+    /// of rare ones). `K/2` for uniform classes (`K` even); about 24 of 1,024 for `α = 1`.
+    public var commonClassCount: Int {
+        var total = 0.0
+        for (k, probability) in classProbabilities.enumerated() {
+            total += probability
+            if total >= 0.5 { return k + 1 }
+        }
+        return classProbabilities.count
+    }
+
     /// One class drawn from `p` (inverse transform on the cumulative probabilities).
     public func sampleClass(using generator: inout RandomGenerator) -> Int {
         let u = generator.nextDouble() * cumulative[cumulative.count - 1]

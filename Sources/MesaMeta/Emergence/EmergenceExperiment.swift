@@ -58,7 +58,11 @@ public enum EmergenceExperiment {
 
     /// The runs for `seeds` seeds around `base`: seeds `s, s + 1, …` with `s = base.training.seed`,
     /// each seeding the class vectors, the initialisation and the data stream.
-    public static func runs(base: EmergenceRunConfiguration, seeds: Int) throws -> [Run] {
+    ///
+    /// - Parameter factors: the factors to vary (default all): the base run and the arms of these
+    ///   factors only, the base counted as a member of these factors only (e.g. `[.zipf]`: the base
+    ///   and `α ∈ {0, 0.5, 1, 1.5}` minus the base's own `α`).
+    public static func runs(base: EmergenceRunConfiguration, seeds: Int, factors: Set<Factor> = Set(Factor.allCases)) throws -> [Run] {
         try base.validate()
         let lstm = try GPICLExperiment.lstmLearner(matching: base.learner, inputDimension: base.tasks.inputDimension,
                                                    classCount: base.tasks.labelCount)
@@ -67,6 +71,8 @@ public enum EmergenceExperiment {
             // Seeds count up from the base's training seed (0 by default): seed index i uses seed base + i.
             let seed = Int(base.training.seed) + index
             func variant(_ name: String, _ memberships: [Factor: Double], _ change: (inout EmergenceRunConfiguration) -> Void) {
+                let memberships = memberships.filter { factors.contains($0.key) }
+                guard !memberships.isEmpty else { return }
                 var configuration = base
                 configuration.name = "\(name)-seed\(seed)"
                 configuration.tasks.seed = UInt64(seed)
@@ -93,6 +99,24 @@ public enum EmergenceExperiment {
             if base.learner.architecture == .transformer { variant("lstm", [.architecture: 1]) { $0.learner = lstm } }
         }
         return runs
+    }
+
+    /// The factors named in `text`, comma-separated (e.g. `zipf` or `zipf,burstiness`), or every
+    /// factor for `all`.
+    ///
+    /// - Throws: ``InContextError/invalidConfiguration(_:)`` naming an unknown factor and the valid ones.
+    public static func factors(parsing text: String) throws -> Set<Factor> {
+        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if names == ["all"] { return Set(Factor.allCases) }
+        guard !names.isEmpty else {
+            throw InContextError.invalidConfiguration("no factor given; valid: \(Factor.allCases.map(\.rawValue).joined(separator: ", ")), or all")
+        }
+        return Set(try names.map { name in
+            guard let factor = Factor(rawValue: name) else {
+                throw InContextError.invalidConfiguration("unknown factor '\(name)'; valid: \(Factor.allCases.map(\.rawValue).joined(separator: ", ")), or all")
+            }
+            return factor
+        })
     }
 
     /// Trains `run` in a sub-folder of `directory` (new, resumed, or left alone when finished) until it finishes or `deadline` passes.

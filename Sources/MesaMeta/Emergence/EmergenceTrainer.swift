@@ -57,17 +57,40 @@ public final class EmergenceTrainer: TrainingRun {
         return outputs.slice(alongAxis: 1, from: points - 1, to: points).squeezed(at: 1)      // [B, L]
     }
 
+    /// For every query of `sequences`, whether its label is the arg-max of the logits.
+    public func correctness(on sequences: BurstySequenceBatch) -> [Bool] {
+        let logits = withoutGradients { queryLogits(sequences) }
+        let width = logits.shape[1]
+        let scalars = logits.scalars
+        return sequences.queryLabels.enumerated().map { row, label in
+            let slice = scalars[(row * width)..<((row + 1) * width)]
+            return slice.indices.max(by: { slice[$0] < slice[$1] })! - row * width == label
+        }
+    }
+
     /// The fraction of queries whose label is the arg-max of the logits.
     public func accuracy(on sequences: BurstySequenceBatch) -> Double {
-        let logits = withoutGradients { queryLogits(sequences) }
-        let labels = sequences.queryLabels, width = logits.shape[1]
-        let scalars = logits.scalars
-        var correct = 0
-        for (row, label) in labels.enumerated() {
-            let slice = scalars[(row * width)..<((row + 1) * width)]
-            if slice.indices.max(by: { slice[$0] < slice[$1] })! - row * width == label { correct += 1 }
+        let correct = correctness(on: sequences)
+        return Double(correct.filter { $0 }.count) / Double(correct.count)
+    }
+
+    /// In-weights accuracy on the held-out in-weights sequences split by the query's class:
+    /// common (one of the ``BurstyClassificationTasks/commonClassCount`` most frequent classes,
+    /// which hold half of `p`) and rare (the rest); `nan` for a group without queries.
+    public func inWeightsAccuracyByFrequency() -> (common: Double, rare: Double) {
+        let correct = correctness(on: inWeightsBatch), common = tasks.commonClassCount
+        var hits = (common: 0, rare: 0), counts = (common: 0, rare: 0)
+        for (row, classes) in inWeightsBatch.classes.enumerated() {
+            if classes.last! < common {
+                counts.common += 1
+                if correct[row] { hits.common += 1 }
+            } else {
+                counts.rare += 1
+                if correct[row] { hits.rare += 1 }
+            }
         }
-        return Double(correct) / Double(labels.count)
+        return (counts.common > 0 ? Double(hits.common) / Double(counts.common) : .nan,
+                counts.rare > 0 ? Double(hits.rare) / Double(counts.rare) : .nan)
     }
 
     /// One Adam step on fresh training sequences; the loss is the query's cross-entropy.

@@ -112,6 +112,30 @@ final class BurstyClassificationTasksTests: XCTestCase {
         }
     }
 
+    func testMajorityLabelRateIsOneOverLForUniformClassesAndTheMostFrequentQueryLabelOtherwise() throws {
+        XCTAssertEqual(try makeTasks().majorityLabelRate, 1.0 / 8, accuracy: 1e-12, "64 uniform classes, 8 per label")
+        let tasks = try makeTasks { $0.zipfExponent = 1 }
+        XCTAssertGreaterThanOrEqual(tasks.majorityLabelRate, tasks.classProbabilities[0])
+        // The share of in-weights queries carrying the most common label, over many draws.
+        var generator = RandomGenerator(seed: 9)
+        let labels = tasks.sampleInWeights(batchSize: 20_000, using: &generator).queryLabels
+        let shares = (0..<8).map { label in Double(labels.filter { $0 == label }.count) / Double(labels.count) }
+        let standardError = (tasks.majorityLabelRate * (1 - tasks.majorityLabelRate) / 20_000).squareRoot()
+        XCTAssertEqual(shares.max()!, tasks.majorityLabelRate, accuracy: 4 * standardError)
+        XCTAssertGreaterThan(tasks.majorityLabelRate, 1.0 / 8 + 0.05, "a skewed α raises the in-weights chance level above 1/L")
+    }
+
+    func testCommonClassesAreTheFewestMostFrequentHoldingHalfTheMass() throws {
+        XCTAssertEqual(try makeTasks().commonClassCount, 32, "64 uniform classes: the first half")
+        for alpha in [0.5, 1, 1.5, 3] {
+            let tasks = try makeTasks { $0.zipfExponent = alpha }
+            let m = tasks.commonClassCount
+            XCTAssertGreaterThanOrEqual(tasks.classProbabilities[..<m].reduce(0, +), 0.5, "α = \(alpha)")
+            XCTAssertLessThan(tasks.classProbabilities[..<(m - 1)].reduce(0, +), 0.5, "α = \(alpha)")
+        }
+        XCTAssertEqual(try makeTasks { $0.zipfExponent = 3 }.commonClassCount, 1, "p(0) = 1/ζ(3) > 0.8")
+    }
+
     func testInContextSequencesShowTwoNovelClassesWithDistinctLabels() throws {
         let tasks = try makeTasks()
         var generator = RandomGenerator(seed: 6)

@@ -51,6 +51,61 @@ final class EmergenceExperimentTests: SingleThreadedTestCase {
         XCTAssertEqual(Double(l) / Double(t), 1, accuracy: 0.1)
     }
 
+    func testAFactorSubsetKeepsTheBaseAndThatFactorsArmsOnly() throws {
+        let runs = try EmergenceExperiment.runs(base: EmergenceExperiment.standardBase, seeds: 2, factors: [.zipf])
+        XCTAssertEqual(runs.map(\.name), ["base-seed0", "zipf-0.5-seed0", "zipf-1.0-seed0", "zipf-1.5-seed0",
+                                          "base-seed1", "zipf-0.5-seed1", "zipf-1.0-seed1", "zipf-1.5-seed1"])
+        XCTAssertTrue(runs.allSatisfy { Array($0.memberships.keys) == [.zipf] })
+        XCTAssertEqual(runs.map { $0.memberships[.zipf]! }, [0, 0.5, 1, 1.5, 0, 0.5, 1, 1.5])
+        XCTAssertEqual(runs.map(\.configuration.tasks.zipfExponent), [0, 0.5, 1, 1.5, 0, 0.5, 1, 1.5])
+        // The same run in a subset and in the whole grid is the same configuration, so their folders are interchangeable.
+        let whole = try EmergenceExperiment.runs(base: EmergenceExperiment.standardBase, seeds: 2)
+        for run in runs { XCTAssertEqual(whole.first { $0.name == run.name }?.configuration, run.configuration, run.name) }
+        let two = try EmergenceExperiment.runs(base: EmergenceExperiment.standardBase, seeds: 1, factors: [.zipf, .architecture])
+        XCTAssertEqual(two.map(\.name), ["base-seed0", "zipf-0.5-seed0", "zipf-1.0-seed0", "zipf-1.5-seed0", "lstm-seed0"])
+        XCTAssertEqual(two.first?.memberships, [.zipf: 0, .architecture: 0])
+    }
+
+    func testFactorsParseFromAListAndUnknownNamesAreAClearError() throws {
+        XCTAssertEqual(try EmergenceExperiment.factors(parsing: "zipf, burstiness"), [.zipf, .burstiness])
+        XCTAssertEqual(try EmergenceExperiment.factors(parsing: "all"), Set(EmergenceExperiment.Factor.allCases))
+        for text in ["zipff", "", " , "] {
+            XCTAssertThrowsError(try EmergenceExperiment.factors(parsing: text)) { error in
+                XCTAssertTrue("\(error)".contains("valid: burstiness, classes, zipf, noise, labels, architecture, or all"), "\(error)")
+            }
+        }
+        XCTAssertEqual(try EmergenceExperiment.factors(parsing: "zipf,"), [.zipf])
+        XCTAssertThrowsError(try EmergenceExperiment.factors(parsing: "zipff")) { XCTAssertTrue("\($0)".contains("unknown factor 'zipff'")) }
+    }
+
+    func testAZipfOnlyAnalysisWritesTheZipfTablesCurvesAndPairedEffects() throws {
+        var base = tinyBase()
+        base.training.steps = 3
+        let runs = try EmergenceExperiment.runs(base: base, seeds: 2, factors: [.zipf])
+        let trainers = try EmergenceExperiment.trainAll(runs, in: directory)
+        let analysis = try EmergenceExperiment.analyse(runs: runs, trainers: trainers, to: directory)
+        let names = Set(analysis.files.map(\.lastPathComponent))
+        for name in ["emergence-zipf.svg", "emergence-zipf-in-context-curves.svg", "emergence-zipf-in-weights-curves.svg", "emergence-runs.csv"] {
+            XCTAssertTrue(names.contains(name), name)
+        }
+        XCTAssertFalse(names.contains("emergence-burstiness.svg"), "no plot of a factor without runs")
+        XCTAssertFalse(names.contains("emergence-curves.svg"), "no LSTM arm, no Transformer-against-LSTM curves")
+        let curves = try String(contentsOf: directory.appendingPathComponent("emergence-zipf-in-context-curves.svg"), encoding: .utf8)
+        for label in ["α = 0", "α = 0.5", "α = 1", "α = 1.5"] { XCTAssertTrue(curves.contains(label), label) }
+        let outcomes = try EmergenceExperiment.outcomes(runs: runs, trainers: trainers)
+        let effects = EmergenceExperiment.effects(outcomes)
+        let iw = try XCTUnwrap(effects.first { $0.comparison == "IW(α=1) − IW(α=0)" })
+        let expected = [0, 1].map { seed in
+            outcomes.first { $0.run.name == "zipf-1.0-seed\(seed)" }!.inWeights - outcomes.first { $0.run.name == "base-seed\(seed)" }!.inWeights
+        }
+        XCTAssertEqual(iw.differences, expected, accuracy: 1e-12)
+        let chance = try XCTUnwrap(effects.first { $0.comparison == "IW(α=1) − majority-label rate(α=1)" })
+        XCTAssertEqual(chance.differences.count, 2)
+        let alphaOne = outcomes.first { $0.run.name == "zipf-1.0-seed0" }!
+        XCTAssertEqual(alphaOne.inWeightsChance, trainers[2].tasks.majorityLabelRate)
+        XCTAssertTrue(try String(contentsOf: directory.appendingPathComponent("emergence-runs.csv"), encoding: .utf8).contains("in_weights_majority_label"))
+    }
+
     func testSeedsCountUpFromTheBaseSeed() throws {
         var base = tinyBase()
         base.training.seed = 5
@@ -83,6 +138,22 @@ final class EmergenceExperimentTests: SingleThreadedTestCase {
         XCTAssertEqual(resumed.step, 3)
         try resumed.run()
         for (a, b) in zip(whole.learner.parameters, resumed.learner.parameters) { XCTAssertEqual(a.value.scalars, b.value.scalars) }
+    }
+
+    func testInWeightsAccuracyByFrequencySplitsTheOverallAccuracyByQueryClass() throws {
+        var configuration = tinyBase()
+        configuration.tasks.zipfExponent = 1
+        configuration.training.evaluationPromptCount = 64
+        let trainer = try EmergenceTrainer(configuration: configuration, directory: directory.appendingPathComponent("run"))
+        try trainer.run()
+        let correct = trainer.correctness(on: trainer.inWeightsBatch)
+        let isCommon = trainer.inWeightsBatch.classes.map { $0.last! < trainer.tasks.commonClassCount }
+        let (common, rare) = trainer.inWeightsAccuracyByFrequency()
+        let commonCount = Double(isCommon.filter { $0 }.count), rareCount = Double(isCommon.count) - commonCount
+        XCTAssertGreaterThan(commonCount, 0)
+        XCTAssertGreaterThan(rareCount, 0)
+        XCTAssertEqual((common * commonCount + rare * rareCount) / Double(correct.count), trainer.accuracy(on: trainer.inWeightsBatch), accuracy: 1e-12)
+        XCTAssertEqual(common, Double(zip(correct, isCommon).filter { $0 && $1 }.count) / commonCount, accuracy: 1e-12)
     }
 
     func testQueryOnlyLossIgnoresTheContextLabelsPrediction() throws {
