@@ -202,6 +202,7 @@ public struct MetaDE: AskTellOptimizer, Sendable {
         try lower.tell(points, values: told)
         guard !memberSettings.isEmpty, powerUpConfiguration == nil else { return }
         let improvements = zip(before, told).map { old, new in new < old ? old - new : 0 }
+        // An infinite parent (a failed evaluation) makes the total infinite: that generation scores nobody.
         let total = improvements.reduce(0, +)
         for (member, configurationIndex) in assignment.enumerated() {
             trialCounts[configurationIndex] += 1
