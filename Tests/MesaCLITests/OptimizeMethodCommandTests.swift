@@ -63,12 +63,13 @@ final class OptimizeMethodCommandTests: XCTestCase {
 
     func testBenchmarkBBOBWritesItsReportAndComparesWithAReference() throws {
         let output = directory.appendingPathComponent("bbob").path
-        let run = try MesaProcess.run(["benchmark-bbob", "--output", output, "--methods", "cmaes,jade", "--functions", "1,2",
+        let run = try MesaProcess.run(["benchmark-bbob", "--output", output, "--methods", "cmaes,jade,metade", "--functions", "1,2",
                                        "--dimensions", "2", "--instances", "1-2", "--budget-multiplier", "100"])
         XCTAssertEqual(run.status, 0, run.error)
         for file in ["runs.csv", "bbob.md", "ecdf-d02.svg"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: "\(output)/\(file)"), file)
         }
+        XCTAssertTrue(run.output.contains("| metade | 4 |"), run.output)
         // A reference tool's runs in the same format, as benchmarks/bbob/pycma_reference.py writes them.
         let runs = try String(contentsOfFile: "\(output)/runs.csv", encoding: .utf8)
         let reference = runs.split(separator: "\n").enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.replacingOccurrences(of: "jade,", with: "pycma,") }

@@ -131,8 +131,54 @@ public struct DifferentialEvolution: AskTellOptimizer, Sendable {
             let parameters: (scaleFactor: Double, crossoverRate: Double) =
                 adaptation?.sample(using: &generator) ?? (configuration.scaleFactor, configuration.crossoverRate)
             pendingParameters.append(parameters)
-            pending.append(trial(for: target, ranked: ranked, greedyCount: greedyCount, scaleFactor: parameters.scaleFactor,
-                                 crossoverRate: parameters.crossoverRate))
+            pending.append(trial(for: target, ranked: ranked, greedyCount: greedyCount, strategy: configuration.strategy,
+                                 scaleFactor: parameters.scaleFactor, crossoverRate: parameters.crossoverRate))
+        }
+        return pending
+    }
+
+    /// How one member's trial is built in one generation (``ask(settings:)``).
+    public struct TrialSetting: Sendable, Equatable, Codable {
+        /// The strategy.
+        public var strategy: DifferentialEvolutionStrategy
+        /// `F`.
+        public var scaleFactor: Double
+        /// `CR`.
+        public var crossoverRate: Double
+
+        /// A setting.
+        public init(strategy: DifferentialEvolutionStrategy, scaleFactor: Double, crossoverRate: Double) {
+            self.strategy = strategy
+            self.scaleFactor = scaleFactor
+            self.crossoverRate = crossoverRate
+        }
+    }
+
+    /// One trial per member, member `i`'s built with `settings[i]` instead of the configuration's
+    /// strategy, `F` and `CR` (MetaDE's lower level, whose members follow different configurations);
+    /// `tell` selects as usual. The configuration's population size, `p` and archive still apply.
+    ///
+    /// - Throws: ``EvolutionError/invalidConfiguration(_:)`` before the initial population has been
+    ///   told, for a count other than `NP`, or for a setting out of range (as the configuration's).
+    public mutating func ask(settings: [TrialSetting]) throws -> [[Double]] {
+        guard !population.isEmpty else {
+            throw EvolutionError.invalidConfiguration("a DE takes per-member settings only after its initial population has been told")
+        }
+        guard settings.count == population.count else {
+            throw EvolutionError.invalidConfiguration("a DE generation needs one setting per member (\(population.count)), got \(settings.count)")
+        }
+        for setting in settings {
+            var check = configuration
+            (check.strategy, check.scaleFactor, check.crossoverRate) = (setting.strategy, setting.scaleFactor, setting.crossoverRate)
+            try check.validate()
+        }
+        let ranked = values.indices.sorted { values[$0] < values[$1] }
+        let greedyCount = Swift.max(1, Int((configuration.greedyFraction * Double(population.count)).rounded()))
+        pendingParameters = settings.map { ($0.scaleFactor, $0.crossoverRate) }
+        pending = []
+        for (target, setting) in settings.enumerated() {
+            pending.append(trial(for: target, ranked: ranked, greedyCount: greedyCount, strategy: setting.strategy,
+                                 scaleFactor: setting.scaleFactor, crossoverRate: setting.crossoverRate))
         }
         return pending
     }
@@ -144,9 +190,9 @@ public struct DifferentialEvolution: AskTellOptimizer, Sendable {
     mutating func randomIndex(_ count: Int) -> Int { Int(generator.next() % UInt64(count)) }
 
     /// One trial vector for member `target`.
-    mutating func trial(for target: Int, ranked: [Int], greedyCount: Int, scaleFactor f: Double, crossoverRate cr: Double) -> [Double] {
+    mutating func trial(for target: Int, ranked: [Int], greedyCount: Int, strategy: DifferentialEvolutionStrategy,
+                        scaleFactor f: Double, crossoverRate cr: Double) -> [Double] {
         let n = dimension, size = population.count
-        let strategy = configuration.strategy
         var used: Set<Int> = [target]
         func draw(_ generator: inout RandomGenerator) -> Int {
             var index: Int
@@ -200,6 +246,23 @@ public struct DifferentialEvolution: AskTellOptimizer, Sendable {
             if child[j] > upperBounds[j] { child[j] = (upperBounds[j] + parent[j]) / 2 }
         }
         return child
+    }
+
+    /// Replaces the values of the current members, for an objective that changes during the run
+    /// (MetaDE's meta level, where a configuration's worth depends on the lower population it
+    /// continues): the next `tell` selects between the pending trials and the members by these
+    /// values. ``bestPoint`` and ``bestValue`` keep what was told before.
+    ///
+    /// - Throws: ``EvolutionError/invalidTell(_:)`` before the initial population has been told, or
+    ///   for a count other than `NP` or a NaN.
+    public mutating func reassess(values newValues: [Double]) throws {
+        guard !population.isEmpty else {
+            throw EvolutionError.invalidTell("a DE can reassess its members only after its initial population has been told")
+        }
+        guard newValues.count == population.count, !newValues.contains(where: \.isNaN) else {
+            throw EvolutionError.invalidTell("reassess needs one value (not NaN) for each of the \(population.count) members, got \(newValues.count)")
+        }
+        values = newValues
     }
 
     /// Takes the initial population's values, or selects between members and trials (see the type).

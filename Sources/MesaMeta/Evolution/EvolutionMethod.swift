@@ -12,9 +12,9 @@ public enum EvolutionMethod: String, ConfigurationChoice {
     case de
     /// JADE: DE/current-to-pbest/1/bin with archive and adaptation of `F` and `CR`, same `NP`.
     case jade
-    /// MetaDE: 10 configurations of lower-level DEs with `max(10, 2d)` members per meta
-    /// generation, 8 meta generations in half the budget, then the best configuration's power-up
-    /// run for the other half.
+    /// MetaDE: 5 configurations (10 with their trials) sharing one lower population of the same
+    /// `NP`, 100 lower generations per meta generation, meta generations for half the budget, then
+    /// the best configuration's power-up for the other half, continuing the population.
     case metade
     /// OpenAI-ES with Adam (`η = 0.05 σ₀`), `σ = σ₀/4`, `λ = max(8, 4 + 3 ln d)` (even).
     case openAIES = "openai-es"
@@ -40,11 +40,9 @@ public enum EvolutionMethod: String, ConfigurationChoice {
         case .jade:
             return try DifferentialEvolution(lowerBounds: lowerBounds, upperBounds: upperBounds, configuration: .jade(populationSize: populationSize), seed: seed)
         case .metade:
-            let lowerPopulation = Swift.max(10, 2 * d), metaPopulation = 10
-            let generations = Swift.min(200, Swift.max(1, evaluations / (2 * 8 * metaPopulation * lowerPopulation) - 1))
-            return try MetaDE(lowerBounds: lowerBounds, upperBounds: upperBounds,
-                              configuration: .init(metaPopulationSize: metaPopulation, lowerPopulationSize: lowerPopulation, lowerGenerations: generations,
-                                                   metaGenerations: 8), seed: seed)
+            var configuration = MetaDE.Configuration(metaPopulationSize: 5, lowerPopulationSize: populationSize, lowerGenerations: 100)
+            configuration.metaGenerations = Swift.max(1, evaluations / (2 * configuration.evaluationsPerMetaGeneration))
+            return try MetaDE(lowerBounds: lowerBounds, upperBounds: upperBounds, configuration: configuration, seed: seed)
         case .openAIES:
             var generator = RandomGenerator(seed: seed)
             let mean = zip(initialLowerBounds, initialUpperBounds).map { low, high in low + Double(generator.nextUniform()) * (high - low) }

@@ -66,4 +66,60 @@ final class DifferentialEvolutionTests: XCTestCase {
         let points = de.ask()
         XCTAssertThrowsError(try de.tell(points, values: [1]))
     }
+
+    func testPerMemberSettingsBuildEachTrialWithItsOwnStrategy() throws {
+        var de = try DifferentialEvolution(lowerBounds: low, upperBounds: high, configuration: .classic(populationSize: 10), seed: 4)
+        let initial = de.ask()
+        try de.tell(initial, values: initial.map { $0.reduce(0) { $0 + $1 * $1 } })
+        var copy = de
+        let own = DifferentialEvolution.TrialSetting(strategy: .rand1Binomial, scaleFactor: 0.5, crossoverRate: 0.9)
+        XCTAssertEqual(try copy.ask(settings: Array(repeating: own, count: 10)), de.ask(), "the configuration's own setting for everyone is a plain ask")
+        // Arithmetic crossover with CR = 0 copies the parent: u = x + 0 (v − x).
+        let still = DifferentialEvolution.TrialSetting(strategy: .init(primaryBase: .best, secondaryBase: .best, differenceCount: 2, crossover: .arithmetic),
+                                                       scaleFactor: 0.5, crossoverRate: 0)
+        let trials = try copy.ask(settings: [still] + Array(repeating: own, count: 9))
+        XCTAssertEqual(trials[0], copy.population[0])
+        XCTAssertNotEqual(trials[1], copy.population[1])
+    }
+
+    func testPerMemberSettingsAndReassessmentRefuseBadInput() throws {
+        var de = try DifferentialEvolution(lowerBounds: low, upperBounds: high, configuration: .classic(populationSize: 8), seed: 1)
+        let own = DifferentialEvolution.TrialSetting(strategy: .rand1Binomial, scaleFactor: 0.5, crossoverRate: 0.9)
+        XCTAssertThrowsError(try de.ask(settings: Array(repeating: own, count: 8))) { error in
+            XCTAssertEqual("\(error)", "a DE takes per-member settings only after its initial population has been told")
+        }
+        XCTAssertThrowsError(try de.reassess(values: Array(repeating: 0, count: 8))) { error in
+            XCTAssertEqual("\(error)", "a DE can reassess its members only after its initial population has been told")
+        }
+        let initial = de.ask()
+        try de.tell(initial, values: Array(repeating: 1, count: 8))
+        XCTAssertThrowsError(try de.ask(settings: [own])) { error in
+            XCTAssertEqual("\(error)", "a DE generation needs one setting per member (8), got 1")
+        }
+        var tooLarge = own
+        tooLarge.scaleFactor = 3
+        XCTAssertThrowsError(try de.ask(settings: Array(repeating: tooLarge, count: 8))) { error in
+            XCTAssertEqual("\(error)", "DE needs 0 < F ≤ 2 and 0 ≤ CR ≤ 1, got F = 3.0, CR = 0.9")
+        }
+        var fourDifferences = own
+        fourDifferences.strategy.differenceCount = 4
+        XCTAssertThrowsError(try de.ask(settings: Array(repeating: fourDifferences, count: 8))) { error in
+            XCTAssertEqual("\(error)", "a DE population with 4 difference vector(s) needs at least 10 members, got 8")
+        }
+        XCTAssertThrowsError(try de.reassess(values: [1, 2])) { error in
+            XCTAssertEqual("\(error)", "reassess needs one value (not NaN) for each of the 8 members, got 2")
+        }
+    }
+
+    func testReassessedValuesDecideTheNextSelection() throws {
+        var de = try DifferentialEvolution(lowerBounds: low, upperBounds: high, configuration: .classic(populationSize: 8), seed: 2)
+        let initial = de.ask()
+        try de.tell(initial, values: Array(repeating: 1, count: 8))
+        let trials = de.ask()
+        try de.reassess(values: Array(repeating: 10, count: 8))
+        XCTAssertEqual(de.values, Array(repeating: 10, count: 8))
+        XCTAssertEqual(de.bestValue, 1, "what was told before is kept")
+        try de.tell(trials, values: Array(repeating: 5, count: 8))
+        XCTAssertEqual(de.population, trials, "every trial beats its reassessed parent")
+    }
 }

@@ -5,54 +5,132 @@ final class MetaDETests: XCTestCase {
     let low = Array(repeating: -5.0, count: 4), high = Array(repeating: 5.0, count: 4)
     static func sphere(_ x: [Double]) -> Double { x.reduce(0) { $0 + $1 * $1 } }
 
+    /// One ask and tell on the sphere.
+    static func step(_ metaDE: inout MetaDE) throws {
+        let points = metaDE.ask()
+        try metaDE.tell(points, values: points.map(sphere))
+    }
+
     func testDecodesThePapersParameterVector() {
         let decoded = MetaDE.strategy(for: [0.3, 0.8, 3.7, 2.1, 4.99, 1.5])
         XCTAssertEqual(decoded.strategy, DifferentialEvolutionStrategy(primaryBase: .current, secondaryBase: .pBest, differenceCount: 4, crossover: .exponential))
         XCTAssertEqual(decoded.scaleFactor, 0.3)
         XCTAssertEqual(decoded.crossoverRate, 0.8)
         XCTAssertEqual(MetaDE.strategy(for: [0.5, 0.9, 0, 0, 1, 0]).strategy, .rand1Binomial)
+        XCTAssertEqual(MetaDE.classicConfigurations.map { MetaDE.setting(for: $0) },
+                       [.init(strategy: .currentToPBest1Binomial, scaleFactor: 0.5, crossoverRate: 0.9),
+                        .init(strategy: .rand1Binomial, scaleFactor: 0.5, crossoverRate: 0.9)])
     }
 
     func testLowerLevelIsReproducibleFromItsSeed() throws {
-        let metaDE = try MetaDE(lowerBounds: low, upperBounds: high, seed: 11)
-        let theta = [0.5, 0.9, 2.5, 1.2, 2.0, 0.5]
-        var first = try metaDE.lowerLevel(parameters: theta, metaGeneration: 3, member: 2)
-        var second = try metaDE.lowerLevel(parameters: theta, metaGeneration: 3, member: 2)
-        first.minimize(Self.sphere, evaluations: 400)
-        second.minimize(Self.sphere, evaluations: 400)
-        XCTAssertEqual(first.population, second.population)
-        XCTAssertEqual(first.bestValue, second.bestValue)
-        var other = try metaDE.lowerLevel(parameters: theta, metaGeneration: 3, member: 1)
-        other.minimize(Self.sphere, evaluations: 400)
-        XCTAssertNotEqual(first.population, other.population, "another member gets another seed")
+        let configuration = MetaDE.Configuration(metaPopulationSize: 4, lowerPopulationSize: 12, lowerGenerations: 3)
+        var metaDE = try MetaDE(lowerBounds: low, upperBounds: high, configuration: configuration, seed: 11)
+        var twin = try MetaDE(lowerBounds: low, upperBounds: high, configuration: configuration, seed: 11)
+        var other = try MetaDE(lowerBounds: low, upperBounds: high, configuration: configuration, seed: 12)
+        var replay = metaDE.makeLowerLevel()
+        for step in 0..<10 {   // the initial population and three meta generations
+            let points = metaDE.ask()
+            let replayed = step == 0 ? replay.ask() : try replay.ask(settings: metaDE.memberSettings)
+            XCTAssertEqual(points, replayed, "step \(step): the lower DE asked with the dealt settings replays the run")
+            XCTAssertEqual(twin.ask(), points, "step \(step): the same seed gives the same run")
+            XCTAssertNotEqual(other.ask(), points, "step \(step): another seed gives another run")
+            let values = points.map(Self.sphere)
+            try metaDE.tell(points, values: values)
+            try replay.tell(points, values: values)
+            try twin.tell(points, values: values)
+            try other.tell(points, values: points.map(Self.sphere))
+        }
+        XCTAssertEqual(metaDE.metaGeneration, 3)
+        XCTAssertEqual(replay.population, metaDE.lower.population)
     }
 
-    func testMetaGenerationsEvaluateWholeLowerRunsAndImprove() throws {
-        let configuration = MetaDE.Configuration(metaPopulationSize: 6, lowerPopulationSize: 10, lowerGenerations: 9)
+    func testConfigurationsShareOneLowerPopulation() throws {
+        let configuration = MetaDE.Configuration(metaPopulationSize: 4, lowerPopulationSize: 18, lowerGenerations: 2)
+        var metaDE = try MetaDE(lowerBounds: low, upperBounds: high, configuration: configuration, seed: 3)
+        XCTAssertEqual(metaDE.ask().count, 18, "the initial population")
+        XCTAssertTrue(metaDE.memberSettings.isEmpty)
+        try metaDE.tell(metaDE.lower.pending, values: metaDE.lower.pending.map(Self.sphere))
+        for metaGeneration in 0..<3 {
+            for _ in 0..<configuration.lowerGenerations {
+                XCTAssertEqual(metaDE.ask().count, 18, "one trial per member: the evaluations of every configuration advance one population")
+                let count = metaGeneration == 0 ? 4 : 8
+                XCTAssertEqual(metaDE.configurations.count, count, "M configurations first, then M trials and their M parents")
+                if metaGeneration > 0 { XCTAssertEqual(Array(metaDE.configurations[4...]), metaDE.meta.population) }
+                if metaGeneration == 0 { XCTAssertEqual(Array(metaDE.configurations[..<2]), MetaDE.classicConfigurations) }
+                let settings = metaDE.configurations.map(MetaDE.setting(for:))
+                let dealt = settings.map { setting in metaDE.memberSettings.filter { $0 == setting }.count }
+                XCTAssertEqual(dealt.reduce(0, +), 18)
+                XCTAssertTrue(dealt.allSatisfy { $0 == 18 / count || $0 == (18 + count - 1) / count }, "\(dealt): dealt evenly")
+                let trials = metaDE.lower.pending
+                try metaDE.tell(trials, values: trials.map(Self.sphere))
+            }
+            XCTAssertEqual(metaDE.metaGeneration, metaGeneration + 1)
+        }
+    }
+
+    func testScoresAreSharesOfEachGenerationsImprovement() throws {
+        // Meta generation 0: 5 configurations dealt 4 members each for 3 generations, so a
+        // configuration's fitness is −(its shares)/12 and the shares of a generation sum to 1.
+        let configuration = MetaDE.Configuration(metaPopulationSize: 5, lowerPopulationSize: 20, lowerGenerations: 3)
+        var metaDE = try MetaDE(lowerBounds: low, upperBounds: high, configuration: configuration, seed: 9)
+        for _ in 0..<4 { try Self.step(&metaDE) }
+        XCTAssertEqual(metaDE.metaGeneration, 1)
+        let fitness = metaDE.meta.values
+        XCTAssertTrue(fitness.allSatisfy { $0 <= 0 })
+        XCTAssertEqual(fitness.reduce(0) { $0 - $1 * 12 }, 3, accuracy: 1e-12, "three generations, each sharing out all its improvement")
+        let best = try XCTUnwrap(metaDE.bestConfiguration)
+        XCTAssertEqual(best.fitness, fitness.min())
+        // No improvement at all in a generation gives no share to anyone.
+        var flat = try MetaDE(lowerBounds: low, upperBounds: high, configuration: configuration, seed: 9)
+        for _ in 0..<4 {
+            let points = flat.ask()
+            try flat.tell(points, values: Array(repeating: 1, count: points.count))
+        }
+        XCTAssertEqual(flat.meta.values, Array(repeating: 0, count: 5))
+    }
+
+    func testMetaGenerationsImproveOnTheSphere() throws {
+        let configuration = MetaDE.Configuration(metaPopulationSize: 4, lowerPopulationSize: 20, lowerGenerations: 10)
         var metaDE = try MetaDE(lowerBounds: low, upperBounds: high, configuration: configuration, seed: 5)
-        XCTAssertEqual(metaDE.ask().count, 60, "the lower level is vectorised over the meta population")
-        metaDE = try MetaDE(lowerBounds: low, upperBounds: high, configuration: configuration, seed: 5)
-        metaDE.minimize(Self.sphere, evaluations: 5 * configuration.evaluationsPerMetaGeneration)
-        XCTAssertEqual(metaDE.metaGeneration, 5)
-        XCTAssertNotNil(metaDE.bestConfiguration)
-        XCTAssertLessThan(metaDE.bestValue, 0.1, "random search with 3,000 points reaches about 1 here")
+        metaDE.minimize(Self.sphere, evaluations: 20 + 8 * configuration.evaluationsPerMetaGeneration)
+        XCTAssertEqual(metaDE.metaGeneration, 8)
+        XCTAssertNil(metaDE.powerUpConfiguration)
+        XCTAssertLessThan(metaDE.bestValue, 1e-3, "random search with 1,620 points reaches about 1 here")
+        XCTAssertEqual(metaDE.bestValue, metaDE.lower.values.min())
+    }
+
+    func testRefusesBadSizes() {
         XCTAssertThrowsError(try MetaDE(lowerBounds: low, upperBounds: high, configuration: .init(lowerPopulationSize: 6), seed: 1)) { error in
-            XCTAssertEqual("\(error)", "the MetaDE lower-level population must be at least 10 (four difference vectors need it), got 6")
+            XCTAssertEqual("\(error)", "the MetaDE lower-level population must be at least 10 (four difference vectors need it) and twice the meta population 5, got 6")
+        }
+        XCTAssertThrowsError(try MetaDE(lowerBounds: low, upperBounds: high, configuration: .init(metaPopulationSize: 8, lowerPopulationSize: 12), seed: 1)) { error in
+            XCTAssertEqual("\(error)", "the MetaDE lower-level population must be at least 10 (four difference vectors need it) and twice the meta population 8, got 12")
+        }
+        XCTAssertThrowsError(try MetaDE(lowerBounds: low, upperBounds: high, configuration: .init(metaPopulationSize: 3), seed: 1)) { error in
+            XCTAssertEqual("\(error)", "the MetaDE meta population must be at least 4, got 3")
+        }
+        XCTAssertThrowsError(try MetaDE(lowerBounds: low, upperBounds: high, configuration: .init(lowerGenerations: 0), seed: 1)) { error in
+            XCTAssertEqual("\(error)", "MetaDE needs at least one lower-level generation per meta generation, got 0")
         }
     }
 }
 
 extension MetaDETests {
-    func testPowerUpRunsTheBestConfigurationAfterTheMetaGenerations() throws {
+    func testPowerUpRunsTheBestConfigurationOnTheSamePopulation() throws {
         let configuration = MetaDE.Configuration(metaPopulationSize: 4, lowerPopulationSize: 10, lowerGenerations: 4, metaGenerations: 2)
         var metaDE = try MetaDE(lowerBounds: low, upperBounds: high, configuration: configuration, seed: 8)
-        metaDE.minimize(Self.sphere, evaluations: 2 * configuration.evaluationsPerMetaGeneration)
-        XCTAssertNil(metaDE.powerUp)
+        metaDE.minimize(Self.sphere, evaluations: 10 + 2 * configuration.evaluationsPerMetaGeneration)
+        XCTAssertNil(metaDE.powerUpConfiguration)
         let best = try XCTUnwrap(metaDE.bestConfiguration)
-        metaDE.minimize(Self.sphere, evaluations: 300)
-        let powerUp = try XCTUnwrap(metaDE.powerUp)
+        let population = metaDE.lower.population, generation = metaDE.lower.generation
+        let points = metaDE.ask()
+        XCTAssertEqual(points.count, 10, "trials of the same population, not a new initial population")
+        XCTAssertEqual(metaDE.lower.population, population)
+        XCTAssertEqual(metaDE.powerUpConfiguration, best.parameters)
+        XCTAssertEqual(metaDE.memberSettings, Array(repeating: MetaDE.setting(for: best.parameters), count: 10))
+        try metaDE.tell(points, values: points.map(Self.sphere))
+        metaDE.minimize(Self.sphere, evaluations: 290)
         XCTAssertEqual(metaDE.metaGeneration, 2, "no meta generation after the power-up starts")
-        XCTAssertEqual(powerUp.configuration.strategy, MetaDE.strategy(for: best.parameters).strategy)
-        XCTAssertEqual(powerUp.generation, 29, "the initial population and 29 generations of 10 members")
+        XCTAssertEqual(metaDE.lower.generation, generation + 30, "the population continues: 30 more generations of 10 members")
     }
 }
