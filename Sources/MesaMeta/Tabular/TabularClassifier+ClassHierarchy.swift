@@ -37,21 +37,19 @@ extension TabularClassifier {
         let groups = min(classes.count, modelClasses)
         var shuffled = classes
         for i in shuffled.indices.reversed() where i > 0 { shuffled.swapAt(i, generator.nextIndex(below: i + 1)) }
+        // Dealt in turn: group g holds shuffled[g], shuffled[g + groups], …
+        let groupClasses = (0..<groups).map { g in stride(from: g, to: shuffled.count, by: groups).map { shuffled[$0] } }
         var group: [Int: Int] = [:]
-        for (i, c) in shuffled.enumerated() { group[c] = i % groups }
+        for (g, members) in groupClasses.enumerated() { for c in members { group[c] = g } }
         let view = TabularEnsembleMember(featureOrder: member.featureOrder, variant: member.variant, contextRows: contextRows)
         let logits = view.logits(train: trainFeatures, test: testFeatures, width: width, testCount: testCount,
                                  contextTargets: contextRows.map { Float(group[labels[$0]]!) }, model: model,
                                  chunk: options.maximumTestRowsPerPass, map: map)
         // P(group | x) per test row.
         let top = (0..<testCount).map { memberSoftmax(logits, offset: $0 * model.configuration.outputCount, count: groups) }
-        if groups == classes.count {   // one class per group: the groups are the classes
-            return top.map { p in classes.map { p[group[$0]!] } }
-        }
         var result = [[Double]](repeating: [Double](repeating: 0, count: classes.count), count: testCount)
         let position = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-        for g in 0..<groups {
-            let members = shuffled.enumerated().filter { $0.offset % groups == g }.map(\.element)
+        for (g, members) in groupClasses.enumerated() {
             if members.count == 1 {
                 for row in 0..<testCount { result[row][position[members[0]]!] = top[row][g] }
                 continue
