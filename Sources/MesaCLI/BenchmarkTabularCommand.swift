@@ -14,7 +14,7 @@ struct BenchmarkTabularCommand: ParsableCommand {
     @Argument(help: "A folder of CSV files (target in the last column).") var directory: String
     @Option(help: "Where to write tabular-benchmark.{md,csv,svg}.") var output = "runs/tabular-benchmark"
     @Option(help: "Splits per dataset.") var splits = 5
-    @Option(help: "Ensemble members (default: 8 sharing one context, 4 with local contexts or subsamples).") var ensemble: Int?
+    @Option(help: "Ensemble members (default: 8 when the labelled rows fit in one context, 4 for larger tables).") var ensemble: Int?
     @Option(help: "Only datasets whose name contains this.") var filter: String?
     @Option(help: "A classification checkpoint of `mesa pretrain` instead of the shipped one.") var model: String?
     @Option(help: "A regression checkpoint of `mesa pretrain` instead of the shipped one.") var regressionModel: String?

@@ -21,7 +21,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "classification, regression or auto (numeric targets with more than 10 values are regression).") var task = PredictionTask.auto
     @Option(help: "Where to write the predictions (CSV; default runs/predict/predictions.csv; - for standard output, the messages then go to standard error).") var output: String?
     @Flag(help: "Print the baselines' scores beside Mesa's (logistic regression and k-NN; ridge and k-NN for regression).") var compare = false
-    @Option(help: "Ensemble members (feature orders, class labellings, preprocessing variants; default: 8 sharing one context, 4 with local contexts or subsamples of a large table).") var ensemble: Int?
+    @Option(help: "Ensemble members (feature orders, class labellings, preprocessing variants; default: 8 when the labelled rows fit in one context (1,000), 4 for larger tables).") var ensemble: Int?
     @Option(help: "A model checkpoint of `mesa pretrain` instead of the shipped one.") var model: String?
     @Option(help: "Columns to read as categorical (comma-separated names).") var categorical: String?
     @Option(help: "Columns to read as numeric (comma-separated names).") var numeric: String?

@@ -57,12 +57,14 @@ public struct TabularPredictionOptions: Sendable {
     /// The defaults.
     public init() {}
 
-    /// The members to draw: ``ensembleSize`` when set, else 8 when the members share one
-    /// context of all the labelled rows and 4 when they do not (local contexts, or subsamples of
-    /// a large table), where each member costs a pass per row or a full context and the speed
-    /// targets of `benchmarks/tabular/speed.py` bind. Eight members over the four preprocessing
-    /// variants were chosen on the development half of the benchmark tables
-    /// (`benchmarks/tabular/dev.txt`; docs/tabular.md) against four.
+    /// The members to draw: ``ensembleSize`` when set, else 8 when all the labelled rows fit in
+    /// one context (at most ``maximumContextRows``) and 4 when they do not (local contexts, or
+    /// subsamples of a large table), where each member costs a pass per row or a full context and
+    /// the speed targets of `benchmarks/tabular/speed.py` bind. With more classes than the model's
+    /// and all rows in one context, the 8 members serve both the local contexts and the class
+    /// hierarchy they are averaged with. Eight members over the four preprocessing variants were
+    /// chosen on the development half of the benchmark tables (`benchmarks/tabular/dev.txt`;
+    /// docs/tabular.md) against four, and for many classes on a suite built from it.
     public func resolvedEnsembleSize(sharedContext: Bool) -> Int {
         max(1, ensembleSize ?? (sharedContext ? 8 : 4))
     }

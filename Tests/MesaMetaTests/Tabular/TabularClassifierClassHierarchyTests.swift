@@ -70,4 +70,23 @@ final class TabularClassifierClassHierarchyTests: XCTestCase {
         XCTAssertFalse(model.mode.contains("hierarchy"), model.mode)
         for row in probabilities { XCTAssertEqual(row.reduce(0, +), 1, accuracy: 1e-4) }
     }
+
+    /// The default member count follows whether all labelled rows fit in one context, not the
+    /// path: 8 for a many-class table that fits (local contexts averaged with the hierarchy), 4
+    /// once it needs more than one context (local contexts only).
+    func testDefaultMembersFollowTheContextNotThePath() throws {
+        let table = try clusters(classes: 12, perClass: 3, seed: 4)
+        var options = TabularPredictionOptions()
+        options.localContextRows = 10
+        let fits = try TabularClassifier(modelURL: TabularClassifierTests.modelURL, options: options)
+        try fits.fit(table)
+        _ = try fits.predictProbabilities(table.selecting([0]))
+        XCTAssertTrue(fits.mode.hasPrefix("8-member ensemble, local contexts"), fits.mode)
+        XCTAssertTrue(fits.mode.contains("class hierarchy"), fits.mode)
+        options.maximumContextRows = 20
+        let large = try TabularClassifier(modelURL: TabularClassifierTests.modelURL, options: options)
+        try large.fit(table)
+        _ = try large.predictProbabilities(table.selecting([0]))
+        XCTAssertTrue(large.mode.hasPrefix("4-member ensemble, local contexts"), large.mode)
+    }
 }
