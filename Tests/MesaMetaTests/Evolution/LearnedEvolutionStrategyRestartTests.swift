@@ -102,4 +102,20 @@ final class LearnedEvolutionStrategyRestartTests: XCTestCase {
             XCTAssertEqual("\(error)", "the first mean has 2 coordinates but the box has 4")
         }
     }
+
+    func testTheLesMethodRestartsAndLesNoRestartsRunsOnce() throws {
+        func make(_ method: EvolutionMethod) throws -> any AskTellOptimizer {
+            try method.makeOptimizer(lowerBounds: Array(repeating: -5, count: 3), upperBounds: Array(repeating: 5, count: 3),
+                                     initialLowerBounds: Array(repeating: -4, count: 3), initialUpperBounds: Array(repeating: 4, count: 3),
+                                     stepSize: 2, evaluations: 3000, seed: 9)
+        }
+        let restarted = try XCTUnwrap(try make(.les) as? IPOPLearnedEvolutionStrategy)
+        XCTAssertEqual(restarted.populationGrowth, 2)
+        let plain = try XCTUnwrap(try make(.lesNoRestarts) as? LearnedEvolutionStrategy)
+        // Same first run: the same first points.
+        var first = restarted
+        XCTAssertEqual(first.ask(), plain.ask())
+        for method in EvolutionMethod.allCases { XCTAssertEqual(EvolutionMethod(rawValue: method.rawValue), method) }
+        XCTAssertNil(EvolutionMethod(rawValue: "pso"))
+    }
 }
