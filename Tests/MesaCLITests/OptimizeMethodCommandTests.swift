@@ -41,7 +41,7 @@ final class OptimizeMethodCommandTests: XCTestCase {
     }
 
     func testEveryPopulationMethodFillsItsBudget() throws {
-        for method in ["sep-cmaes", "de", "jade", "metade", "openai-es", "les"] {
+        for method in ["sep-cmaes", "de", "jade", "metade", "openai-es", "les", "les-no-restarts"] {
             let history = directory.appendingPathComponent("\(method).csv").path
             let run = try MesaProcess.run(["optimize", "--method", method, "--parallel", "4", "--space", space, "--budget", "40",
                                            "--history", history, "--", "/bin/sh", "-c", "echo {x} {y} | awk '{ print ($1 - 0.5) ^ 2 + ($2 + 1) ^ 2 }'"])
@@ -53,7 +53,7 @@ final class OptimizeMethodCommandTests: XCTestCase {
     func testBadMethodsAndParallelismAreClearErrors() throws {
         let unknown = try MesaProcess.run(["optimize", "--method", "pso", "--space", space] + objective)
         XCTAssertNotEqual(unknown.status, 0)
-        XCTAssertTrue(unknown.error.contains("unknown --method 'pso'; valid: bayes, cmaes, sep-cmaes, de, jade, metade, openai-es, les"), unknown.error)
+        XCTAssertTrue(unknown.error.contains("unknown --method 'pso'; valid: bayes, cmaes, sep-cmaes, de, jade, metade, openai-es, les, les-no-restarts"), unknown.error)
         let parallelBayes = try MesaProcess.run(["optimize", "--parallel", "2", "--space", space, "--history", directory.appendingPathComponent("h.csv").path] + objective)
         XCTAssertNotEqual(parallelBayes.status, 0)
         XCTAssertTrue(parallelBayes.error.contains("--parallel 2 needs a population method"), parallelBayes.error)
@@ -85,6 +85,6 @@ final class OptimizeMethodCommandTests: XCTestCase {
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.error.contains("there is no BBOB function f30; the noiseless suite has f1 … f24"), bad.error)
         let badMethod = try MesaProcess.run(["benchmark-bbob", "--output", output, "--methods", "cmaes,pso"])
-        XCTAssertTrue(badMethod.error.contains("valid values: cmaes, sep-cmaes, de, jade, metade, openai-es, les"), badMethod.error)
+        XCTAssertTrue(badMethod.error.contains("valid values: cmaes, sep-cmaes, de, jade, metade, openai-es, les, les-no-restarts"), badMethod.error)
     }
 }

@@ -93,7 +93,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     dims = numbers(args.dimensions)
-    suite = cocoex.Suite("bbob", "", "dimensions: " + ",".join(map(str, dims)))
+    # The suite's own default instances are 1-5 and 71-80 (year-dependent); ask for exactly these.
+    suite = cocoex.Suite("bbob", "instances: " + ",".join(map(str, numbers(args.instances))), "dimensions: " + ",".join(map(str, dims)))
     rows = [HEADER]
     output = os.path.abspath(args.output)
     cwd = os.getcwd()

@@ -36,7 +36,7 @@ import MesaCore
 ///
 /// ``stopReason`` reports the termination criteria of the tutorial's appendix B (tolerances on
 /// the function values and on `σ`, condition of `C`, no effect of an axis or coordinate,
-/// stagnation); ``IPOPCMAES`` restarts on them.
+/// stagnation; ``EvolutionStopReason``); ``IPOPCMAES`` restarts on them.
 public struct CMAES: AskTellOptimizer, Sendable {
     public let dimension: Int
     /// The number of samples per generation `λ`.
@@ -71,11 +71,8 @@ public struct CMAES: AskTellOptimizer, Sendable {
     var eigenGeneration = 0
     var generator: RandomGenerator
     var pending: [[Double]] = []
-    /// The best value of each generation, newest last (for the termination criteria).
-    var history: [Double] = []
-    /// The median value of each generation, newest last.
-    var medianHistory: [Double] = []
-    var lastRangeOfValues = Double.infinity
+    /// The best and median value of each generation (for the termination criteria).
+    var history = GenerationHistory()
 
     /// A CMA-ES around `mean` with initial step size `stepSize`.
     ///
@@ -215,9 +212,7 @@ public struct CMAES: AskTellOptimizer, Sendable {
         if !separable, Double(generation - eigenGeneration) >= 0.5 / ((c1 + cMu) * Double(n)) {
             refreshEigensystem()
         }
-        history.append(values[order[0]])
-        medianHistory.append(values[order[order.count / 2]])
-        lastRangeOfValues = values[order[order.count - 1]] - values[order[0]]
+        history.record(best: values[order[0]], median: values[order[order.count / 2]], worst: values[order[order.count - 1]])
     }
 
     /// Recomputes `B` and `D` from `C`.

@@ -18,9 +18,12 @@ public enum EvolutionMethod: String, ConfigurationChoice {
     case metade
     /// OpenAI-ES with Adam (`η = 0.05 σ₀`), `σ = σ₀/4`, `λ = max(8, 4 + 3 ln d)` (even).
     case openAIES = "openai-es"
-    /// The learned evolution strategy (``LearnedEvolutionStrategy``) with the shipped network,
-    /// `N = 16`, `σ₀` in every dimension.
+    /// The learned evolution strategy with the shipped network and IPOP restarts
+    /// (``IPOPLearnedEvolutionStrategy``): `N = 16` doubling per restart, `σ₀` in every dimension.
     case les
+    /// The learned evolution strategy (``LearnedEvolutionStrategy``) with the shipped network and
+    /// no restarts, `N = 16`, `σ₀` in every dimension.
+    case lesNoRestarts = "les-no-restarts"
 
     /// A seeded optimiser over the box `[lowerBounds, upperBounds]` whose first points (CMA-ES's and
     /// OpenAI-ES's means, restarts) are drawn from `[initialLowerBounds, initialUpperBounds]`, with
@@ -48,10 +51,13 @@ public enum EvolutionMethod: String, ConfigurationChoice {
             let mean = zip(initialLowerBounds, initialUpperBounds).map { low, high in low + Double(generator.nextUniform()) * (high - low) }
             return try OpenAIES(mean: mean, noiseScale: stepSize / 4, update: OptimizerConfiguration(algorithm: .adam, learningRate: Float(0.05 * stepSize), decay: .constant),
                                 seed: generator.next())
-        case .les:
+        case .lesNoRestarts:
             var generator = RandomGenerator(seed: seed)
             let mean = zip(initialLowerBounds, initialUpperBounds).map { low, high in low + Double(generator.nextUniform()) * (high - low) }
             return try LearnedEvolutionStrategy(mean: mean, stepSize: stepSize, seed: generator.next())
+        case .les:
+            return try IPOPLearnedEvolutionStrategy(lowerBounds: initialLowerBounds, upperBounds: initialUpperBounds, stepSize: stepSize,
+                                                    network: try LearnedEvolutionNetwork.load().forward, seed: seed)
         }
     }
 }

@@ -25,6 +25,9 @@ import MesaCore
 /// leaves the update unchanged (tested). Infinite values (failed evaluations, a batch cut at the
 /// budget) are replaced by the largest finite value of the generation before the features are
 /// computed, so they rank last and cannot make the z-scores undefined.
+///
+/// A run has no restarts of its own: ``stopReason`` says when it has converged or stalled (CMA-ES's
+/// termination criteria), and ``IPOPLearnedEvolutionStrategy`` restarts it with a larger population.
 public final class LearnedEvolutionStrategy: AskTellOptimizer {
     public let dimension: Int
     /// `N`, the members per generation.
@@ -39,6 +42,8 @@ public final class LearnedEvolutionStrategy: AskTellOptimizer {
     public private(set) var generation = 0
     /// The last generation's recombination weights (empty before the first `tell`).
     public private(set) var recombinationWeights: [Double] = []
+    /// `σ₀`, the step size the run started with (for ``stopReason``).
+    public let initialStepSize: Double
 
     let network: LearnedEvolutionNetwork.Forward
     var generator: RandomGenerator
@@ -47,6 +52,8 @@ public final class LearnedEvolutionStrategy: AskTellOptimizer {
     var stepPaths: [[Double]]
     var noise: [[Double]] = []
     var pending: [[Double]] = []
+    /// The best and median value of each generation (for ``stopReason``).
+    var history = GenerationHistory()
 
     /// An LES from `mean` with initial step size `stepSize` in every dimension, running the
     /// network `network`.
@@ -65,6 +72,7 @@ public final class LearnedEvolutionStrategy: AskTellOptimizer {
         self.populationSize = populationSize
         self.mean = mean
         stepSizes = Array(repeating: stepSize, count: mean.count)
+        initialStepSize = stepSize
         self.network = network
         generator = RandomGenerator(seed: seed)
         let timescales = LearnedEvolutionNetwork.pathTimescales.count
@@ -129,6 +137,8 @@ public final class LearnedEvolutionStrategy: AskTellOptimizer {
             // A floor far below any useful precision keeps σ positive (the normalised step divides by it).
             stepSizes[j] = Swift.max(1e-300, stepSizes[j] + rates.step * (spread.squareRoot() - stepSizes[j]))
         }
+        let sorted = values.sorted()
+        history.record(best: sorted[0], median: sorted[sorted.count / 2], worst: sorted[sorted.count - 1])
         generation += 1
     }
 }
