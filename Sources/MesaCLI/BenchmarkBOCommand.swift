@@ -86,7 +86,6 @@ struct BenchmarkBOCommand: ParsableCommand {
         settings.napModel = napModel.map { URL(fileURLWithPath: $0) }
         settings.priorFittedModel = surrogateModel.map { URL(fileURLWithPath: $0) }
         settings.priorFittedWarping = pfnWarping
-        if chosen.contains(.pfn) { _ = try PriorFittedSurrogate(contentsOf: settings.priorFittedModel) }   // a bad model fails before any run
         if rawSamples != nil || localSamples != nil || restarts != nil {
             // Given options override the default of both surrogates; the others keep the GP's.
             settings.acquisitionOptimizer = AcquisitionOptimizer(rawSampleCount: rawSamples ?? 512, localSampleCount: localSamples ?? 128, restartCount: restarts ?? 10)
@@ -95,7 +94,7 @@ struct BenchmarkBOCommand: ParsableCommand {
         var benchmark = BayesianOptimizationBenchmark(functions: named, seedCount: seeds, heldOutCount: heldOut, heldOutDimensions: dimensions,
                                                       initialPointCount: initial, evaluationCount: budget, methods: chosen, configuration: settings)
         benchmark.heldOutSplit = heldOutSplit == .metaTest ? .metaTest : .metaValidation
-        try benchmark.checkMethods(napModel: settings.napModel)   // a bad policy or a problem it cannot run fails before any run
+        try benchmark.checkMethods()   // a bad checkpoint or a problem a network cannot run fails before any run
         print(try benchmark.run(writingTo: folder, including: included, progress: ProgressBar.handler(label: "benchmark-bo")))
     }
 

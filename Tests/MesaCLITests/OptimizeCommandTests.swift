@@ -139,6 +139,36 @@ final class OptimizeCommandTests: XCTestCase {
         XCTAssertNotEqual(lines[1], lines[2], "the batch's points must differ")
     }
 
+    func testBenchmarkBOReadsTheGivenPFNCheckpoint() throws {
+        // A tiny PFN surrogate pre-trained for 2 steps on 1–2-dimensional functions, exported.
+        let config = try write("tiny-pfn.json", """
+            {"name": "tiny-pfn", "model": {"kind": "regression", "modelSize": 8, "layerCount": 1, "headCount": 2, "feedForwardSize": 16,
+             "maximumFeatures": 2, "binCount": 16, "binRange": 5}, "functionPrior": {"dimensions": [1, 2], "featureCount": 16},
+             "steps": 2, "batchSize": 2, "minimumRows": 10, "maximumRows": 16, "checkpointInterval": 1, "evaluationInterval": 2, "logInterval": 1}
+            """)
+        let run = directory.appendingPathComponent("tiny-pfn").path, model = directory.appendingPathComponent("tiny-pfn.safetensors").path
+        let pretrain = try MesaProcess.run(["pretrain", "--config", config, "--output", run, "--threads", "1"])
+        XCTAssertEqual(pretrain.status, 0, pretrain.error)
+        XCTAssertEqual(try MesaProcess.run(["pretrain", "--output", run, "--export", model]).status, 0)
+        let output = directory.appendingPathComponent("bo-tiny").path
+        let arguments = ["benchmark-bo", "--seeds", "1", "--held-out", "0", "--budget", "6", "--initial", "5", "--methods", "pfn", "--surrogate-model"]
+        let benchmark = try MesaProcess.run(arguments + [model, "--functions", "branin", "--output", output])
+        XCTAssertEqual(benchmark.status, 0, benchmark.error)
+        XCTAssertTrue(benchmark.output.contains("| branin | pfn | 1 |"), benchmark.output)
+        // The given network (2 inputs), not the shipped one (6), decides what can run: before any run.
+        let refused = directory.appendingPathComponent("bo-refused").path
+        let wide = try MesaProcess.run(arguments + [model, "--functions", "hartmann3", "--output", refused])
+        XCTAssertNotEqual(wide.status, 0)
+        XCTAssertTrue(wide.error.contains("pre-trained on functions of at most 2 dimensions, and hartmann3 has 3"), wide.error)
+        let missing = try MesaProcess.run(arguments + ["/nonexistent/pfn.safetensors", "--functions", "branin", "--output", refused])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.error.contains("cannot use /nonexistent/pfn.safetensors as the PFN surrogate"), missing.error)
+        let notModel = try write("not-a-model.safetensors", "not a model")
+        let bad = try MesaProcess.run(arguments + [notModel, "--functions", "branin", "--output", refused])
+        XCTAssertTrue(bad.error.contains("cannot use \(notModel) as the PFN surrogate"), bad.error)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: refused), "a refused benchmark writes nothing")
+    }
+
     func testTheNAPPolicyRunsEndToEnd() throws {
         let history = directory.appendingPathComponent("nap/history.csv").path
         let run = try MesaProcess.run(["optimize", "--space", space, "--budget", "6", "--initial", "4", "--surrogate", "nap", "--history", history] + objective)

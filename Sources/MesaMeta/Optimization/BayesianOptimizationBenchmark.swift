@@ -42,19 +42,29 @@ public struct BayesianOptimizationBenchmark: Sendable {
         public static let protocolDefaults: [Method] = [.mesa, .pfn, .random]
     }
 
-    /// Throws unless every problem suits every method: the NAP policy accepts only the
-    /// dimensions it was trained on (`napModel`: its checkpoint, `nil` for the shipped one).
+    /// Throws unless every method can be loaded and suits every problem: the PFN surrogate and
+    /// the NAP policy accept only the dimensions they were trained on (their checkpoints are
+    /// ``BayesianOptimizer/Configuration/priorFittedModel`` and
+    /// ``BayesianOptimizer/Configuration/napModel`` of ``configuration``, `nil` for the shipped ones).
     ///
-    /// - Throws: ``OptimizationError/unavailable(_:)`` naming the first problem it cannot run.
-    public func checkMethods(napModel: URL?) throws {
-        guard methods.contains(.nap) else { return }
-        let surrogate = try NAPSurrogate(contentsOf: napModel)
+    /// - Throws: ``OptimizationError/unavailable(_:)`` for a checkpoint that cannot be used, or
+    ///   naming the first problem a method cannot run.
+    public func checkMethods() throws {
         // From the named functions and the held-out dimensions, without drawing the held-out
         // functions (each costs a search for its minimum).
         let named = seedCount > 0 ? functions.map { ($0.rawValue, $0.function.dimension) } : []
-        let heldOut = heldOutDimensions.prefix(heldOutCount).map { ("a held-out GP-prior function", $0) }
-        if let (name, dimension) = (named + heldOut).first(where: { $0.1 > surrogate.maximumDimension }) {
-            throw OptimizationError.unavailable("--methods nap: the NAP policy accepts at most \(surrogate.maximumDimension) dimensions, and \(name) has \(dimension); choose problems it can run, e.g. --functions branin,hartmann3,michalewicz2 --held-out-dimensions 2,3")
+        let problems = named + heldOutDimensions.prefix(heldOutCount).map { ("a held-out GP-prior function", $0) }
+        if methods.contains(.pfn) {
+            let surrogate = try PriorFittedSurrogate(contentsOf: configuration.priorFittedModel)
+            if let (name, dimension) = problems.first(where: { $0.1 > surrogate.maximumDimension }) {
+                throw OptimizationError.unavailable("--methods pfn: the PFN surrogate was pre-trained on functions of at most \(surrogate.maximumDimension) dimensions, and \(name) has \(dimension); choose problems it can run (--functions, --held-out-dimensions) or a surrogate pre-trained on more (functionPrior.dimensions)")
+            }
+        }
+        if methods.contains(.nap) {
+            let surrogate = try NAPSurrogate(contentsOf: configuration.napModel)
+            if let (name, dimension) = problems.first(where: { $0.1 > surrogate.maximumDimension }) {
+                throw OptimizationError.unavailable("--methods nap: the NAP policy accepts at most \(surrogate.maximumDimension) dimensions, and \(name) has \(dimension); choose problems it can run, e.g. --functions branin,hartmann3,michalewicz2 --held-out-dimensions 2,3")
+            }
         }
     }
 

@@ -59,21 +59,21 @@ final class NAPSurrogateTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("trained on functions of at most 3 unit-cube coordinates, and this problem has 4"), "\(error)")
         }
         var benchmark = BayesianOptimizationBenchmark(functions: [.hartmann6], seedCount: 1, heldOutCount: 0, methods: [.nap])
-        XCTAssertThrowsError(try benchmark.checkMethods(napModel: nil)) { error in
+        XCTAssertThrowsError(try benchmark.checkMethods()) { error in
             XCTAssertTrue("\(error)".contains("accepts at most 3 dimensions, and hartmann6 has 6"), "\(error)")
         }
         benchmark.functions = [.branin]
-        XCTAssertNoThrow(try benchmark.checkMethods(napModel: nil))
+        XCTAssertNoThrow(try benchmark.checkMethods())
         // Problems that are not run (no seeds) do not count.
         benchmark.functions = NamedBenchmark.allCases
         benchmark.seedCount = 0
-        XCTAssertNoThrow(try benchmark.checkMethods(napModel: nil))
+        XCTAssertNoThrow(try benchmark.checkMethods())
         benchmark.heldOutCount = 3
-        XCTAssertThrowsError(try benchmark.checkMethods(napModel: nil)) { error in
+        XCTAssertThrowsError(try benchmark.checkMethods()) { error in
             XCTAssertTrue("\(error)".contains("and a held-out GP-prior function has 4"), "\(error)")
         }
         benchmark.heldOutDimensions = [2, 3, 4]
         benchmark.heldOutCount = 2
-        XCTAssertNoThrow(try benchmark.checkMethods(napModel: nil), "only functions 0 and 1 (2-D and 3-D) are drawn")
+        XCTAssertNoThrow(try benchmark.checkMethods(), "only functions 0 and 1 (2-D and 3-D) are drawn")
     }
 }
