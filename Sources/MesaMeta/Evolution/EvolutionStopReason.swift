@@ -4,7 +4,8 @@ import Foundation
 /// tutorial (arXiv:1604.00772, appendix B), with the thresholds of pycma's defaults (`tolfun`,
 /// `tolx`, `maxiter`, `tolstagnation`, …). ``IPOPRestarts`` restarts a run on any of them. ``CMAES``
 /// and ``LearnedEvolutionStrategy`` report them (``RestartableEvolutionStrategy/stopReason``); the
-/// criteria on the values come from one place, ``GenerationHistory/stopReason(dimension:populationSize:generation:)``.
+/// criteria on the values come from one place, ``GenerationHistory`` (``GenerationHistory/valueToleranceReached(dimension:populationSize:)``
+/// and ``GenerationHistory/stagnationOrLimit(dimension:populationSize:generation:)``).
 public enum EvolutionStopReason: String, Sendable, Equatable {
     /// The best values of the last `10 + ⌈30n/λ⌉` generations and all of the current one lie within `10⁻¹¹`.
     case functionValueTolerance
