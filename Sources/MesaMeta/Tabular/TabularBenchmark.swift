@@ -26,7 +26,7 @@ public struct TabularBenchmark: Sendable {
     /// Seeded splits per dataset (split `i` has seed `i`).
     public var splitCount: Int
     /// Ensemble members of Mesa's predictor (`nil`: the predictor's default,
-    /// ``TabularPredictionOptions/resolvedEnsembleSize(sharedContext:)``).
+    /// ``TabularPredictionOptions/resolvedEnsembleSize(labelledRowCount:)``).
     public var ensembleSize: Int?
     /// Only the tables whose file name contains this, when set.
     public var filter: String?

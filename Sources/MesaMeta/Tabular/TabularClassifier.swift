@@ -81,7 +81,7 @@ public final class TabularClassifier {
     /// The ensemble's members for the labelled rows' `trainFeatures` (`width` per row), drawn from `generator`.
     func drawMembers(trainFeatures: [Float], width: Int, trainCount: Int, using generator: inout RandomGenerator) -> [TabularEnsembleMember] {
         let limit = options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount)
-        return TabularEnsembleMember.draw(count: options.resolvedEnsembleSize(sharedContext: trainCount <= options.maximumContextRows), width: width, featureLimit: limit,
+        return TabularEnsembleMember.draw(count: options.resolvedEnsembleSize(labelledRowCount: trainCount), width: width, featureLimit: limit,
                                           trainCount: trainCount, maximumRows: options.maximumContextRows, strata: labels,
                                           relevance: width > limit ? TabularEnsembleMember.relevance(features: trainFeatures, width: width, strata: labels) : nil,
                                           using: &generator)

@@ -8,7 +8,7 @@ public struct TabularPredictionOptions: Sendable {
     /// preprocessing variant (``TabularEnsembleMember/Variant``: plain robust scaling, a signed
     /// log squashing of it, decorrelated features, or normal quantiles of the ranks), and, for
     /// large tables, its own subsample of the labelled rows. `nil` (the default):
-    /// ``resolvedEnsembleSize(sharedContext:)``.
+    /// ``resolvedEnsembleSize(labelledRowCount:)``.
     public var ensembleSize: Int?
     /// The most labelled rows in one context; larger tables go through a subsample ensemble.
     public var maximumContextRows = 1000
@@ -65,8 +65,8 @@ public struct TabularPredictionOptions: Sendable {
     /// hierarchy they are averaged with. Eight members over the four preprocessing variants were
     /// chosen on the development half of the benchmark tables (`benchmarks/tabular/dev.txt`;
     /// docs/tabular.md) against four, and for many classes on a suite built from it.
-    public func resolvedEnsembleSize(sharedContext: Bool) -> Int {
-        max(1, ensembleSize ?? (sharedContext ? 8 : 4))
+    public func resolvedEnsembleSize(labelledRowCount: Int) -> Int {
+        max(1, ensembleSize ?? (labelledRowCount <= maximumContextRows ? 8 : 4))
     }
 
     /// The features each member reads: all `width` when they fit, else a relevance-weighted subset of

@@ -77,7 +77,7 @@ public final class TabularRegressor {
         let order = standardised.indices.sorted { standardised[$0] < standardised[$1] }
         var strata = [Int](repeating: 0, count: train.count)
         for (rank, row) in order.enumerated() { strata[row] = rank * 10 / max(train.count, 1) }
-        let members = TabularEnsembleMember.draw(count: options.resolvedEnsembleSize(sharedContext: train.count <= options.maximumContextRows), width: width, featureLimit: options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount),
+        let members = TabularEnsembleMember.draw(count: options.resolvedEnsembleSize(labelledRowCount: train.count), width: width, featureLimit: options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount),
                                                  trainCount: train.count, maximumRows: options.maximumContextRows, strata: strata,
                                                  relevance: width > options.featuresPerMember(width: width, model: model, trained: trainedFeatureCount)
                                                      ? TabularEnsembleMember.relevance(features: trainFeatures, width: width, strata: strata) : nil,

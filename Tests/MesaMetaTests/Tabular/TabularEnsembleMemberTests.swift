@@ -102,10 +102,10 @@ final class TabularEnsembleMemberTests: XCTestCase {
 
     func testEnsembleSizeDefaultsToEightSharingAContextAndFourOtherwise() {
         var options = TabularPredictionOptions()
-        XCTAssertEqual(options.resolvedEnsembleSize(sharedContext: true), 8)
-        XCTAssertEqual(options.resolvedEnsembleSize(sharedContext: false), 4)
+        XCTAssertEqual(options.resolvedEnsembleSize(labelledRowCount: options.maximumContextRows), 8)
+        XCTAssertEqual(options.resolvedEnsembleSize(labelledRowCount: options.maximumContextRows + 1), 4)
         options.ensembleSize = 3
-        XCTAssertEqual(options.resolvedEnsembleSize(sharedContext: true), 3)
-        XCTAssertEqual(options.resolvedEnsembleSize(sharedContext: false), 3)
+        XCTAssertEqual(options.resolvedEnsembleSize(labelledRowCount: options.maximumContextRows), 3)
+        XCTAssertEqual(options.resolvedEnsembleSize(labelledRowCount: options.maximumContextRows + 1), 3)
     }
 }
