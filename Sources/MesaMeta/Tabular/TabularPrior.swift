@@ -23,6 +23,8 @@ import MesaCore
 /// 3. Classification: the target is cut at random quantiles into 2–10 classes, randomly
 ///    relabelled. Regression: it is standardised on the training rows.
 /// 4. Categorical features: some features are discretised into 2–10 levels with shuffled codes.
+///    Discrete numeric features (with probability ``discreteProbability``): some numeric
+///    features are put on 2–16 ordered levels, order kept.
 ///    Missing values: in some datasets, cells go missing completely at random.
 /// 5. Encoding exactly as ``TabularPreprocessor``: robust scaling on the training rows and
 ///    clipping, categorical codes by training frequency over `[−1, 1]`, missing as 0 with an
@@ -65,6 +67,13 @@ public struct TabularPrior: Sendable, Codable, Equatable {
     /// noise) instead of a node of the graph (default 0: the shipped models were trained without
     /// it, and a saved configuration without this field gets 0).
     public var treeProbability = 0.0
+    /// The probability that a dataset has discrete numeric features: a share (20–80 %) of its
+    /// numeric features is put on 2–16 ordered levels by ``discretised(_:using:)`` — counts,
+    /// rating scales, pixel intensities, whose ties and point masses at the bottom a continuous
+    /// prior never shows (TabPFN's prior discretises some features too, Hollmann et al. 2023).
+    /// Default 0: the shipped models were trained without it, and a saved configuration without
+    /// this field gets 0 (sampling is then unchanged draw for draw).
+    public var discreteProbability = 0.0
 
     /// The defaults for `kind` (linear targets and clusters are classification-only by default).
     public init(kind: TabularTaskKind = .classification) {
@@ -79,7 +88,7 @@ public struct TabularPrior: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, maximumFeatures, featureRange, maximumClasses, categoricalProbability, missingProbability, gaussianProcessProbability
-        case linearProbability, clusterProbability, nuisanceProbability, treeProbability
+        case linearProbability, clusterProbability, nuisanceProbability, treeProbability, discreteProbability
     }
 
     /// Decodes with defaults for absent fields; unknown fields are an error.
@@ -98,6 +107,7 @@ public struct TabularPrior: Sendable, Codable, Equatable {
         clusterProbability = try c.value(.clusterProbability, default: d.clusterProbability)
         nuisanceProbability = try c.value(.nuisanceProbability, default: d.nuisanceProbability)
         treeProbability = try c.value(.treeProbability, default: d.treeProbability)
+        discreteProbability = try c.value(.discreteProbability, default: d.discreteProbability)
     }
 
     /// Draws one dataset of `rowCount` rows whose first `trainCount` are training rows.
@@ -163,6 +173,12 @@ public struct TabularPrior: Sendable, Codable, Equatable {
                 var codes = Array(0..<levels)
                 for i in codes.indices.reversed() where i > 0 { codes.swapAt(i, generator.nextIndex(below: i + 1)) }
                 featureColumns[j] = featureColumns[j].map { value in Double(codes[cuts.filter { value > $0 }.count]) }
+            }
+        }
+        if discreteProbability > 0, generator.nextDouble() < discreteProbability {
+            let share = 0.2 + 0.6 * generator.nextDouble()
+            for j in 0..<f where !categorical[j] && generator.nextDouble() < share {
+                featureColumns[j] = Self.discretised(featureColumns[j], using: &generator)
             }
         }
         if hasMissing {
@@ -309,6 +325,31 @@ public struct TabularPrior: Sendable, Codable, Equatable {
         let u = (0..<n).map { _ in Double(generator.nextNormal()) }
         let noise = 0.02 + 0.2 * generator.nextDouble()
         return factor.lowerTimes(u).map { $0 + noise * Double(generator.nextNormal()) }
+    }
+
+    /// `column` on `L` ordered levels `0, 1, …, L − 1`, `L` log-uniform in 2–16, order kept. With
+    /// probability ½ the values below a random quantile `q ∈ [0.1, 0.6]` are first raised to it
+    /// (a point mass at the bottom, like a pixel's background or a count's zeros). The level cuts
+    /// are then evenly spaced between the column's extremes (a scale's equal steps) or, with
+    /// probability ½, at the values of `L − 1` random rows (levels of unequal width).
+    static func discretised(_ column: [Double], using generator: inout RandomGenerator) -> [Double] {
+        let n = column.count
+        guard n > 1 else { return column }
+        var values = column
+        let levels = Swift.min(16, Int(exp(generator.nextDouble() * log(17.0 / 2)) * 2))
+        if generator.nextDouble() < 0.5 {
+            let floor = values.sorted()[Swift.min(n - 1, Int((0.1 + 0.5 * generator.nextDouble()) * Double(n)))]
+            values = values.map { Swift.max($0, floor) }
+        }
+        let sorted = values.sorted()
+        let cuts: [Double]
+        if generator.nextDouble() < 0.5 {
+            let (low, high) = (sorted[0], sorted[n - 1])
+            cuts = (1..<levels).map { low + (high - low) * Double($0) / Double(levels) }
+        } else {
+            cuts = (1..<levels).map { _ in sorted[generator.nextIndex(below: n)] }.sorted()
+        }
+        return values.map { value in Double(cuts.filter { value > $0 }.count) }
     }
 
     /// ``TabularPreprocessor``'s encoding of numeric columns (`NaN` = missing; categorical ones

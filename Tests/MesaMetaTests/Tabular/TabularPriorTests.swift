@@ -77,4 +77,47 @@ final class TabularPriorTests: XCTestCase {
         let plain = TabularPrior(kind: .regression).sample(rowCount: 60, trainCount: 30, using: &b)
         XCTAssertNotEqual(withTrees.targets, plain.targets)
     }
+
+    /// Discretisation keeps the order of the values, uses at most 16 levels numbered from 0, and
+    /// is reproducible from its seed.
+    func testDiscretisedKeepsOrderOnFewLevels() {
+        var source = RandomGenerator(seed: 3)
+        let column = (0..<300).map { _ in Double(source.nextNormal()) * 3 + 1 }
+        for seed in 0..<20 as Range<UInt64> {
+            var g = RandomGenerator(seed: seed), h = RandomGenerator(seed: seed)
+            let levels = TabularPrior.discretised(column, using: &g)
+            XCTAssertEqual(levels, TabularPrior.discretised(column, using: &h))
+            let distinct = Set(levels)
+            XCTAssertLessThanOrEqual(distinct.count, 16, "seed \(seed)")
+            XCTAssertGreaterThanOrEqual(distinct.count, 2, "seed \(seed)")
+            XCTAssertTrue(distinct.allSatisfy { $0 >= 0 && $0 < 16 && $0 == $0.rounded() }, "seed \(seed): levels are 0, 1, …")
+            for (a, b) in zip(column.indices.sorted { column[$0] < column[$1] }, column.indices.sorted { column[$0] < column[$1] }.dropFirst()) {
+                XCTAssertLessThanOrEqual(levels[a], levels[b], "seed \(seed): order not kept")
+            }
+        }
+    }
+
+    /// `discreteProbability` is 0 by default (sampling unchanged, so shipped recipes reproduce),
+    /// decodes, and at 1 gives tables whose numeric features have fewer distinct values.
+    func testDiscreteProbabilityIsOptInAndDecodes() throws {
+        XCTAssertEqual(TabularPrior().discreteProbability, 0)
+        let decoded = try JSONDecoder().decode(TabularPrior.self, from: Data(#"{"discreteProbability": 0.3}"#.utf8))
+        XCTAssertEqual(decoded.discreteProbability, 0.3)
+        var discrete = TabularPrior()
+        discrete.discreteProbability = 1
+        discrete.categoricalProbability = 0
+        discrete.missingProbability = 0
+        func distinctValues(_ prior: TabularPrior) -> Int {
+            var total = 0
+            for seed in 0..<10 as Range<UInt64> {
+                var g = RandomGenerator(seed: seed)
+                let sample = prior.sample(rowCount: 200, trainCount: 100, using: &g)
+                for j in 0..<sample.featureCount { total += Set((0..<sample.rowCount).map { sample.features[$0 * sample.featureCount + j] }).count }
+            }
+            return total
+        }
+        var plain = discrete
+        plain.discreteProbability = 0
+        XCTAssertLessThan(distinctValues(discrete), distinctValues(plain) * 9 / 10)
+    }
 }
