@@ -26,6 +26,11 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     /// How the scores are fitted to the targets (regression: better than listwise on the held-out
     /// tasks and the development tables, docs/active-learning.md).
     public var loss = QueryPolicyLoss.regression
+    /// The residual form's scale `s` (``LearnedQueryPolicy/residualScale``): at use the score is
+    /// margin sampling's plus `s · tanh` of the network's; `nil`: the network's score alone.
+    /// Training is the same either way (the network learns the look-ahead's ranking); the scale
+    /// only bounds how far the policy may depart from margin sampling.
+    public var residualScale: Float?
     /// The temperature `τ` of the listwise target distribution `softmax(z / τ)`.
     public var temperature: Float = 0.5
     /// Ensemble members of the learner in training (as at use: ``ActiveLearningBenchmark``'s 4).
@@ -49,7 +54,7 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, steps, tasksPerStep, taskPoolSize, candidatesPerTask, minimumRows, maximumRows, maximumLabelled, width, loss, temperature, ensembleSize
+        case name, steps, tasksPerStep, taskPoolSize, candidatesPerTask, minimumRows, maximumRows, maximumLabelled, width, loss, residualScale, temperature, ensembleSize
         case prior, learnerModel
         case optimizer, seed, checkpointInterval, evaluationInterval, logInterval
     }
@@ -69,6 +74,7 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
         maximumLabelled = try c.value(.maximumLabelled, default: d.maximumLabelled)
         width = try c.value(.width, default: d.width)
         loss = try c.value(.loss, default: d.loss)
+        residualScale = try c.decodeIfPresent(Float.self, forKey: .residualScale)
         temperature = try c.value(.temperature, default: d.temperature)
         ensembleSize = try c.value(.ensembleSize, default: d.ensembleSize)
         prior = try c.value(.prior, default: d.prior)
@@ -86,8 +92,8 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
             throw TabularError.invalidModel("\(source): \(error)")
         }
         guard steps >= 1, tasksPerStep >= 1, taskPoolSize >= 0, candidatesPerTask >= 2, minimumRows >= 20, maximumRows >= minimumRows, maximumLabelled >= 2, width >= 1,
-              temperature > 0, ensembleSize >= 1, prior.kind == .classification else {
-            throw TabularError.invalidModel("\(source): need steps, tasksPerStep, width, ensembleSize ≥ 1, taskPoolSize ≥ 0, candidatesPerTask ≥ 2, 20 ≤ minimumRows ≤ maximumRows, maximumLabelled ≥ 2, temperature > 0 and a classification prior")
+              temperature > 0, residualScale.map({ $0 > 0 && $0.isFinite }) ?? true, ensembleSize >= 1, prior.kind == .classification else {
+            throw TabularError.invalidModel("\(source): need steps, tasksPerStep, width, ensembleSize ≥ 1, taskPoolSize ≥ 0, candidatesPerTask ≥ 2, 20 ≤ minimumRows ≤ maximumRows, maximumLabelled ≥ 2, temperature > 0, residualScale > 0 (or absent) and a classification prior")
         }
         do { try optimizer.validate(in: "optimizer") } catch { throw TabularError.invalidModel("\(source): \(error)") }
     }

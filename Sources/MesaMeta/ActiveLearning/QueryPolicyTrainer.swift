@@ -63,7 +63,7 @@ public final class QueryPolicyTrainer: TrainingRun {
         options.subsampleFeatures = true
         classifier = try TabularClassifier(modelURL: configuration.learnerModel.map { URL(fileURLWithPath: $0) }, options: options)
         var initialization = RandomGenerator(seed: configuration.seed)
-        policy = LearnedQueryPolicy(width: configuration.width, using: &initialization)
+        policy = LearnedQueryPolicy(width: configuration.width, residualScale: configuration.residualScale, using: &initialization)
         state = TrainingState(directory: directory, optimizer: configuration.optimizer, parameters: policy.parameters,
                               totalSteps: configuration.steps, generator: initialization.split(), step: step, trainingSeconds: seconds, lock: lock)
     }
@@ -226,9 +226,12 @@ public final class QueryPolicyTrainer: TrainingRun {
 
     /// The policy's own metadata.
     static func metadata(_ configuration: QueryPolicyConfiguration) -> [String: String] {
-        ["mesa.policyWidth": String(configuration.width),
-         "mesa.recipe": "mesa train-query-policy (\(configuration.loss.rawValue) loss on the expected error reduction of a look-ahead, the classifier's \(configuration.ensembleSize)-member ensemble, tasks from TabularPrior only)",
-         "architecture": "LearnedQueryPolicy \(QueryPolicyFeatures.count)→\(configuration.width)→\(configuration.width)→1"]
+        let residual = configuration.residualScale.map { "; residual form: margin's score + \($0) · tanh(network)" } ?? ""
+        var metadata = ["mesa.policyWidth": String(configuration.width),
+                        "mesa.recipe": "mesa train-query-policy (\(configuration.loss.rawValue) loss on the expected error reduction of a look-ahead, the classifier's \(configuration.ensembleSize)-member ensemble, tasks from TabularPrior only\(residual))",
+                        "architecture": "LearnedQueryPolicy \(QueryPolicyFeatures.count)→\(configuration.width)→\(configuration.width)→1"]
+        if let scale = configuration.residualScale { metadata["mesa.residualScale"] = String(scale) }
+        return metadata
     }
 
     /// Writes the policy alone (no optimizer state) to `url`: the file to ship.

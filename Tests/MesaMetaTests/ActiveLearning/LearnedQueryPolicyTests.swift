@@ -85,6 +85,55 @@ final class LearnedQueryPolicyTests: XCTestCase {
         }
     }
 
+    /// The residual form scores margin sampling's uncertainty plus `s · tanh` of the network: a
+    /// row far less uncertain than the best is never chosen over it, however the network scores
+    /// it; between near-ties the network decides.
+    func testTheResidualFormDepartsFromMarginOnlyBetweenNearTies() throws {
+        var generator = RandomGenerator(seed: 3)
+        let policy = LearnedQueryPolicy(width: 4, using: &generator)
+        func row(margin: Float, top: Float) -> [Float] {
+            var f = [Float](repeating: 0.5, count: QueryPolicyFeatures.count)
+            f[0] = top
+            f[1] = margin
+            return f
+        }
+        let features = [row(margin: 0.02, top: 0.51), row(margin: 0.03, top: 0.515), row(margin: 0.9, top: 0.95)]
+        let raw = policy.scores(features)
+        policy.residualScale = 0.1
+        let residual = policy.scores(features)
+        for (i, f) in features.enumerated() {
+            XCTAssertEqual(residual[i], 1 - Double(f[1]) + 0.1 * tanh(raw[i]), accuracy: 1e-6)
+        }
+        XCTAssertLessThan(residual[2], min(residual[0], residual[1]), "0.87 less uncertain than the best: never chosen at s = 0.1")
+        XCTAssertEqual(residual[0] > residual[1], 0.01 > 0.1 * (tanh(raw[1]) - tanh(raw[0])), "a near-tie goes to the network's preference")
+    }
+
+    /// The residual scale travels in the policy file's metadata; a bad one is refused, and so is a
+    /// configuration's non-positive one.
+    func testTheResidualScaleIsReadFromTheFile() throws {
+        var generator = RandomGenerator(seed: 0)
+        let policy = LearnedQueryPolicy(width: 4, using: &generator)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-residual-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func write(_ scale: String) throws -> URL {
+            let url = folder.appendingPathComponent("p\(scale).safetensors")
+            try policy.checkpoint(metadata: ["mesa.format": QueryPolicyTrainer.format, "mesa.policyWidth": "4", "mesa.residualScale": scale]).write(to: url)
+            return url
+        }
+        XCTAssertEqual(try LearnedQueryPolicy.load(try write("0.05")).residualScale, 0.05)
+        XCTAssertThrowsError(try LearnedQueryPolicy.load(try write("-1"))) {
+            XCTAssertTrue("\($0)".contains("mesa.residualScale is -1, not a positive number"), "\($0)")
+        }
+        var configuration = QueryPolicyConfiguration()
+        configuration.residualScale = 0.05
+        XCTAssertEqual(QueryPolicyTrainer.metadata(configuration)["mesa.residualScale"], "0.05")
+        XCTAssertEqual(try QueryPolicyConfiguration(json: Data(#"{"residualScale": 0.05}"#.utf8), source: "q.json").residualScale, 0.05)
+        XCTAssertThrowsError(try QueryPolicyConfiguration(json: Data(#"{"residualScale": 0}"#.utf8), source: "q.json")) {
+            XCTAssertTrue("\($0)".contains("residualScale > 0"), "\($0)")
+        }
+    }
+
     /// A task pool file that does not hold the configured tasks is refused with what to do.
     func testAMismatchedTaskPoolIsRefused() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-query-policy-pool-\(UUID())")
