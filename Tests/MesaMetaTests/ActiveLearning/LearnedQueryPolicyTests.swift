@@ -134,6 +134,53 @@ final class LearnedQueryPolicyTests: XCTestCase {
         }
     }
 
+    /// The evolution method: one generation plays each perturbed policy on a prior episode
+    /// against margin sampling and moves the weights; the held-out metric is the gain over margin;
+    /// an initial policy file is the starting point; an unknown method lists the valid ones.
+    func testEvolutionStepsOnEpisodesAgainstMargin() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-query-policy-es-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var generator = RandomGenerator(seed: 9)
+        let start = LearnedQueryPolicy(width: 4, residualScale: 0.2, using: &generator)
+        let startFile = folder.appendingPathComponent("start.safetensors")
+        try start.checkpoint(metadata: ["mesa.format": QueryPolicyTrainer.format, "mesa.policyWidth": "4"]).write(to: startFile)
+        var configuration = try QueryPolicyConfiguration(json: Data(#"{"method": "evolution"}"#.utf8), source: "q.json")
+        configuration.initialPolicy = startFile.path
+        configuration.steps = 1
+        configuration.tasksPerStep = 1
+        configuration.evolutionPairs = 1
+        configuration.noiseScale = 0.5
+        configuration.episodeBudget = 3
+        configuration.evaluationEpisodes = 1
+        configuration.minimumRows = 20
+        configuration.maximumRows = 24
+        configuration.width = 4
+        configuration.residualScale = 0.2
+        configuration.ensembleSize = 1
+        configuration.prior.featureRange = 1...3
+        configuration.learnerModel = InContextActiveLearnerTests.classifierURL.path
+        let trainer = try QueryPolicyTrainer(configuration: configuration, directory: folder.appendingPathComponent("run"))
+        XCTAssertEqual(trainer.flatParameters, start.parameters.flatMap(\.value.scalars), "starts from the initial policy")
+        var generator2 = RandomGenerator(seed: 1)
+        let task = trainer.episodeTask(using: &generator2)
+        XCTAssertTrue((1...3).contains(task.split.budget) && (20...24).contains(task.table.count))
+        let margin = try trainer.areaUnderBudgetCurve(.margin, on: task)
+        XCTAssertEqual(try trainer.areaUnderBudgetCurve(.margin, on: task), margin, "an episode is reproducible")
+        let result = try trainer.trainStep()
+        XCTAssertTrue(result.loss.isFinite)
+        XCTAssertEqual(Double(result.loss), -(result.metrics["gainOverMargin"] ?? .nan), accuracy: 1e-6)
+        XCTAssertNotEqual(trainer.flatParameters, start.parameters.flatMap(\.value.scalars), "the generation moved the weights")
+        XCTAssertTrue(trainer.evaluationMetrics()["evaluationGainOverMargin"]?.isFinite ?? false)
+        XCTAssertTrue(QueryPolicyTrainer.metadata(configuration)["mesa.recipe"]?.contains("OpenAI-ES") ?? false)
+        XCTAssertThrowsError(try QueryPolicyConfiguration(json: Data(#"{"method": "reinforce"}"#.utf8), source: "q.json")) {
+            XCTAssertTrue("\($0)".contains("valid values: distillation, evolution"), "\($0)")
+        }
+        XCTAssertThrowsError(try QueryPolicyConfiguration(json: Data(#"{"noiseScale": 0}"#.utf8), source: "q.json")) {
+            XCTAssertTrue("\($0)".contains("noiseScale > 0"), "\($0)")
+        }
+    }
+
     /// A task pool file that does not hold the configured tasks is refused with what to do.
     func testAMismatchedTaskPoolIsRefused() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-query-policy-pool-\(UUID())")
