@@ -21,6 +21,8 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     public var maximumRows = 300
     /// The most labelled rows a task starts from (drawn uniformly from 2 up to this).
     public var maximumLabelled = 40
+    /// How a distillation task's labelled rows are drawn (``QueryPolicyLabelledDraw``).
+    public var labelledDraw = QueryPolicyLabelledDraw.random
     /// Hidden units per layer of the policy.
     public var width = 32
     /// How the scores are fitted to the targets (regression: better than listwise on the held-out
@@ -70,7 +72,7 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, method, steps, tasksPerStep, taskPoolSize, candidatesPerTask, minimumRows, maximumRows, maximumLabelled, width, loss, residualScale, temperature, ensembleSize
-        case initialPolicy, evolutionPairs, noiseScale, episodeBudget, evaluationEpisodes
+        case initialPolicy, evolutionPairs, noiseScale, episodeBudget, evaluationEpisodes, labelledDraw
         case prior, learnerModel
         case optimizer, seed, checkpointInterval, evaluationInterval, logInterval
     }
@@ -94,6 +96,7 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
         minimumRows = try c.value(.minimumRows, default: d.minimumRows)
         maximumRows = try c.value(.maximumRows, default: d.maximumRows)
         maximumLabelled = try c.value(.maximumLabelled, default: d.maximumLabelled)
+        labelledDraw = try c.value(.labelledDraw, default: d.labelledDraw)
         width = try c.value(.width, default: d.width)
         loss = try c.value(.loss, default: d.loss)
         residualScale = try c.decodeIfPresent(Float.self, forKey: .residualScale)

@@ -115,8 +115,22 @@ public final class QueryPolicyTrainer: TrainingRun {
         var order = Array(0..<rows)
         for i in order.indices.reversed() where i > 0 { order.swapAt(i, generator.nextIndex(below: i + 1)) }
         let test = Array(order.prefix(rows / 2)), pool = Array(order.dropFirst(rows / 2))
-        let labelledCount = 2 + generator.nextIndex(below: max(1, min(c.maximumLabelled, pool.count / 2) - 1))
-        let labelled = Array(pool.prefix(labelledCount)), candidates = Array(pool.dropFirst(labelledCount))
+        let labelled: [Int], candidates: [Int]
+        switch c.labelledDraw {
+        case .random:
+            let labelledCount = 2 + generator.nextIndex(below: max(1, min(c.maximumLabelled, pool.count / 2) - 1))
+            (labelled, candidates) = (Array(pool.prefix(labelledCount)), Array(pool.dropFirst(labelledCount)))
+        case .protocol:
+            // The benchmark's initial set (one row per class of the pool, then rows up to 4; the
+            // pool is in random order), then 0 up to maximumLabelled − its size more rows.
+            var seen = Set<Int>(), initial: [Int] = []
+            for row in pool where seen.insert(Int(sample.targets[row])).inserted { initial.append(row) }
+            for row in pool where initial.count < 4 && !initial.contains(row) { initial.append(row) }
+            let taken = Set(initial), rest = pool.filter { !taken.contains($0) }
+            let extra = generator.nextIndex(below: max(1, min(c.maximumLabelled, pool.count / 2) - initial.count + 1))
+            labelled = initial + rest.prefix(extra)
+            candidates = Array(rest.dropFirst(extra))
+        }
         guard Set(labelled.map { sample.targets[$0] }).count >= 2, candidates.count >= 2 else { return nil }
         let table = Self.table(sample), labelledTable = table.selecting(labelled)
         classifier.options.seed = generator.next()

@@ -181,6 +181,36 @@ final class LearnedQueryPolicyTests: XCTestCase {
         }
     }
 
+    /// The protocol draw labels one row per class of the pool and rows up to 4 (here no more):
+    /// the task's labelled count is max(4, its classes), every class known to the learner.
+    func testTheProtocolDrawLabelsEveryClassLikeTheBenchmark() throws {
+        var configuration = try QueryPolicyConfiguration(json: Data(#"{"labelledDraw": "protocol"}"#.utf8), source: "q.json")
+        configuration.candidatesPerTask = 4
+        configuration.minimumRows = 30
+        configuration.maximumRows = 40
+        configuration.maximumLabelled = 4
+        configuration.width = 4
+        configuration.ensembleSize = 1
+        configuration.prior.featureRange = 1...3
+        configuration.learnerModel = InContextActiveLearnerTests.classifierURL.path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-query-policy-draw-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trainer = try QueryPolicyTrainer(configuration: configuration, directory: folder)
+        var generator = RandomGenerator(seed: 2)
+        var checked = 0
+        for _ in 0..<8 {
+            guard let task = try trainer.examples(using: &generator) else { continue }
+            let f = task.features[0]
+            let labelled = Int((exp(Double(f[8]) * log(1001.0)) - 1).rounded()), classes = Int((Double(f[9]) * 10).rounded())
+            XCTAssertEqual(labelled, max(4, classes))
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 0)
+        XCTAssertThrowsError(try QueryPolicyConfiguration(json: Data(#"{"labelledDraw": "all"}"#.utf8), source: "q.json")) {
+            XCTAssertTrue("\($0)".contains("valid values: random, protocol"), "\($0)")
+        }
+    }
+
     /// A task pool file that does not hold the configured tasks is refused with what to do.
     func testAMismatchedTaskPoolIsRefused() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-query-policy-pool-\(UUID())")
