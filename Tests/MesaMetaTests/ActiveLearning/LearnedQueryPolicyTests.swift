@@ -211,6 +211,19 @@ final class LearnedQueryPolicyTests: XCTestCase {
         }
     }
 
+    /// The shipped policy is the residual form of benchmarks/active-learning/query-policy-residual.json,
+    /// with its recipe in the metadata.
+    func testTheShippedPolicyIsTheResidualRecipe() throws {
+        let url = try XCTUnwrap(LearnedQueryPolicy.shippedURL)
+        XCTAssertEqual(try LearnedQueryPolicy.load(url).residualScale, 0.02)
+        let metadata = try SafeTensors(contentsOf: url).metadata
+        XCTAssertTrue(metadata["mesa.recipe"]?.contains("residual form: margin's score + 0.02 · tanh(network)") ?? false, "\(metadata)")
+        let configuration = try QueryPolicyConfiguration(json: Data(try XCTUnwrap(metadata["mesa.configuration"]).utf8), source: "metadata")
+        XCTAssertEqual(configuration.method, .distillation)
+        XCTAssertEqual(configuration.residualScale, 0.02)
+        XCTAssertEqual(configuration.steps, 3000)
+    }
+
     /// A task pool file that does not hold the configured tasks is refused with what to do.
     func testAMismatchedTaskPoolIsRefused() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-query-policy-pool-\(UUID())")
