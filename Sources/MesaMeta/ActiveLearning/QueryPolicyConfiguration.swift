@@ -8,14 +8,14 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     public var name = "query-policy"
     /// Optimiser steps.
     public var steps = 400
-    /// Synthetic tasks per step.
+    /// Synthetic tasks per step (evolution: the episodes every perturbed policy plays).
     public var tasksPerStep = 2
     /// Training tasks drawn once and sampled by every step (``QueryPolicyTrainer/trainingTasks()``);
     /// 0: fresh tasks every step.
     public var taskPoolSize = 0
     /// Candidates measured per task: half the most uncertain pool rows (entropy), half random ones.
     public var candidatesPerTask = 16
-    /// Rows per task (pool and test together), drawn log-uniformly.
+    /// Rows per task (pool and test together; evolution: per episode's table), drawn log-uniformly.
     public var minimumRows = 60
     /// See ``minimumRows``.
     public var maximumRows = 300
