@@ -8,7 +8,7 @@ struct TrainQueryPolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-query-policy",
         abstract: "Meta-train the learned active-learning query policy on synthetic tasks from the tabular prior.",
-        discussion: "Learns to predict each candidate's expected error reduction by look-ahead (the quantity --strategy expected-error maximises), with the shipped classifier and its ensemble as the learner, by a listwise or regression loss. With taskPoolSize > 0 the tasks are drawn once (tasks.json in the run folder) and the steps sample from them. A run folder holds config.json, checkpoint.safetensors and metrics.jsonl; --resume continues it exactly. --export writes the policy alone, the form shipped in Sources/MesaMeta/Models/query-policy.safetensors."
+        discussion: "method distillation (default): learns to predict each candidate's expected error reduction by look-ahead (the quantity --strategy expected-error maximises), with the shipped classifier and its ensemble as the learner, by a listwise or regression loss; method evolution: OpenAI-ES on prior episodes' AUBC over margin sampling's. residualScale s: the policy scores margin's uncertainty + s·tanh(network). With taskPoolSize > 0 the tasks are drawn once (tasks.json in the run folder) and the steps sample from them. A run folder holds config.json, checkpoint.safetensors and metrics.jsonl; --resume continues it exactly. --export writes the policy alone, the form shipped in Sources/MesaMeta/Models/query-policy.safetensors."
     )
 
     @OptionGroup var options: ExportableRunOptions
@@ -17,9 +17,12 @@ struct TrainQueryPolicyCommand: ParsableCommand {
         options.threads.apply()
         guard let trainer = try startOrResume(QueryPolicyTrainer.self, command: "train-query-policy", options: options) else { return }
         let c = trainer.configuration
-        print("mesa train-query-policy: \(c.steps) steps of \(c.tasksPerStep) prior tasks (\(c.minimumRows)–\(c.maximumRows) rows, \(c.candidatesPerTask) candidates each) → \(trainer.directory.path)")
+        print("mesa train-query-policy (\(c.method.rawValue)): \(c.steps) steps of \(c.tasksPerStep) prior tasks (\(c.minimumRows)–\(c.maximumRows) rows, \(c.candidatesPerTask) candidates each) → \(trainer.directory.path)")
         _ = try runWithProgress(trainer, label: "train-query-policy", deadline: options.runOptions.timeLimit.deadline) { step, metrics in
-            String(format: "step %d: held-out loss %.4f; error reduction of the pick: policy %.3f, margin %.3f, best %.3f", step,
+            if c.method == .evolution {
+                return String(format: "step %d: held-out episodes' AUBC gain over margin sampling %+.4f", step, metrics["evaluationGainOverMargin"] ?? .nan)
+            }
+            return String(format: "step %d: held-out loss %.4f; error reduction of the pick: policy %.3f, margin %.3f, best %.3f", step,
                    metrics["evaluationLoss"] ?? .nan, metrics["policyPickReduction"] ?? .nan, metrics["marginPickReduction"] ?? .nan,
                    metrics["bestReduction"] ?? .nan)
         }

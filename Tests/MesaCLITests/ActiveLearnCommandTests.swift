@@ -112,4 +112,16 @@ final class BenchmarkActiveLearningCommandTests: XCTestCase {
         let variance = try MesaProcess.run(["benchmark-active-learning", "/nonexistent", "--strategies", "variance"])
         XCTAssertTrue(variance.error.contains("'variance' does not apply to a classification target"), variance.error)
     }
+
+    func testAFolderOrPriorTablesAreNeeded() throws {
+        for (arguments, message) in [
+            ([String](), "give a folder of CSV tables, or --prior-tables N"),
+            (["/nonexistent", "--prior-tables", "3"], "either a folder of CSV tables or --prior-tables, not both"),
+            (["--prior-tables", "0"], "--prior-tables must be at least 1, got 0"),
+        ] {
+            let result = try MesaProcess.run(["benchmark-active-learning"] + arguments)
+            XCTAssertNotEqual(result.status, 0, "\(arguments)")
+            XCTAssertTrue(result.error.contains(message), "\(arguments): \(result.error)")
+        }
+    }
 }

@@ -137,6 +137,31 @@ public struct ActiveLearningBenchmark: Sendable {
     ///   and with a note per table left out.
     public func run(on directory: URL, writingTo output: URL, progress: (ProgressUpdate) -> Void = { _ in }) throws -> Report {
         let (tables, skipped) = try self.tables(in: directory)
+        return try run(tables: tables, skipped: skipped, writingTo: output, progress: progress)
+    }
+
+    /// `count` synthetic classification tables from `prior` (never a real table), named
+    /// `prior-0`, `prior-1`, …, of `rows` rows each (drawn log-uniformly), as text cells the way a
+    /// CSV file gives them (``QueryPolicyTrainer``'s tasks are drawn the same way): the
+    /// distribution the learned query policy is meta-trained on, so that a policy's choices can be
+    /// checked against margin sampling's on it without touching a real table. Tables of one class
+    /// are left out, so fewer than `count` may come back.
+    public static func priorTables(count: Int, prior: TabularPrior = TabularPrior(), rows: ClosedRange<Int> = 60...500,
+                                   seed: UInt64) -> [(name: String, table: TabularTable, categorical: [String])] {
+        var generator = RandomGenerator(seed: seed)
+        return (0..<count).compactMap { index in
+            let low = log(Double(max(rows.lowerBound, 8))), high = log(Double(rows.upperBound + 1))
+            let n = max(8, min(rows.upperBound, Int(exp(low + generator.nextDouble() * (high - low)))))
+            let table = QueryPolicyTrainer.table(prior.sample(rowCount: n, trainCount: n / 2, using: &generator))
+            guard Set(table.targets).count >= 2 else { return nil }
+            return (name: "prior-\(index)", table: table, categorical: [])
+        }
+    }
+
+    /// Runs the protocol on `tables` (with the notes of those left out, `skipped`) and writes the
+    /// files described above into `output` (created if needed).
+    public func run(tables: [(name: String, table: TabularTable, categorical: [String])], skipped: [String] = [], writingTo output: URL,
+                    progress: (ProgressUpdate) -> Void = { _ in }) throws -> Report {
         try OutputFile.prepareFolder(output, contents: "the active-learning benchmark reports")
         let total = tables.count * repetitions * strategies.count
         progress(ProgressUpdate(completed: 0, total: total))

@@ -20,8 +20,9 @@ public final class InContextActiveLearner {
     public let regressor: TabularRegressor?
     /// The policy file of the `learned` strategy; `nil`: the shipped one.
     public let policyURL: URL?
-    /// The learned policy, loaded when first needed.
-    private var policy: LearnedQueryPolicy?
+    /// The learned policy: loaded from ``policyURL`` when first needed, or set directly (as
+    /// ``QueryPolicyTrainer`` does with each perturbed policy it plays).
+    public var policy: LearnedQueryPolicy?
 
     /// A learner for `task` with the shipped model (or `modelURL`) and `options`; the `learned`
     /// strategy uses the policy in `policyURL` (default: the shipped one).

@@ -8,6 +8,12 @@ import MesaNN
 /// queried. Trained by ``QueryPolicyTrainer`` on synthetic tasks from Mesa's tabular prior only.
 ///
 /// Shapes: `[rows, QueryPolicyFeatures.count] → [rows, 1]`; two hidden layers with GELU.
+///
+/// **Residual form** (``residualScale`` `s` set): the row's score is margin sampling's plus a
+/// bounded learned correction, `score(x) = (1 − (p₁ − p₂)) + s · tanh(f(x))`, `f` the network, so
+/// the policy departs from margin sampling's choice only for a row whose margin uncertainty is
+/// within `2s` of the most uncertain row's: it breaks margin's near-ties, and cannot overrule a
+/// clear margin choice (docs/active-learning.md says why).
 public final class LearnedQueryPolicy: Module {
     /// Features → hidden.
     public let input: Linear
@@ -15,9 +21,13 @@ public final class LearnedQueryPolicy: Module {
     public let hidden: Linear
     /// Hidden → predicted error reduction.
     public let output: Linear
+    /// The scale `s` of the residual form; `nil`: the network's output is the score.
+    public var residualScale: Float?
 
-    /// A freshly initialised policy with `width` hidden units per layer.
-    public init(width: Int = 32, using generator: inout RandomGenerator) {
+    /// A freshly initialised policy with `width` hidden units per layer (residual form when
+    /// `residualScale` is set).
+    public init(width: Int = 32, residualScale: Float? = nil, using generator: inout RandomGenerator) {
+        self.residualScale = residualScale
         input = Linear(inputSize: QueryPolicyFeatures.count, outputSize: width, using: &generator)
         hidden = Linear(inputSize: width, outputSize: width, using: &generator)
         output = Linear(inputSize: width, outputSize: 1, using: &generator)
@@ -28,11 +38,16 @@ public final class LearnedQueryPolicy: Module {
         output(hidden(input(features).gelu()).gelu())
     }
 
-    /// The predicted error reduction of each row of `features` (`[rows][QueryPolicyFeatures.count]`).
+    /// Each row's score from its `features` (`[rows][QueryPolicyFeatures.count]`): the network's
+    /// predicted error reduction, or in the residual form margin sampling's score plus
+    /// `residualScale · tanh` of it (feature 1 is the margin `p₁ − p₂`).
     public func scores(_ features: [[Float]]) -> [Double] {
         guard !features.isEmpty else { return [] }
         let x = Tensor(shape: [features.count, QueryPolicyFeatures.count], scalars: features.flatMap { $0 })
-        return withoutGradients { self(x) }.scalars.map(Double.init)
+        let outputs: [Double] = withoutGradients { self(x) }.scalars.map { Double($0) }
+        guard let residualScale else { return outputs }
+        let scale = Double(residualScale)
+        return zip(features, outputs).map { row, output -> Double in 1 - Double(row[1]) + scale * tanh(output) }
     }
 
     /// The shipped policy file, if present in the bundle.
@@ -49,8 +64,15 @@ public final class LearnedQueryPolicy: Module {
             throw TabularError.invalidModel("\(url.path) is not a query policy of `mesa train-query-policy` (its mesa.format is \(checkpoint.metadata["mesa.format"] ?? "missing"))")
         }
         let width = Int(checkpoint.metadata["mesa.policyWidth"] ?? "") ?? 32
+        var residualScale: Float?
+        if let text = checkpoint.metadata["mesa.residualScale"] {
+            guard let value = Float(text), value > 0, value.isFinite else {
+                throw TabularError.invalidModel("\(url.path): its mesa.residualScale is \(text), not a positive number")
+            }
+            residualScale = value
+        }
         var generator = RandomGenerator(seed: 0)
-        let policy = LearnedQueryPolicy(width: width, using: &generator)
+        let policy = LearnedQueryPolicy(width: width, residualScale: residualScale, using: &generator)
         try policy.restore(from: checkpoint, strict: false)
         return policy
     }

@@ -8,24 +8,46 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     public var name = "query-policy"
     /// Optimiser steps.
     public var steps = 400
-    /// Synthetic tasks per step.
+    /// Synthetic tasks per step (evolution: the episodes every perturbed policy plays).
     public var tasksPerStep = 2
     /// Training tasks drawn once and sampled by every step (``QueryPolicyTrainer/trainingTasks()``);
     /// 0: fresh tasks every step.
     public var taskPoolSize = 0
     /// Candidates measured per task: half the most uncertain pool rows (entropy), half random ones.
     public var candidatesPerTask = 16
-    /// Rows per task (pool and test together), drawn log-uniformly.
+    /// Rows per task (pool and test together; evolution: per episode's table), drawn log-uniformly.
     public var minimumRows = 60
     /// See ``minimumRows``.
     public var maximumRows = 300
     /// The most labelled rows a task starts from (drawn uniformly from 2 up to this).
     public var maximumLabelled = 40
+    /// How a distillation task's labelled rows are drawn (``QueryPolicyLabelledDraw``).
+    public var labelledDraw = QueryPolicyLabelledDraw.random
     /// Hidden units per layer of the policy.
     public var width = 32
     /// How the scores are fitted to the targets (regression: better than listwise on the held-out
     /// tasks and the development tables, docs/active-learning.md).
     public var loss = QueryPolicyLoss.regression
+    /// How the policy is trained: distillation of the look-ahead (the default) or an evolution
+    /// strategy on episodes' AUBC over margin sampling's (``QueryPolicyMethod``).
+    public var method = QueryPolicyMethod.distillation
+    /// A policy file to start from (e.g. a distilled policy to fine-tune by evolution); `nil`: a
+    /// fresh initialisation.
+    public var initialPolicy: String?
+    /// Evolution: antithetic pairs of perturbed policies per step (each plays every task of the step).
+    public var evolutionPairs = 8
+    /// Evolution: the perturbations' standard deviation `σ` on every weight.
+    public var noiseScale: Float = 0.05
+    /// Evolution: an episode's largest budget (its budget is min(this, half the pool), as in the
+    /// protocol of `mesa benchmark-active-learning`, whose split and initial set it uses).
+    public var episodeBudget = 30
+    /// Evolution: held-out episodes of ``QueryPolicyTrainer/evaluationMetrics()``.
+    public var evaluationEpisodes = 16
+    /// The residual form's scale `s` (``LearnedQueryPolicy/residualScale``): at use the score is
+    /// margin sampling's plus `s · tanh` of the network's; `nil`: the network's score alone.
+    /// Training is the same either way (the network learns the look-ahead's ranking); the scale
+    /// only bounds how far the policy may depart from margin sampling.
+    public var residualScale: Float?
     /// The temperature `τ` of the listwise target distribution `softmax(z / τ)`.
     public var temperature: Float = 0.5
     /// Ensemble members of the learner in training (as at use: ``ActiveLearningBenchmark``'s 4).
@@ -49,7 +71,8 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, steps, tasksPerStep, taskPoolSize, candidatesPerTask, minimumRows, maximumRows, maximumLabelled, width, loss, temperature, ensembleSize
+        case name, method, steps, tasksPerStep, taskPoolSize, candidatesPerTask, minimumRows, maximumRows, maximumLabelled, width, loss, residualScale, temperature, ensembleSize
+        case initialPolicy, evolutionPairs, noiseScale, episodeBudget, evaluationEpisodes, labelledDraw
         case prior, learnerModel
         case optimizer, seed, checkpointInterval, evaluationInterval, logInterval
     }
@@ -60,6 +83,12 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
                                       in: "query-policy configuration")
         let c = try decoder.container(keyedBy: CodingKeys.self), d = QueryPolicyConfiguration()
         name = try c.value(.name, default: d.name)
+        method = try c.value(.method, default: d.method)
+        initialPolicy = try c.decodeIfPresent(String.self, forKey: .initialPolicy)
+        evolutionPairs = try c.value(.evolutionPairs, default: d.evolutionPairs)
+        noiseScale = try c.value(.noiseScale, default: d.noiseScale)
+        episodeBudget = try c.value(.episodeBudget, default: d.episodeBudget)
+        evaluationEpisodes = try c.value(.evaluationEpisodes, default: d.evaluationEpisodes)
         steps = try c.value(.steps, default: d.steps)
         tasksPerStep = try c.value(.tasksPerStep, default: d.tasksPerStep)
         taskPoolSize = try c.value(.taskPoolSize, default: d.taskPoolSize)
@@ -67,8 +96,10 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
         minimumRows = try c.value(.minimumRows, default: d.minimumRows)
         maximumRows = try c.value(.maximumRows, default: d.maximumRows)
         maximumLabelled = try c.value(.maximumLabelled, default: d.maximumLabelled)
+        labelledDraw = try c.value(.labelledDraw, default: d.labelledDraw)
         width = try c.value(.width, default: d.width)
         loss = try c.value(.loss, default: d.loss)
+        residualScale = try c.decodeIfPresent(Float.self, forKey: .residualScale)
         temperature = try c.value(.temperature, default: d.temperature)
         ensembleSize = try c.value(.ensembleSize, default: d.ensembleSize)
         prior = try c.value(.prior, default: d.prior)
@@ -86,8 +117,11 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
             throw TabularError.invalidModel("\(source): \(error)")
         }
         guard steps >= 1, tasksPerStep >= 1, taskPoolSize >= 0, candidatesPerTask >= 2, minimumRows >= 20, maximumRows >= minimumRows, maximumLabelled >= 2, width >= 1,
-              temperature > 0, ensembleSize >= 1, prior.kind == .classification else {
-            throw TabularError.invalidModel("\(source): need steps, tasksPerStep, width, ensembleSize ≥ 1, taskPoolSize ≥ 0, candidatesPerTask ≥ 2, 20 ≤ minimumRows ≤ maximumRows, maximumLabelled ≥ 2, temperature > 0 and a classification prior")
+              temperature > 0, residualScale.map({ $0 > 0 && $0.isFinite }) ?? true, ensembleSize >= 1, prior.kind == .classification else {
+            throw TabularError.invalidModel("\(source): need steps, tasksPerStep, width, ensembleSize ≥ 1, taskPoolSize ≥ 0, candidatesPerTask ≥ 2, 20 ≤ minimumRows ≤ maximumRows, maximumLabelled ≥ 2, temperature > 0, residualScale > 0 (or absent) and a classification prior")
+        }
+        guard evolutionPairs >= 1, noiseScale > 0, noiseScale.isFinite, episodeBudget >= 1, evaluationEpisodes >= 1 else {
+            throw TabularError.invalidModel("\(source): need evolutionPairs, episodeBudget, evaluationEpisodes ≥ 1 and noiseScale > 0")
         }
         do { try optimizer.validate(in: "optimizer") } catch { throw TabularError.invalidModel("\(source): \(error)") }
     }

@@ -24,6 +24,15 @@ import MesaOptim
 /// true label (Konyushkova et al. 2017's target, this trainer's first recipe), and it is the
 /// quantity whose arg-max scores best on the development tables. The loss
 /// (``QueryPolicyLoss``) compares the scores with the targets standardised within each task.
+///
+/// With ``QueryPolicyConfiguration/method`` `evolution` it instead plays whole episodes
+/// (``EpisodeTask``: a prior table, the protocol's split, initial set and budget of
+/// ``ActiveLearningBenchmark``, the learner as at use) and follows OpenAI-ES (Salimans et al.
+/// 2017): each step perturbs the policy's weights along ``QueryPolicyConfiguration/evolutionPairs``
+/// antithetic directions `θ ± σε`, plays every perturbed policy on the step's tasks, scores it by
+/// its AUBC minus margin sampling's on the same episode, turns the scores (standardised per task)
+/// into centred ranks, and steps the optimizer on the search gradient
+/// `ĝ = 1/(λσ) Σ (r⁺ − r⁻) ε`.
 public final class QueryPolicyTrainer: TrainingRun {
     /// The format of the policy's checkpoints.
     public static let format = "query-policy-1"
@@ -63,7 +72,14 @@ public final class QueryPolicyTrainer: TrainingRun {
         options.subsampleFeatures = true
         classifier = try TabularClassifier(modelURL: configuration.learnerModel.map { URL(fileURLWithPath: $0) }, options: options)
         var initialization = RandomGenerator(seed: configuration.seed)
-        policy = LearnedQueryPolicy(width: configuration.width, using: &initialization)
+        policy = LearnedQueryPolicy(width: configuration.width, residualScale: configuration.residualScale, using: &initialization)
+        if let initial = configuration.initialPolicy {
+            let start = try LearnedQueryPolicy.load(URL(fileURLWithPath: initial))
+            guard start.parameters.map(\.shape) == policy.parameters.map(\.shape) else {
+                throw TabularError.invalidModel("the initial policy \(initial) does not have the configuration's width \(configuration.width)")
+            }
+            for (parameter, value) in zip(policy.parameters, start.parameters) { parameter.assign(value.value) }
+        }
         state = TrainingState(directory: directory, optimizer: configuration.optimizer, parameters: policy.parameters,
                               totalSteps: configuration.steps, generator: initialization.split(), step: step, trainingSeconds: seconds, lock: lock)
     }
@@ -99,8 +115,22 @@ public final class QueryPolicyTrainer: TrainingRun {
         var order = Array(0..<rows)
         for i in order.indices.reversed() where i > 0 { order.swapAt(i, generator.nextIndex(below: i + 1)) }
         let test = Array(order.prefix(rows / 2)), pool = Array(order.dropFirst(rows / 2))
-        let labelledCount = 2 + generator.nextIndex(below: max(1, min(c.maximumLabelled, pool.count / 2) - 1))
-        let labelled = Array(pool.prefix(labelledCount)), candidates = Array(pool.dropFirst(labelledCount))
+        let labelled: [Int], candidates: [Int]
+        switch c.labelledDraw {
+        case .random:
+            let labelledCount = 2 + generator.nextIndex(below: max(1, min(c.maximumLabelled, pool.count / 2) - 1))
+            (labelled, candidates) = (Array(pool.prefix(labelledCount)), Array(pool.dropFirst(labelledCount)))
+        case .protocol:
+            // The benchmark's initial set (one row per class of the pool, then rows up to 4; the
+            // pool is in random order), then 0 up to maximumLabelled − its size more rows.
+            var seen = Set<Int>(), initial: [Int] = []
+            for row in pool where seen.insert(Int(sample.targets[row])).inserted { initial.append(row) }
+            for row in pool where initial.count < 4 && !initial.contains(row) { initial.append(row) }
+            let taken = Set(initial), rest = pool.filter { !taken.contains($0) }
+            let extra = generator.nextIndex(below: max(1, min(c.maximumLabelled, pool.count / 2) - initial.count + 1))
+            labelled = initial + rest.prefix(extra)
+            candidates = Array(rest.dropFirst(extra))
+        }
         guard Set(labelled.map { sample.targets[$0] }).count >= 2, candidates.count >= 2 else { return nil }
         let table = Self.table(sample), labelledTable = table.selecting(labelled)
         classifier.options.seed = generator.next()
@@ -142,9 +172,106 @@ public final class QueryPolicyTrainer: TrainingRun {
         return configuration.loss(scores: scores, targets: examples.map(\.reductions), temperature: configuration.temperature)
     }
 
+    /// One episode of the evolution method: a prior table and the benchmark protocol's split of it.
+    public struct EpisodeTask {
+        /// The prior table as text cells.
+        public var table: TabularTable
+        /// The protocol's split: initial labelled rows, pool, test rows and budget.
+        public var split: ActiveLearningBenchmark.Split
+        /// The seed of the learner's ensemble and of the loop.
+        public var seed: UInt64
+    }
+
+    /// Draws an episode: a prior table of ``QueryPolicyConfiguration/minimumRows``–``QueryPolicyConfiguration/maximumRows``
+    /// rows (log-uniform; one of a single class is drawn again) and ``ActiveLearningBenchmark/split(_:seed:)``'s
+    /// split with a budget of at most ``QueryPolicyConfiguration/episodeBudget``.
+    public func episodeTask(using generator: inout RandomGenerator) -> EpisodeTask {
+        let c = configuration
+        while true {
+            let seed = generator.next()
+            guard let drawn = ActiveLearningBenchmark.priorTables(count: 1, prior: c.prior, rows: c.minimumRows...c.maximumRows, seed: seed).first else { continue }
+            let split = ActiveLearningBenchmark(maximumBudget: c.episodeBudget).split(drawn.table, seed: seed)
+            if split.budget >= 1 { return EpisodeTask(table: drawn.table, split: split, seed: seed) }
+        }
+    }
+
+    /// The learner of the evolution method's episodes, as ``ActiveLearningBenchmark`` builds it.
+    private lazy var episodeLearner: Result<InContextActiveLearner, Error> = Result {
+        var options = TabularPredictionOptions()
+        options.ensembleSize = configuration.ensembleSize
+        options.subsampleFeatures = true
+        return try InContextActiveLearner(task: .classification, options: options, modelURL: configuration.learnerModel.map { URL(fileURLWithPath: $0) })
+    }
+
+    /// The AUBC of `strategy` on `task` (with `policy` for the learned strategy), as
+    /// ``ActiveLearningBenchmark`` measures it.
+    public func areaUnderBudgetCurve(_ strategy: QueryStrategy, policy: LearnedQueryPolicy? = nil, on task: EpisodeTask) throws -> Double {
+        let learner = try episodeLearner.get()
+        learner.classifier?.options.seed = task.seed
+        learner.policy = policy
+        let simulation = ActiveLearningSimulation(strategy: strategy, budget: task.split.budget, seed: task.seed)
+        return try simulation.run(task.table, labelled: task.split.initial, pool: task.split.pool, test: task.split.test, learner: learner)
+            .curve.areaUnderBudgetCurve
+    }
+
+    /// The policy's weights, flat (in ``Module/parameters`` order).
+    var flatParameters: [Float] { policy.parameters.flatMap(\.value.scalars) }
+
+    /// A copy of the policy with the weights `values` (in ``flatParameters`` order).
+    func policy(withParameters values: [Float]) -> LearnedQueryPolicy {
+        var generator = RandomGenerator(seed: 0)
+        let copy = LearnedQueryPolicy(width: configuration.width, residualScale: configuration.residualScale, using: &generator)
+        var start = 0
+        for parameter in copy.parameters {
+            let count = parameter.value.scalarCount
+            parameter.assign(Tensor(shape: parameter.shape, scalars: Array(values[start..<(start + count)])))
+            start += count
+        }
+        return copy
+    }
+
+    /// One generation of the evolution method (see the type); the loss is minus the mean AUBC
+    /// gain over margin sampling of the step's perturbed policies.
+    func evolutionStep() throws -> TrainingStepResult {
+        let c = configuration
+        let theta = flatParameters
+        let tasks = (0..<c.tasksPerStep).map { _ in episodeTask(using: &state.generator) }
+        let directions = (0..<c.evolutionPairs).map { _ in theta.map { _ in Double(state.generator.nextNormal()) } }
+        let baselines = try tasks.map { try areaUnderBudgetCurve(.margin, on: $0) }
+        var gains: [[Double]] = []
+        for epsilon in directions {
+            for sign in [1.0, -1.0] {
+                let candidate = policy(withParameters: zip(theta, epsilon).map { Float(Double($0) + sign * Double(c.noiseScale) * $1) })
+                gains.append(try zip(tasks, baselines).map { try areaUnderBudgetCurve(.learned, policy: candidate, on: $0) - $1 })
+            }
+        }
+        // Minimising: lower ranks for larger gains.
+        let ranks = OpenAIES.centredRanks(LearnedEvolutionTrainer.normalisedFitness(gains.map { $0.map { -$0 } }))
+        let gradient = OpenAIES.gradientEstimate(ranks: ranks, directions: directions, noiseScale: Double(c.noiseScale))
+        let meanGain = gains.joined().reduce(0, +) / Double(gains.count * tasks.count)
+        let loss = try state.update {
+            // Leaves ĝ in the parameters' gradients: ∂(Σ θ ⊙ ĝ)/∂θ = ĝ.
+            var start = 0
+            var total: Tensor?
+            for parameter in policy.parameters {
+                let count = parameter.value.scalarCount
+                let term = (parameter.value * Tensor(shape: parameter.shape, scalars: Array(gradient[start..<(start + count)]))).sum()
+                total = total.map { $0 + term } ?? term
+                start += count
+            }
+            total?.backward()
+            return Float(-meanGain)
+        }
+        return TrainingStepResult(loss: loss, metrics: ["gainOverMargin": meanGain])
+    }
+
+    /// The held-out episodes of the evolution method, drawn once.
+    private var heldOutEpisodes: [(task: EpisodeTask, margin: Double)]?
+
     /// One optimiser step on ``QueryPolicyConfiguration/tasksPerStep`` fresh tasks.
     @discardableResult
     public func trainStep() throws -> TrainingStepResult {
+        if configuration.method == .evolution { return try evolutionStep() }
         var tasks: [TaskExamples] = []
         if configuration.taskPoolSize > 0 {
             let pool = try trainingTasks()
@@ -196,6 +323,19 @@ public final class QueryPolicyTrainer: TrainingRun {
     /// On 32 fixed held-out tasks (drawn once): the loss, and the target of the candidate the policy
     /// picks beside that of margin sampling's pick and the best candidate's (means over tasks).
     public func evaluationMetrics() -> [String: Double] {
+        if configuration.method == .evolution {
+            // On fixed held-out episodes: the policy's mean AUBC gain over margin sampling's.
+            if heldOutEpisodes == nil {
+                var generator = RandomGenerator(seed: configuration.seed &+ 99)
+                heldOutEpisodes = (0..<configuration.evaluationEpisodes).compactMap { _ in
+                    let task = episodeTask(using: &generator)
+                    return (try? areaUnderBudgetCurve(.margin, on: task)).map { (task, $0) }
+                }
+            }
+            let episodes = heldOutEpisodes ?? []
+            let gains = episodes.compactMap { try? areaUnderBudgetCurve(.learned, policy: policy, on: $0.task) - $0.margin }
+            return ["evaluationGainOverMargin": gains.reduce(0, +) / Double(max(gains.count, 1))]
+        }
         if heldOut == nil {
             var generator = RandomGenerator(seed: configuration.seed &+ 99)
             var tasks: [TaskExamples] = []
@@ -226,9 +366,15 @@ public final class QueryPolicyTrainer: TrainingRun {
 
     /// The policy's own metadata.
     static func metadata(_ configuration: QueryPolicyConfiguration) -> [String: String] {
-        ["mesa.policyWidth": String(configuration.width),
-         "mesa.recipe": "mesa train-query-policy (\(configuration.loss.rawValue) loss on the expected error reduction of a look-ahead, the classifier's \(configuration.ensembleSize)-member ensemble, tasks from TabularPrior only)",
-         "architecture": "LearnedQueryPolicy \(QueryPolicyFeatures.count)→\(configuration.width)→\(configuration.width)→1"]
+        let residual = configuration.residualScale.map { "; residual form: margin's score + \($0) · tanh(network)" } ?? ""
+        let training = configuration.method == .evolution
+            ? "OpenAI-ES on prior episodes' AUBC over margin sampling's (\(configuration.evolutionPairs) antithetic pairs, σ = \(configuration.noiseScale), \(configuration.tasksPerStep) episodes a step, budget ≤ \(configuration.episodeBudget)) from \(configuration.initialPolicy ?? "a fresh policy")"
+            : "\(configuration.loss.rawValue) loss on the expected error reduction of a look-ahead"
+        var metadata = ["mesa.policyWidth": String(configuration.width),
+                        "mesa.recipe": "mesa train-query-policy (\(training), the classifier's \(configuration.ensembleSize)-member ensemble, tasks from TabularPrior only\(residual))",
+                        "architecture": "LearnedQueryPolicy \(QueryPolicyFeatures.count)→\(configuration.width)→\(configuration.width)→1"]
+        if let scale = configuration.residualScale { metadata["mesa.residualScale"] = String(scale) }
+        return metadata
     }
 
     /// Writes the policy alone (no optimizer state) to `url`: the file to ship.

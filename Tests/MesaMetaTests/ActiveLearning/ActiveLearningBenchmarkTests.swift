@@ -47,6 +47,27 @@ final class ActiveLearningBenchmarkTests: XCTestCase {
         XCTAssertEqual(splits.count, 3)
     }
 
+    /// Synthetic tables from the prior: seeded, named, of the asked rows, never of one class; the
+    /// protocol runs on them as on a folder's tables.
+    func testRunsOnTablesFromThePrior() throws {
+        var prior = TabularPrior()
+        prior.featureRange = 1...4
+        let tables = ActiveLearningBenchmark.priorTables(count: 3, prior: prior, rows: 30...40, seed: 5)
+        XCTAssertFalse(tables.isEmpty)
+        XCTAssertTrue(tables.allSatisfy { $0.name.hasPrefix("prior-") && (30...40).contains($0.table.count) && Set($0.table.targets).count >= 2 })
+        let again = ActiveLearningBenchmark.priorTables(count: 3, prior: prior, rows: 30...40, seed: 5)
+        XCTAssertEqual(again.map(\.table.rows), tables.map(\.table.rows))
+        XCTAssertNotEqual(ActiveLearningBenchmark.priorTables(count: 3, prior: prior, rows: 30...40, seed: 6).map(\.table.rows), tables.map(\.table.rows))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-al-prior-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var benchmark = ActiveLearningBenchmark(strategies: [.margin], repetitions: 1, maximumBudget: 2)
+        benchmark.ensembleSize = 1
+        benchmark.classifierModel = InContextActiveLearnerTests.classifierURL
+        let report = try benchmark.run(tables: Array(tables.prefix(1)), writingTo: folder)
+        XCTAssertEqual(report.runs.map(\.dataset), [tables[0].name])
+        XCTAssertEqual(report.runs.first?.curve.points.count, 3)
+    }
+
     func testSummariesGiveTheStandardError() {
         let summary = ActiveLearningBenchmark.Summary([1, 2, 3, 4])
         XCTAssertEqual(summary.mean, 2.5)

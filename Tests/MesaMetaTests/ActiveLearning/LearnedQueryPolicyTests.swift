@@ -85,6 +85,145 @@ final class LearnedQueryPolicyTests: XCTestCase {
         }
     }
 
+    /// The residual form scores margin sampling's uncertainty plus `s · tanh` of the network: a
+    /// row far less uncertain than the best is never chosen over it, however the network scores
+    /// it; between near-ties the network decides.
+    func testTheResidualFormDepartsFromMarginOnlyBetweenNearTies() throws {
+        var generator = RandomGenerator(seed: 3)
+        let policy = LearnedQueryPolicy(width: 4, using: &generator)
+        func row(margin: Float, top: Float) -> [Float] {
+            var f = [Float](repeating: 0.5, count: QueryPolicyFeatures.count)
+            f[0] = top
+            f[1] = margin
+            return f
+        }
+        let features = [row(margin: 0.02, top: 0.51), row(margin: 0.03, top: 0.515), row(margin: 0.9, top: 0.95)]
+        let raw = policy.scores(features)
+        policy.residualScale = 0.1
+        let residual = policy.scores(features)
+        for (i, f) in features.enumerated() {
+            XCTAssertEqual(residual[i], 1 - Double(f[1]) + 0.1 * tanh(raw[i]), accuracy: 1e-6)
+        }
+        XCTAssertLessThan(residual[2], min(residual[0], residual[1]), "0.87 less uncertain than the best: never chosen at s = 0.1")
+        XCTAssertEqual(residual[0] > residual[1], 0.01 > 0.1 * (tanh(raw[1]) - tanh(raw[0])), "a near-tie goes to the network's preference")
+    }
+
+    /// The residual scale travels in the policy file's metadata; a bad one is refused, and so is a
+    /// configuration's non-positive one.
+    func testTheResidualScaleIsReadFromTheFile() throws {
+        var generator = RandomGenerator(seed: 0)
+        let policy = LearnedQueryPolicy(width: 4, using: &generator)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-residual-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func write(_ scale: String) throws -> URL {
+            let url = folder.appendingPathComponent("p\(scale).safetensors")
+            try policy.checkpoint(metadata: ["mesa.format": QueryPolicyTrainer.format, "mesa.policyWidth": "4", "mesa.residualScale": scale]).write(to: url)
+            return url
+        }
+        XCTAssertEqual(try LearnedQueryPolicy.load(try write("0.05")).residualScale, 0.05)
+        XCTAssertThrowsError(try LearnedQueryPolicy.load(try write("-1"))) {
+            XCTAssertTrue("\($0)".contains("mesa.residualScale is -1, not a positive number"), "\($0)")
+        }
+        var configuration = QueryPolicyConfiguration()
+        configuration.residualScale = 0.05
+        XCTAssertEqual(QueryPolicyTrainer.metadata(configuration)["mesa.residualScale"], "0.05")
+        XCTAssertEqual(try QueryPolicyConfiguration(json: Data(#"{"residualScale": 0.05}"#.utf8), source: "q.json").residualScale, 0.05)
+        XCTAssertThrowsError(try QueryPolicyConfiguration(json: Data(#"{"residualScale": 0}"#.utf8), source: "q.json")) {
+            XCTAssertTrue("\($0)".contains("residualScale > 0"), "\($0)")
+        }
+    }
+
+    /// The evolution method: one generation plays each perturbed policy on a prior episode
+    /// against margin sampling and moves the weights; the held-out metric is the gain over margin;
+    /// an initial policy file is the starting point; an unknown method lists the valid ones.
+    func testEvolutionStepsOnEpisodesAgainstMargin() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-query-policy-es-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var generator = RandomGenerator(seed: 9)
+        let start = LearnedQueryPolicy(width: 4, residualScale: 0.2, using: &generator)
+        let startFile = folder.appendingPathComponent("start.safetensors")
+        try start.checkpoint(metadata: ["mesa.format": QueryPolicyTrainer.format, "mesa.policyWidth": "4"]).write(to: startFile)
+        var configuration = try QueryPolicyConfiguration(json: Data(#"{"method": "evolution"}"#.utf8), source: "q.json")
+        configuration.initialPolicy = startFile.path
+        configuration.steps = 1
+        configuration.tasksPerStep = 1
+        configuration.evolutionPairs = 1
+        configuration.noiseScale = 0.5
+        configuration.episodeBudget = 3
+        configuration.evaluationEpisodes = 1
+        configuration.minimumRows = 20
+        configuration.maximumRows = 24
+        configuration.width = 4
+        configuration.residualScale = 0.2
+        configuration.ensembleSize = 1
+        configuration.prior.featureRange = 1...3
+        configuration.learnerModel = InContextActiveLearnerTests.classifierURL.path
+        let trainer = try QueryPolicyTrainer(configuration: configuration, directory: folder.appendingPathComponent("run"))
+        XCTAssertEqual(trainer.flatParameters, start.parameters.flatMap(\.value.scalars), "starts from the initial policy")
+        var generator2 = RandomGenerator(seed: 1)
+        let task = trainer.episodeTask(using: &generator2)
+        XCTAssertTrue((1...3).contains(task.split.budget) && (20...24).contains(task.table.count))
+        let margin = try trainer.areaUnderBudgetCurve(.margin, on: task)
+        XCTAssertEqual(try trainer.areaUnderBudgetCurve(.margin, on: task), margin, "an episode is reproducible")
+        let result = try trainer.trainStep()
+        XCTAssertTrue(result.loss.isFinite)
+        XCTAssertEqual(Double(result.loss), -(result.metrics["gainOverMargin"] ?? .nan), accuracy: 1e-6)
+        XCTAssertNotEqual(trainer.flatParameters, start.parameters.flatMap(\.value.scalars), "the generation moved the weights")
+        XCTAssertTrue(trainer.evaluationMetrics()["evaluationGainOverMargin"]?.isFinite ?? false)
+        XCTAssertTrue(QueryPolicyTrainer.metadata(configuration)["mesa.recipe"]?.contains("OpenAI-ES") ?? false)
+        XCTAssertThrowsError(try QueryPolicyConfiguration(json: Data(#"{"method": "reinforce"}"#.utf8), source: "q.json")) {
+            XCTAssertTrue("\($0)".contains("valid values: distillation, evolution"), "\($0)")
+        }
+        XCTAssertThrowsError(try QueryPolicyConfiguration(json: Data(#"{"noiseScale": 0}"#.utf8), source: "q.json")) {
+            XCTAssertTrue("\($0)".contains("noiseScale > 0"), "\($0)")
+        }
+    }
+
+    /// The protocol draw labels one row per class of the pool and rows up to 4 (here no more):
+    /// the task's labelled count is max(4, its classes), every class known to the learner.
+    func testTheProtocolDrawLabelsEveryClassLikeTheBenchmark() throws {
+        var configuration = try QueryPolicyConfiguration(json: Data(#"{"labelledDraw": "protocol"}"#.utf8), source: "q.json")
+        configuration.candidatesPerTask = 4
+        configuration.minimumRows = 30
+        configuration.maximumRows = 40
+        configuration.maximumLabelled = 4
+        configuration.width = 4
+        configuration.ensembleSize = 1
+        configuration.prior.featureRange = 1...3
+        configuration.learnerModel = InContextActiveLearnerTests.classifierURL.path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-query-policy-draw-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trainer = try QueryPolicyTrainer(configuration: configuration, directory: folder)
+        var generator = RandomGenerator(seed: 2)
+        var checked = 0
+        for _ in 0..<8 {
+            guard let task = try trainer.examples(using: &generator) else { continue }
+            let f = task.features[0]
+            let labelled = Int((exp(Double(f[8]) * log(1001.0)) - 1).rounded()), classes = Int((Double(f[9]) * 10).rounded())
+            XCTAssertEqual(labelled, max(4, classes))
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 0)
+        XCTAssertThrowsError(try QueryPolicyConfiguration(json: Data(#"{"labelledDraw": "all"}"#.utf8), source: "q.json")) {
+            XCTAssertTrue("\($0)".contains("valid values: random, protocol"), "\($0)")
+        }
+    }
+
+    /// The shipped policy is the residual form of benchmarks/active-learning/query-policy-residual.json,
+    /// with its recipe in the metadata.
+    func testTheShippedPolicyIsTheResidualRecipe() throws {
+        let url = try XCTUnwrap(LearnedQueryPolicy.shippedURL)
+        XCTAssertEqual(try LearnedQueryPolicy.load(url).residualScale, 0.02)
+        let metadata = try SafeTensors(contentsOf: url).metadata
+        XCTAssertTrue(metadata["mesa.recipe"]?.contains("residual form: margin's score + 0.02 · tanh(network)") ?? false, "\(metadata)")
+        let configuration = try QueryPolicyConfiguration(json: Data(try XCTUnwrap(metadata["mesa.configuration"]).utf8), source: "metadata")
+        XCTAssertEqual(configuration.method, .distillation)
+        XCTAssertEqual(configuration.residualScale, 0.02)
+        XCTAssertEqual(configuration.steps, 3000)
+    }
+
     /// A task pool file that does not hold the configured tasks is refused with what to do.
     func testAMismatchedTaskPoolIsRefused() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-query-policy-pool-\(UUID())")
