@@ -18,11 +18,7 @@ import math
 from collections import defaultdict
 
 
-def summary(values):
-    n = len(values)
-    mean = sum(values) / n
-    variance = sum((v - mean) ** 2 for v in values) / (n - 1) if n > 1 else 0.0
-    return mean, math.sqrt(variance / n)
+from compare import summary   # mean and standard error, as compare.py reports them
 
 
 def main():

@@ -77,16 +77,7 @@ extension QueryPolicyTrainer {
         let gradient = OpenAIES.gradientEstimate(ranks: ranks, directions: directions, noiseScale: Double(c.noiseScale))
         let meanGain = gains.joined().reduce(0, +) / Double(gains.count * tasks.count)
         let loss = try state.update {
-            // Leaves ĝ in the parameters' gradients: ∂(Σ θ ⊙ ĝ)/∂θ = ĝ.
-            var start = 0
-            var total: Tensor?
-            for parameter in policy.parameters {
-                let count = parameter.value.scalarCount
-                let term = (parameter.value * Tensor(shape: parameter.shape, scalars: Array(gradient[start..<(start + count)]))).sum()
-                total = total.map { $0 + term } ?? term
-                start += count
-            }
-            total?.backward()
+            OpenAIES.backpropagate(gradient, into: policy.parameters)
             return Float(-meanGain)
         }
         return TrainingStepResult(loss: loss, metrics: ["gainOverMargin": meanGain])

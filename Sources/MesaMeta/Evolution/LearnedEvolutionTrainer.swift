@@ -146,16 +146,7 @@ public final class LearnedEvolutionTrainer: TrainingRun {
                                                  noiseScale: c.metaNoiseScale)
         let meanScore = scores.joined().reduce(0, +) / Double(scores.count * tasks.count)
         let loss = try state.update {
-            // Leaves ĝ in the parameters' gradients: ∂(Σ θ ⊙ ĝ)/∂θ = ĝ.
-            var start = 0
-            var total: Tensor?
-            for parameter in network.parameters {
-                let count = parameter.value.scalarCount
-                let term = (parameter.value * Tensor(shape: parameter.shape, scalars: Array(gradient[start..<(start + count)]))).sum()
-                total = total.map { $0 + term } ?? term
-                start += count
-            }
-            total?.backward()
+            OpenAIES.backpropagate(gradient, into: network.parameters)
             return Float(meanScore)
         }
         var metrics: [String: Double] = [:]

@@ -98,6 +98,22 @@ public final class OpenAIES: AskTellOptimizer {
         return gradient
     }
 
+    /// Leaves the search gradient `gradient` (`ĝ`, flat, in the order of `parameters`) in the
+    /// parameters' gradients, for an optimizer step on a network's weights: back-propagates
+    /// `Σ θ ⊙ ĝ`, whose gradient in `θ` is `ĝ`. ``LearnedEvolutionTrainer`` and
+    /// ``QueryPolicyTrainer``'s evolution method step their networks with it.
+    public static func backpropagate(_ gradient: [Float], into parameters: [Parameter]) {
+        var start = 0
+        var total: Tensor?
+        for parameter in parameters {
+            let count = parameter.value.scalarCount
+            let term = (parameter.value * Tensor(shape: parameter.shape, scalars: Array(gradient[start..<(start + count)]))).sum()
+            total = total.map { $0 + term } ?? term
+            start += count
+        }
+        total?.backward()
+    }
+
     /// Estimates `ĝ` from the ranks and steps `θ` (see the type).
     public func tell(_ points: [[Double]], values: [Double]) throws {
         try validateTell(points, values, expected: populationSize, dimension: dimension)
