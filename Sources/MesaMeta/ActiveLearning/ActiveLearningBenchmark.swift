@@ -89,15 +89,23 @@ public struct ActiveLearningBenchmark: Sendable {
         public var description: String { markdown + "\nwrote \(folder.path)/active-learning-benchmark.{md,csv,svg} and active-learning-splits.csv" }
     }
 
+    /// The protocol's initial labelled set from `rows` (in random order): the first row of each
+    /// class (`label(row)`), then the next rows in order up to `size` in all. ``split(_:seed:)``
+    /// and ``QueryPolicyTrainer``'s protocol draw both use it.
+    static func initialSet<Label: Hashable>(from rows: [Int], size: Int, label: (Int) -> Label) -> [Int] {
+        var initial: [Int] = [], seen = Set<Label>()
+        for row in rows where seen.insert(label(row)).inserted { initial.append(row) }
+        for row in rows where initial.count < size && !initial.contains(row) { initial.append(row) }
+        return initial
+    }
+
     /// The protocol's split of a table with class labels `targets` for repetition `seed`.
     public func split(_ table: TabularTable, seed: UInt64) -> Split {
         let (poolRows, test) = TabularEvaluation.split(table, kind: .classification, seed: seed)
         var generator = RandomGenerator(seed: seed &+ 0x9E37_79B9)
         var shuffled = poolRows
         for i in shuffled.indices.reversed() where i > 0 { shuffled.swapAt(i, generator.nextIndex(below: i + 1)) }
-        var initial: [Int] = [], seen = Set<String>()
-        for row in shuffled where seen.insert(table.targets[row].trimmingSpaces()).inserted { initial.append(row) }
-        for row in shuffled where initial.count < initialSize && !initial.contains(row) { initial.append(row) }
+        let initial = Self.initialSet(from: shuffled, size: initialSize) { table.targets[$0].trimmingSpaces() }
         let taken = Set(initial)
         let pool = poolRows.filter { !taken.contains($0) }
         return Split(initial: initial, pool: pool, test: test, budget: min(maximumBudget, poolRows.count / 2, pool.count))

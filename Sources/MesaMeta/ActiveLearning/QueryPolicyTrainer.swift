@@ -123,9 +123,7 @@ public final class QueryPolicyTrainer: TrainingRun {
         case .protocol:
             // The benchmark's initial set (one row per class of the pool, then rows up to 4; the
             // pool is in random order), then 0 up to maximumLabelled − its size more rows.
-            var seen = Set<Int>(), initial: [Int] = []
-            for row in pool where seen.insert(Int(sample.targets[row])).inserted { initial.append(row) }
-            for row in pool where initial.count < 4 && !initial.contains(row) { initial.append(row) }
+            let initial = ActiveLearningBenchmark.initialSet(from: pool, size: 4) { Int(sample.targets[$0]) }
             let taken = Set(initial), rest = pool.filter { !taken.contains($0) }
             let extra = generator.nextIndex(below: max(1, min(c.maximumLabelled, pool.count / 2) - initial.count + 1))
             labelled = initial + rest.prefix(extra)
