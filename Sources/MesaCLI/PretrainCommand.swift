@@ -15,7 +15,7 @@ struct PretrainCommand: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
     @Option(help: "Override steps (with --resume: extend the run to this many; the schedule is stretched).") var steps: Int?
     @Option(help: "Write the run's model (no optimizer state) to this file and exit: the form shipped in Sources/MesaMeta/Models.") var export: String?
-    @Option(help: "Start from this model's weights (a shipped model or an export) instead of random ones: continued pre-training. A run whose model has more layers (and otherwise the same sizes) starts from the model deepened: the added layers begin as the identity.") var initializeFrom: String?
+    @Option(help: "Start from this model's weights (a shipped model or an export) instead of random ones: continued pre-training. A run whose model has more layers or adds a per-cell front end (a cells section), otherwise the same sizes, starts from the model grown: the added parts begin inert (layers as the identity, cells adding zero).") var initializeFrom: String?
     @OptionGroup var threads: ThreadsOption
     @OptionGroup var distributed: DistributedOption
 

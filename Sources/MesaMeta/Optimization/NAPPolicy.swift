@@ -118,7 +118,8 @@ public final class NAPPolicy: Module {
             features += trunk.paddedFeatures(raw, rows: rows, featureCount: decision.dimension)
         }
         let encoded = trunk.encoded(features: Tensor(shape: [batch, rows, c.maximumFeatures], scalars: features),
-                                    trainTargets: decisions.flatMap(\.values), trainCount: n)          // [B, n + N, d]
+                                    trainTargets: decisions.flatMap(\.values), trainCount: n,
+                                    featureCounts: decisions.map(\.dimension))          // [B, n + N, d]
         let candidates = encoded.slice(alongAxis: 1, from: n)                                           // [B, N, d]
         let logits = trunk.head(candidates)                                                              // [B, N, bins]
         let (acquisitionLogits, acquisitionInput) = trunkGradientScale == 1 ? (logits, candidates)

@@ -137,7 +137,8 @@ public struct PriorFittedPosterior: SurrogatePosterior, @unchecked Sendable {
             let features = contextFeatures + chunk.flatMap(GaussianProcessFunctionPrior.encodedFeatures)
             let padded = model.paddedFeatures(features, rows: rows, featureCount: d)
             let logits = withoutGradients {
-                model.logits(features: Tensor(shape: [1, rows, c.maximumFeatures], scalars: padded), trainTargets: targets, trainCount: contextCount)
+                model.logits(features: Tensor(shape: [1, rows, c.maximumFeatures], scalars: padded), trainTargets: targets, trainCount: contextCount,
+                             featureCounts: [d])
             }.scalars                                                                          // [1, chunk, bins]
             for q in 0..<chunk.count {
                 result.append(BarDistribution(logits: logits[(q * c.binCount)..<((q + 1) * c.binCount)], range: Double(c.binRange)))

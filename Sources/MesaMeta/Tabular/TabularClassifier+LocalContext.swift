@@ -71,7 +71,8 @@ extension TabularClassifier {
                         features += model.paddedFeatures(table, rows: length + 1, featureCount: featureCount)
                     }
                     let input = Tensor(shape: [batch.count, length + 1, model.configuration.maximumFeatures], scalars: features)
-                    let logits = withoutGradients { model.logits(features: input, trainTargets: targets, trainCount: length) }.scalars
+                    let logits = withoutGradients { model.logits(features: input, trainTargets: targets, trainCount: length,
+                                                                  featureCounts: Array(repeating: featureCount, count: batch.count)) }.scalars
                     for (b, row) in batch.enumerated() {
                         let local = localClasses[row]
                         let p = memberSoftmax(logits, offset: b * model.configuration.outputCount, count: local.count)

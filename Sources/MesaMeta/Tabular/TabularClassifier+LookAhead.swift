@@ -69,7 +69,8 @@ extension TabularClassifier {
                 let input = Tensor(shape: [batch.count, rows, model.configuration.maximumFeatures],
                                    scalars: model.paddedFeatures(features, rows: batch.count * rows, featureCount: used))
                 let logits = withoutGradients {
-                    model.logits(features: input, trainTargets: targets, trainCount: rows - evaluated.count)
+                    model.logits(features: input, trainTargets: targets, trainCount: rows - evaluated.count,
+                                 featureCounts: Array(repeating: used, count: batch.count))
                 }.scalars                                                            // [batch, evaluated, modelClasses]
                 for (offset, _) in batch.enumerated() {
                     for row in evaluated.indices {

@@ -120,7 +120,7 @@ struct TabularEnsembleMember {
         for start in stride(from: 0, to: testCount, by: chunk) {
             let input = self.input(train: train, test: test, width: width, testRows: start..<min(start + chunk, testCount), map: map, model: model)
             result += withoutGradients {
-                model.logits(features: input, trainTargets: contextTargets, trainCount: contextRows.count)
+                model.logits(features: input, trainTargets: contextTargets, trainCount: contextRows.count, featureCounts: [featureOrder.count])
             }.scalars
         }
         return result

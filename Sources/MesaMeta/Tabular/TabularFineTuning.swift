@@ -46,7 +46,8 @@ enum TabularFineTuning {
             for row in rows { features += member.transformed(trainFeatures, row, width: width, map: maps[index]) }
             let input = Tensor(shape: [1, rows.count, model.configuration.maximumFeatures],
                                scalars: copy.paddedFeatures(features, rows: rows.count, featureCount: member.featureOrder.count))
-            let loss = copy.loss(features: input, targets: targets(rows, &generator), trainCount: contextCount, classCounts: [classCount])
+            let loss = copy.loss(features: input, targets: targets(rows, &generator), trainCount: contextCount, classCounts: [classCount],
+                                 featureCounts: [member.featureOrder.count])
             try loss.checkFinite("fine-tuning loss at step \(step + 1)")
             loss.backward()
             _ = clipGradientNorm(optimizer.parameters, maximumNorm: 1)

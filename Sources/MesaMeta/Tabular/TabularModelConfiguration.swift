@@ -22,12 +22,15 @@ public struct TabularModelConfiguration: Codable, Sendable, Equatable {
     public var binCount = 64
     /// Regression: the bins cover `[−binRange, binRange]` (targets standardised on the training rows).
     public var binRange: Float = 4
+    /// A per-cell front end (``TabularCellEmbedding``) whose output is added to each row's token;
+    /// `nil` (the default, and every model before it): row tokens only.
+    public var cells: TabularCellConfiguration?
 
     /// The defaults for `kind`.
     public init(kind: TabularTaskKind = .classification) { self.kind = kind }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kind, modelSize, layerCount, headCount, feedForwardSize, maximumFeatures, maximumClasses, binCount, binRange
+        case kind, modelSize, layerCount, headCount, feedForwardSize, maximumFeatures, maximumClasses, binCount, binRange, cells
     }
 
     /// Decodes with defaults for absent fields; unknown fields are an error.
@@ -44,6 +47,7 @@ public struct TabularModelConfiguration: Codable, Sendable, Equatable {
         maximumClasses = try c.value(.maximumClasses, default: d.maximumClasses)
         binCount = try c.value(.binCount, default: d.binCount)
         binRange = try c.value(.binRange, default: d.binRange)
+        cells = try c.decodeIfPresent(TabularCellConfiguration.self, forKey: .cells)
     }
 
     /// The number of outputs per row: classes, or bins.

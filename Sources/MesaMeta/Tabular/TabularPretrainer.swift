@@ -12,6 +12,10 @@ public final class TabularPretrainer: DataParallelTrainingRun {
     public let model: TabularTransformer
     /// Steps, generator, optimizer and checkpoint bookkeeping (``TrainingState``).
     public let state: TrainingState
+    /// Prior tables padded into one batch: features `[tables, rows, maximumFeatures]`, targets
+    /// (all rows, table after table), the labelled rows per table, and each table's class and
+    /// feature counts.
+    public typealias Batch = (features: Tensor, targets: [Float], trainCount: Int, classCounts: [Int], featureCounts: [Int])
     /// When to log, evaluate and checkpoint.
     public var intervals: TrainingIntervals { configuration.intervals }
     /// Tables per step over all ranks (``TabularPretrainingConfiguration/batchSize``).
@@ -19,21 +23,21 @@ public final class TabularPretrainer: DataParallelTrainingRun {
 
     /// Starts a run in `directory` (an existing checkpoint there is an error), from random
     /// weights or, with ``TabularPretrainingConfiguration/initialModel``, from that model's
-    /// (deepened by ``TabularTransformer/deepened(to:seed:)`` when the run's model has more
-    /// layers and otherwise the same sizes).
+    /// (grown by ``TabularTransformer/grown(to:seed:)`` when the run's model has more layers or
+    /// adds a per-cell front end, every other size the same).
     public convenience init(configuration: TabularPretrainingConfiguration, directory: URL) throws {
         var initial: TabularTransformer?
         if let path = configuration.initialModel {
             let loaded = try TabularModelFile.load(URL(fileURLWithPath: path), kind: configuration.model.kind)
-            var deeperOnly = loaded.recipe.model
-            deeperOnly.layerCount = configuration.model.layerCount
             if loaded.recipe.model == configuration.model {
                 initial = loaded.model
-            } else if deeperOnly == configuration.model && configuration.model.layerCount > loaded.recipe.model.layerCount {
-                // More layers, every other size the same: the model grows, starting as its function.
-                initial = try loaded.model.deepened(to: configuration.model.layerCount, seed: configuration.seed)
             } else {
-                throw TabularError.invalidModel("initialModel \(path) has other model sizes than this run's 'model' section (only more layers, 'layerCount', may differ); copy its 'model' section (mesa pretrain --print-config shows this run's)")
+                do {
+                    // Larger, every other size the same: the model grows, starting as its function.
+                    initial = try loaded.model.grown(to: configuration.model, seed: configuration.seed)
+                } catch {
+                    throw TabularError.invalidModel("initialModel \(path) has other model sizes than this run's 'model' section (only more layers, 'layerCount', or an added 'cells' section may differ); copy its 'model' section (mesa pretrain --print-config shows this run's)")
+                }
             }
         }
         let lock = try RunFolder.startNewRun(in: directory, configuration: try configuration.jsonData())
@@ -76,7 +80,7 @@ public final class TabularPretrainer: DataParallelTrainingRun {
     /// held-out losses).
     public static func sampleBatch(_ configuration: TabularPretrainingConfiguration, model: TabularTransformer,
                                    functions: GaussianProcessFunctionSampler.Split = .metaTraining,
-                                   using generator: inout RandomGenerator) -> (features: Tensor, targets: [Float], trainCount: Int, classCounts: [Int]) {
+                                   using generator: inout RandomGenerator) -> Batch {
         let (rows, trainCount) = batchShape(configuration, using: &generator)
         let tables = (0..<configuration.batchSize).map { _ in
             sampleTable(configuration, rows: rows, trainCount: trainCount, functions: functions, using: &generator)
@@ -87,7 +91,7 @@ public final class TabularPretrainer: DataParallelTrainingRun {
     /// This rank's share of a data-parallel step's batch (``ExampleStreams``): the shared row
     /// count and split from `streams.shared`, each table from its own generator.
     public static func sampleShard(_ configuration: TabularPretrainingConfiguration, model: TabularTransformer,
-                                   streams: ExampleStreams) -> (features: Tensor, targets: [Float], trainCount: Int, classCounts: [Int]) {
+                                   streams: ExampleStreams) -> Batch {
         var shared = streams.shared
         let (rows, trainCount) = batchShape(configuration, using: &shared)
         let tables = streams.examples.map { generator in
@@ -114,14 +118,15 @@ public final class TabularPretrainer: DataParallelTrainingRun {
 
     /// Tables padded into one batch: features `[tables, rows, F]`, targets table after table.
     private static func assemble(_ tables: [TabularSample], rows: Int, trainCount: Int, configuration c: TabularPretrainingConfiguration,
-                                 model: TabularTransformer) -> (features: Tensor, targets: [Float], trainCount: Int, classCounts: [Int]) {
+                                 model: TabularTransformer) -> Batch {
         var features: [Float] = [], targets: [Float] = [], classCounts: [Int] = []
         for sample in tables {
             features += model.paddedFeatures(sample.features, rows: rows, featureCount: sample.featureCount)
             targets += sample.targets
             classCounts.append(sample.classCount)
         }
-        return (Tensor(shape: [tables.count, rows, c.model.maximumFeatures], scalars: features), targets, trainCount, classCounts)
+        return (Tensor(shape: [tables.count, rows, c.model.maximumFeatures], scalars: features), targets, trainCount, classCounts,
+                tables.map(\.featureCount))
     }
 
     /// One optimiser step on a fresh batch of prior tables; returns the loss.
@@ -130,7 +135,7 @@ public final class TabularPretrainer: DataParallelTrainingRun {
         let batch = try state.exampleStreams(batchSize: configuration.batchSize).map { Self.sampleShard(configuration, model: model, streams: $0) }
             ?? Self.sampleBatch(configuration, model: model, using: &state.generator)
         let loss = try state.update {
-            let loss = model.loss(features: batch.features, targets: batch.targets, trainCount: batch.trainCount, classCounts: batch.classCounts)
+            let loss = model.loss(features: batch.features, targets: batch.targets, trainCount: batch.trainCount, classCounts: batch.classCounts, featureCounts: batch.featureCounts)
             try loss.checkFinite("pre-training loss at step \(state.step + 1)")
             loss.backward()
             return loss.scalar
@@ -146,7 +151,7 @@ public final class TabularPretrainer: DataParallelTrainingRun {
             var total: Float = 0
             for _ in 0..<16 {
                 let batch = Self.sampleBatch(configuration, model: model, functions: .metaValidation, using: &evaluation)
-                total += model.loss(features: batch.features, targets: batch.targets, trainCount: batch.trainCount, classCounts: batch.classCounts).scalar
+                total += model.loss(features: batch.features, targets: batch.targets, trainCount: batch.trainCount, classCounts: batch.classCounts, featureCounts: batch.featureCounts).scalar
             }
             return total / 16
         }
@@ -173,7 +178,8 @@ public final class TabularPretrainer: DataParallelTrainingRun {
             "mesa.configuration": try RunFolder.json(configuration),
             "mesa.step": String(step),
             "mesa.trainingSeconds": String(seconds),
-            "architecture": "TabularTransformer \(configuration.model.kind.rawValue) d\(configuration.model.modelSize) L\(configuration.model.layerCount)",
+            "architecture": "TabularTransformer \(configuration.model.kind.rawValue) d\(configuration.model.modelSize) L\(configuration.model.layerCount)"
+                + (configuration.model.cells.map { " + cells d\($0.size) k\($0.inducingPoints) r\($0.rowLayers)" } ?? ""),
         ]
     }
 }

@@ -115,6 +115,7 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
               0 < minimumTrainFraction, minimumTrainFraction <= maximumTrainFraction, maximumTrainFraction < 1 else {
             throw TabularError.invalidModel("\(source): need steps, batchSize ≥ 1, 4 ≤ minimumRows ≤ maximumRows and 0 < train fractions < 1")
         }
+        if let problem = model.cells?.problem { throw TabularError.invalidModel("\(source): \(problem)") }
         do { try optimizer.validate(in: "optimizer") } catch { throw TabularError.invalidModel("\(source): \(error)") }
         if let functionPrior {
             if let problem = functionPrior.problem { throw TabularError.invalidModel("\(source): \(problem)") }

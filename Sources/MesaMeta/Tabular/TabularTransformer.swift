@@ -28,6 +28,8 @@ public final class TabularTransformer: Module {
     public let encoder: TransformerEncoder
     /// Token → class or bin logits.
     public let head: Linear
+    /// The per-cell front end, when ``TabularModelConfiguration/cells`` is set.
+    public let cells: TabularCellEmbedding?
 
     /// Creates a freshly initialised model.
     public init(configuration c: TabularModelConfiguration, using generator: inout RandomGenerator) {
@@ -39,6 +41,7 @@ public final class TabularTransformer: Module {
                                      feedForwardSize: c.feedForwardSize, activation: .gelu, placement: .pre, finalNorm: true,
                                      using: &generator)
         head = Linear(inputSize: c.modelSize, outputSize: c.outputCount, using: &generator)
+        cells = c.cells.map { TabularCellEmbedding(configuration: $0, model: c, using: &generator) }
     }
 
     /// Pads row-major `[rows, featureCount]` features to `[rows, maximumFeatures]`, scaled by
@@ -60,10 +63,13 @@ public final class TabularTransformer: Module {
     ///   - features: padded features `[batch, rows, maximumFeatures]`, labelled rows first.
     ///   - trainTargets: the labelled rows' classes or standardised targets, `batch × trainCount` values.
     ///   - trainCount: the number of labelled rows per table.
+    ///   - featureCounts: each table's feature count before padding; required by a model with
+    ///     ``cells``, ignored by one without.
     /// - Returns: `[batch, rows − trainCount, outputCount]`.
-    public func logits(features: Tensor, trainTargets: [Float], trainCount: Int) -> Tensor {
+    public func logits(features: Tensor, trainTargets: [Float], trainCount: Int, featureCounts: [Int]? = nil) -> Tensor {
         // In inference the last block computes the unlabelled rows only.
-        head(encoded(features: features, trainTargets: trainTargets, trainCount: trainCount, lastPositions: features.shape[1] - trainCount))
+        head(encoded(features: features, trainTargets: trainTargets, trainCount: trainCount, featureCounts: featureCounts,
+                     lastPositions: features.shape[1] - trainCount))
     }
 
     /// The encoder's output for every row, labelled rows first: the representation
@@ -72,11 +78,16 @@ public final class TabularTransformer: Module {
     ///
     /// - Returns: `[batch, rows, modelSize]`, or its last `lastPositions` rows when given (in
     /// inference the final block then computes those rows alone).
-    public func encoded(features: Tensor, trainTargets: [Float], trainCount: Int, lastPositions: Int? = nil) -> Tensor {
+    public func encoded(features: Tensor, trainTargets: [Float], trainCount: Int, featureCounts: [Int]? = nil,
+                        lastPositions: Int? = nil) -> Tensor {
         let (batch, rows, d) = (features.shape[0], features.shape[1], configuration.modelSize)
         precondition(trainTargets.count == batch * trainCount && trainCount >= 1 && trainCount < rows,
                      "TabularTransformer: \(trainTargets.count) targets for \(batch) tables of \(trainCount) labelled rows out of \(rows)")
-        let tokens = featureEncoder(features)                                                   // [B, N, d]
+        var tokens = featureEncoder(features)                                                   // [B, N, d]
+        if let cells {
+            guard let featureCounts else { preconditionFailure("TabularTransformer: a model with cells needs each table's feature count") }
+            tokens = tokens + cells(features: features, featureCounts: featureCounts, trainTargets: trainTargets, trainCount: trainCount)
+        }
         let labelled: Tensor
         if let labelEmbedding {
             labelled = labelEmbedding(trainTargets.map { Int($0) }).reshaped(to: [batch, trainCount, d])
@@ -106,10 +117,10 @@ public final class TabularTransformer: Module {
 
     /// The training loss of a batch: cross-entropy of the unlabelled rows' classes (logits of
     /// classes a table does not have are masked out) or target bins.
-    public func loss(features: Tensor, targets: [Float], trainCount: Int, classCounts: [Int]) -> Tensor {
+    public func loss(features: Tensor, targets: [Float], trainCount: Int, classCounts: [Int], featureCounts: [Int]? = nil) -> Tensor {
         let (batch, rows) = (features.shape[0], features.shape[1])
         let trainTargets = (0..<batch).flatMap { b in targets[(b * rows)..<(b * rows + trainCount)] }
-        var logits = self.logits(features: features, trainTargets: trainTargets, trainCount: trainCount)
+        var logits = self.logits(features: features, trainTargets: trainTargets, trainCount: trainCount, featureCounts: featureCounts)
         let testCount = rows - trainCount, outputs = configuration.outputCount
         var labels: [Int] = []
         for b in 0..<batch {

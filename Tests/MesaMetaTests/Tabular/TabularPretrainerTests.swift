@@ -80,13 +80,33 @@ final class TabularPretrainerTests: XCTestCase {
         XCTAssertNotEqual(fresh.model.parameters.map { $0.value.scalars }, trained.model.parameters.map { $0.value.scalars })
         try FileManager.default.removeItem(at: refused)
 
-        // More layers, the other sizes the same: the run starts from the model, deepened.
+        // More layers, the other sizes the same: the run starts from the model, grown.
         var grown = continued
         grown.model.layerCount = 3
         let deeper = try TabularPretrainer(configuration: grown, directory: refused)
         XCTAssertEqual(deeper.model.encoder.layers.count, 3)
         XCTAssertEqual(deeper.model.featureEncoder.weight.value.scalars, trained.model.featureEncoder.weight.value.scalars)
         XCTAssertTrue(deeper.model.encoder.layers[2].feedForwardOut.weight.value.scalars.allSatisfy { $0 == 0 })
+        try FileManager.default.removeItem(at: refused)
+
+        // A per-cell front end added: the run starts from the model with the front end inert, and trains it.
+        var cells = TabularCellConfiguration()
+        cells.size = 8
+        cells.inducingPoints = 4
+        cells.rowLayers = 1
+        var withCells = continued
+        withCells.model.cells = cells
+        withCells.steps = 3
+        let cellRun = try TabularPretrainer(configuration: withCells, directory: refused)
+        XCTAssertEqual(cellRun.model.featureEncoder.weight.value.scalars, trained.model.featureEncoder.weight.value.scalars)
+        let output = try XCTUnwrap(cellRun.model.cells).output.weight
+        XCTAssertTrue(output.value.scalars.allSatisfy { $0 == 0 })
+        try cellRun.run()
+        XCTAssertTrue(output.value.scalars.contains { $0 != 0 }, "the front end trains")
+        XCTAssertTrue(cellRun.evaluate().isFinite)
+        let exported = try TabularModelFile.load(cellRun.checkpointURL, kind: .classification)
+        XCTAssertEqual(exported.recipe.model.cells, cells)
+        XCTAssertEqual(exported.model.parameters.map { $0.value.scalars }, cellRun.model.parameters.map { $0.value.scalars })
         try FileManager.default.removeItem(at: refused)
 
         var mismatched = continued
