@@ -16,11 +16,15 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Override steps (with --resume: extend the run to this many; the schedule is stretched).") var steps: Int?
     @Option(help: "Write the run's model (no optimizer state) to this file and exit: the form shipped in Sources/MesaMeta/Models.") var export: String?
     @Option(help: "Start from this model's weights (a shipped model or an export) instead of random ones: continued pre-training. A run whose model has more layers or adds a per-cell front end (a cells section), otherwise the same sizes, starts from the model grown: the added parts begin inert (layers as the identity, cells adding zero).") var initializeFrom: String?
+    @Option(help: "Print this model's held-out prior loss (the 16 fixed batches of the --config prior, or of the default one) and exit: compare models on one prior, or one model on several.") var evaluate: String?
     @OptionGroup var threads: ThreadsOption
     @OptionGroup var distributed: DistributedOption
 
     func validate() throws {
         if distributed.distributed && export != nil { throw ValidationError("--export reads a run folder: drop --distributed") }
+        if evaluate != nil && (export != nil || runOptions.resume || distributed.distributed) {
+            throw ValidationError("--evaluate only reads a model and a prior: drop --export/--resume/--distributed")
+        }
         if runOptions.resume && (initializeFrom != nil || config != nil) {
             throw ValidationError("--resume continues the run in --output with its saved configuration and weights: drop --config/--initialize-from")
         }
@@ -34,6 +38,16 @@ struct PretrainCommand: ParsableCommand {
             try TabularModelFile.export(from: URL(fileURLWithPath: output).appendingPathComponent("checkpoint.safetensors"),
                                         to: URL(fileURLWithPath: export))
             print("mesa pretrain: exported \(output) to \(export)")
+            return
+        }
+        if let evaluate {
+            let configuration = try loadConfiguration()
+            let loaded = try TabularModelFile.load(URL(fileURLWithPath: evaluate), kind: configuration.model.kind)
+            guard loaded.model.configuration.maximumFeatures == configuration.model.maximumFeatures else {
+                throw ValidationErrorMessage("\(evaluate) reads \(loaded.model.configuration.maximumFeatures) features; the prior's model section has \(configuration.model.maximumFeatures)")
+            }
+            let loss = TabularPretrainer.heldOutLoss(of: loaded.model, configuration: configuration)
+            print(String(format: "mesa pretrain: %@: held-out prior loss %.4f (16 batches of %@'s prior)", evaluate, loss, configuration.name))
             return
         }
         try distributed.train(command: "pretrain", makeLeader: makeTrainer) { trainer in
@@ -59,13 +73,7 @@ struct PretrainCommand: ParsableCommand {
             print("mesa pretrain: resuming \(folder.path) at step \(trainer.step) of \(trainer.configuration.steps)")
             return reportFinished(trainer, command: "pretrain", option: "--steps") ? nil : trainer
         }
-        var configuration: TabularPretrainingConfiguration
-        if let config {
-            guard let data = FileManager.default.contents(atPath: config) else { throw ValidationErrorMessage("cannot read '\(config)'") }
-            configuration = try TabularPretrainingConfiguration(json: data, source: config)
-        } else {
-            configuration = TabularPretrainingConfiguration(kind: kind)
-        }
+        var configuration = try loadConfiguration()
         if let steps { configuration.steps = steps }
         if let initializeFrom { configuration.initialModel = initializeFrom }
         if runOptions.printConfig {
@@ -73,6 +81,13 @@ struct PretrainCommand: ParsableCommand {
             return nil
         }
         return try TabularPretrainer(configuration: configuration, directory: runOptions.folder(named: configuration.name))
+    }
+
+    /// The --config file's configuration, or the defaults of --kind.
+    private func loadConfiguration() throws -> TabularPretrainingConfiguration {
+        guard let config else { return TabularPretrainingConfiguration(kind: kind) }
+        guard let data = FileManager.default.contents(atPath: config) else { throw ValidationErrorMessage("cannot read '\(config)'") }
+        return try TabularPretrainingConfiguration(json: data, source: config)
     }
 
     /// `", data-parallel over N ranks"` for a data-parallel run.

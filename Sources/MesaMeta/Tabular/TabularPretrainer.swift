@@ -145,13 +145,22 @@ public final class TabularPretrainer: DataParallelTrainingRun {
 
     /// The mean loss on 16 fixed held-out prior batches (functions of the meta-validation split
     /// with a function prior).
-    public func evaluate() -> Float {
+    public func evaluate() -> Float { Self.heldOutLoss(of: model, configuration: configuration) }
+
+    /// The mean loss of `model` on the 16 fixed held-out batches of `configuration`'s prior (its
+    /// seed + 99; functions of the meta-validation split with a function prior): what
+    /// ``evaluate()`` reports during a run, for any model on any prior of its kind, so that
+    /// models can be compared on one prior, or one model on several.
+    public static func heldOutLoss(of model: TabularTransformer, configuration: TabularPretrainingConfiguration) -> Float {
+        precondition(model.configuration.kind == configuration.prior.kind && model.configuration.maximumFeatures == configuration.model.maximumFeatures,
+                     "TabularPretrainer: the model and the prior differ in kind or width")
         var evaluation = RandomGenerator(seed: configuration.seed &+ 99)
         return withoutGradients {
             var total: Float = 0
             for _ in 0..<16 {
-                let batch = Self.sampleBatch(configuration, model: model, functions: .metaValidation, using: &evaluation)
-                total += model.loss(features: batch.features, targets: batch.targets, trainCount: batch.trainCount, classCounts: batch.classCounts, featureCounts: batch.featureCounts).scalar
+                let batch = sampleBatch(configuration, model: model, functions: .metaValidation, using: &evaluation)
+                total += model.loss(features: batch.features, targets: batch.targets, trainCount: batch.trainCount, classCounts: batch.classCounts,
+                                    featureCounts: batch.featureCounts).scalar
             }
             return total / 16
         }
