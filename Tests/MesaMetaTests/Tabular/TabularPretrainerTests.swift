@@ -19,17 +19,27 @@ final class TabularPretrainerTests: XCTestCase {
         return c
     }
 
+    /// With and without a per-cell front end (whose tables of different widths go through in groups).
     func testResumeIsExact() throws {
-        let a = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-pt-a-\(UUID())")
-        let b = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-pt-b-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
-        let whole = try TabularPretrainer(configuration: configuration(), directory: a)
-        try whole.run()
-        try TabularPretrainer(configuration: configuration(), directory: b).run(stoppingAt: 5)
-        let resumed = try TabularPretrainer(resumingFrom: b)
-        XCTAssertEqual(resumed.step, 5)
-        try resumed.run()
-        XCTAssertEqual(resumed.model.parameters.map { $0.value.scalars }, whole.model.parameters.map { $0.value.scalars })
+        for cells in [nil, TabularCellConfiguration()] {
+            let a = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-pt-a-\(UUID())")
+            let b = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-pt-b-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+            var c = configuration()
+            c.model.cells = cells
+            c.model.cells?.size = 8
+            c.model.cells?.rowLayers = 1
+            c.model.cells?.inducingPoints = 4
+            c.batchSize = 3
+            if cells != nil { (c.minimumRows, c.maximumRows, c.steps) = (8, 20, 8) }
+            let whole = try TabularPretrainer(configuration: c, directory: a)
+            try whole.run()
+            try TabularPretrainer(configuration: c, directory: b).run(stoppingAt: 5)
+            let resumed = try TabularPretrainer(resumingFrom: b)
+            XCTAssertEqual(resumed.step, 5)
+            try resumed.run()
+            XCTAssertEqual(resumed.model.parameters.map { $0.value.scalars }, whole.model.parameters.map { $0.value.scalars }, "cells: \(cells != nil)")
+        }
     }
 
     func testExportNeverOverwritesTheRunsCheckpoint() throws {
