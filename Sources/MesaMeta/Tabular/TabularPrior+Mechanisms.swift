@@ -4,8 +4,10 @@ import MesaCore
 /// The generating mechanisms ``TabularPrior/sample(rowCount:trainCount:using:)`` draws from: the
 /// random-MLP causal graph, and the linear, tree, cluster and Gaussian-process targets.
 extension TabularPrior {
-    /// The values of every node of a random MLP over `rows` rows (causes first).
+    /// The values of every node of a random MLP over `rows` rows (causes first), or, with
+    /// probability ``treeGraphProbability``, of a random tree graph (``treeGraph(rows:using:)``).
     func causalGraph(rows: Int, using generator: inout RandomGenerator) -> [[Double]] {
+        if treeGraphProbability > 0, generator.nextDouble() < treeGraphProbability { return treeGraph(rows: rows, using: &generator) }
         let causes = 1 + generator.nextIndex(below: 12)
         let uniformCauses = generator.nextDouble() < 0.3
         var layer: [[Double]] = (0..<causes).map { _ in
@@ -57,15 +59,36 @@ extension TabularPrior {
         return target.map { $0 + noise * spread * Double(generator.nextNormal()) }
     }
 
-    /// `Σₜ treeₜ(x) + ε`: 1–4 random axis-aligned decision trees of depth 1–5 over the feature
-    /// columns. Each internal node splits on a random column at the value of a random row (so
-    /// splits fall inside the data, as a fitted tree's do); leaves are `N(0, 1)`; the noise is up
-    /// to 10 % of the target's spread.
-    func treeTarget(_ columns: [[Double]], using generator: inout RandomGenerator) -> [Double] {
+    /// A causal graph whose edges are trees instead of an MLP's layers (the tree-based structural
+    /// causal models of TabICL's prior, Qu et al. 2025): causes as in the MLP graph, then 1–4
+    /// layers of 4–32 nodes, each node a ``treeTarget(_:maximumDepth:using:)`` of the previous
+    /// layer (1–4 trees of depth 1–4 plus noise). Features drawn from such a graph are nearly
+    /// piecewise constant in their causes, with ties and steps, and relate to each other and to
+    /// the target through thresholds, the structure that tree ensembles exploit in real tables.
+    func treeGraph(rows: Int, using generator: inout RandomGenerator) -> [[Double]] {
+        let causes = 1 + generator.nextIndex(below: 12)
+        let uniformCauses = generator.nextDouble() < 0.3
+        var layer: [[Double]] = (0..<causes).map { _ in
+            (0..<rows).map { _ in uniformCauses ? Double(generator.nextUniform()) * 2 - 1 : Double(generator.nextNormal()) }
+        }
+        var nodes = layer
+        for _ in 0..<(1 + generator.nextIndex(below: 4)) {
+            let previous = layer
+            layer = (0..<(4 + generator.nextIndex(below: 29))).map { _ in treeTarget(previous, maximumDepth: 4, using: &generator) }
+            nodes += layer
+        }
+        return nodes
+    }
+
+    /// `Σₜ treeₜ(x) + ε`: 1–4 random axis-aligned decision trees of depth 1–`maximumDepth` over
+    /// the feature columns. Each internal node splits on a random column at the value of a random
+    /// row (so splits fall inside the data, as a fitted tree's do); leaves are `N(0, 1)`; the noise
+    /// is up to 10 % of the target's spread.
+    func treeTarget(_ columns: [[Double]], maximumDepth: Int = 5, using generator: inout RandomGenerator) -> [Double] {
         let n = columns[0].count
         var target = [Double](repeating: 0, count: n)
         for _ in 0..<(1 + generator.nextIndex(below: 4)) {
-            let depth = 1 + generator.nextIndex(below: 5)
+            let depth = 1 + generator.nextIndex(below: maximumDepth)
             let internalCount = (1 << depth) - 1
             // Heap order: node k has children 2k + 1 and 2k + 2; leaves follow the internal nodes.
             let splitColumns = (0..<internalCount).map { _ in generator.nextIndex(below: columns.count) }

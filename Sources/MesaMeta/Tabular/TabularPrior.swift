@@ -8,7 +8,8 @@ import MesaCore
 /// One dataset:
 /// 1. A random MLP as a structural causal model: causes `z ~ N(0, I)` (or uniform), then 1–4
 ///    layers `h ← act(W h + b) + ε` with `W ~ N(0, g²/fan-in)`, activations drawn from tanh,
-///    ReLU, sine, absolute value and identity, and Gaussian noise `ε` of a log-uniform scale.
+///    ReLU, sine, absolute value and identity, and Gaussian noise `ε` of a log-uniform scale;
+///    with probability ``treeGraphProbability``, layers of random decision trees instead.
 /// 2. The target is one node of the graph, the features are other nodes (a few replaced by pure
 ///    noise: irrelevant features); for regression, with probability ``gaussianProcessProbability``
 ///    the target is instead a Gaussian-process function of the features (RBF kernel, random
@@ -74,6 +75,12 @@ public struct TabularPrior: Sendable, Codable, Equatable {
     /// Default 0: the shipped models were trained without it, and a saved configuration without
     /// this field gets 0 (sampling is then unchanged draw for draw).
     public var discreteProbability = 0.0
+    /// The probability that the causal graph is a tree graph (``treeGraph(rows:using:)``: every
+    /// node a sum of random decision trees of the previous layer, as in TabICL's tree-based
+    /// structural causal models) instead of a random MLP. Default 0: the shipped models were
+    /// trained without it, and a saved configuration without this field gets 0 (sampling is
+    /// then unchanged draw for draw).
+    public var treeGraphProbability = 0.0
 
     /// The defaults for `kind` (linear targets and clusters are classification-only by default).
     public init(kind: TabularTaskKind = .classification) {
@@ -88,7 +95,7 @@ public struct TabularPrior: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, maximumFeatures, featureRange, maximumClasses, categoricalProbability, missingProbability, gaussianProcessProbability
-        case linearProbability, clusterProbability, nuisanceProbability, treeProbability, discreteProbability
+        case linearProbability, clusterProbability, nuisanceProbability, treeProbability, discreteProbability, treeGraphProbability
     }
 
     /// Decodes with defaults for absent fields; unknown fields are an error.
@@ -108,6 +115,7 @@ public struct TabularPrior: Sendable, Codable, Equatable {
         nuisanceProbability = try c.value(.nuisanceProbability, default: d.nuisanceProbability)
         treeProbability = try c.value(.treeProbability, default: d.treeProbability)
         discreteProbability = try c.value(.discreteProbability, default: d.discreteProbability)
+        treeGraphProbability = try c.value(.treeGraphProbability, default: d.treeGraphProbability)
     }
 
     /// Draws one dataset of `rowCount` rows whose first `trainCount` are training rows.

@@ -120,4 +120,32 @@ final class TabularPriorTests: XCTestCase {
         plain.discreteProbability = 0
         XCTAssertLessThan(distinctValues(discrete), distinctValues(plain) * 9 / 10)
     }
+
+    /// `treeGraphProbability` is 0 by default and decodes; at 1 every table comes from a tree
+    /// graph: well-formed, and other tables than the MLP graph's from the same seed.
+    func testTreeGraphIsOptInAndWellFormed() throws {
+        XCTAssertEqual(TabularPrior().treeGraphProbability, 0)
+        let decoded = try JSONDecoder().decode(TabularPrior.self, from: Data(#"{"treeGraphProbability": 0.3}"#.utf8))
+        XCTAssertEqual(decoded.treeGraphProbability, 0.3)
+        var trees = TabularPrior()
+        trees.treeGraphProbability = 1
+        let plain = TabularPrior()
+        var different = 0
+        for seed in 0..<8 as Range<UInt64> {
+            var a = RandomGenerator(seed: seed), b = RandomGenerator(seed: seed)
+            let tree = trees.sample(rowCount: 120, trainCount: 60, using: &a)
+            XCTAssertTrue(tree.features.allSatisfy { $0.isFinite && abs($0) <= 6 })
+            XCTAssertTrue(tree.targets.allSatisfy { $0 >= 0 && Int($0) < tree.classCount })
+            let mlp = plain.sample(rowCount: 120, trainCount: 60, using: &b)
+            if tree.features != mlp.features { different += 1 }
+        }
+        XCTAssertEqual(different, 8)
+        // The graph: the causes, then 1–4 layers of 4–32 tree nodes, each a finite column of the rows.
+        var generator = RandomGenerator(seed: 11)
+        for _ in 0..<20 {
+            let nodes = trees.treeGraph(rows: 50, using: &generator)
+            XCTAssertTrue((5...(12 + 4 * 32)).contains(nodes.count), "\(nodes.count)")
+            XCTAssertTrue(nodes.allSatisfy { $0.count == 50 && $0.allSatisfy(\.isFinite) })
+        }
+    }
 }
