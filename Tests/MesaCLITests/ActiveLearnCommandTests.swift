@@ -2,23 +2,7 @@ import Foundation
 import XCTest
 
 /// `mesa active-learn` end to end with the shipped model on small tables.
-final class ActiveLearnCommandTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-active-learn-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    private func write(_ name: String, _ text: String) throws -> String {
-        let url = directory.appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
+final class ActiveLearnCommandTests: ScratchFolderTestCase {
 
     /// Rows of two classes separated by `x` (`label` column last, or omitted).
     private func rows(_ range: Range<Int>, labels: Bool = true) -> String {
@@ -104,7 +88,7 @@ final class ActiveLearnCommandTests: XCTestCase {
 }
 
 /// `mesa benchmark-active-learning`'s argument checks.
-final class BenchmarkActiveLearningCommandTests: XCTestCase {
+final class BenchmarkActiveLearningCommandTests: ScratchFolderTestCase {
     func testUnknownOrRegressionStrategiesAreRefused() throws {
         let unknown = try MesaProcess.run(["benchmark-active-learning", "/nonexistent", "--strategies", "margin,best"])
         XCTAssertNotEqual(unknown.status, 0)

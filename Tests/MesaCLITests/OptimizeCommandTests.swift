@@ -2,27 +2,15 @@ import Foundation
 import XCTest
 
 /// `mesa optimize`, `mesa suggest` and `mesa benchmark-bo` end to end.
-final class OptimizeCommandTests: XCTestCase {
-    var directory: URL!
+final class OptimizeCommandTests: ScratchFolderTestCase {
     var space: String!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-optimize-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try super.setUpWithError()
         space = try write("space.json", """
             {"parameters": [{"name": "x", "type": "continuous", "low": -2, "high": 2},
                             {"name": "act", "type": "categorical", "values": ["relu", "gelu"]}]}
             """)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    private func write(_ name: String, _ text: String) throws -> String {
-        let url = directory.appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
     }
 
     /// `(x − 0.5)² + [act = relu]`, printed after a line of chatter.

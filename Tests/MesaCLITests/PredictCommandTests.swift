@@ -2,13 +2,11 @@ import Foundation
 import XCTest
 
 /// `mesa pretrain`, `mesa predict` and `mesa benchmark-tabular` end to end with a tiny model.
-final class PredictCommandTests: XCTestCase {
-    var directory: URL!
+final class PredictCommandTests: ScratchFolderTestCase {
     var model: String!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-predict-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try super.setUpWithError()
         let config = directory.appendingPathComponent("tiny.json")
         try #"{"name": "tiny", "model": {"modelSize": 16, "layerCount": 1, "headCount": 2, "feedForwardSize": 32}, "steps": 3, "batchSize": 2, "maximumRows": 30}"#
             .write(to: config, atomically: true, encoding: .utf8)
@@ -18,16 +16,6 @@ final class PredictCommandTests: XCTestCase {
         model = directory.appendingPathComponent("model.safetensors").path
         let export = try MesaProcess.run(["pretrain", "--output", run, "--export", model])
         XCTAssertEqual(export.status, 0, export.error)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    private func write(_ name: String, _ text: String) throws -> String {
-        let url = directory.appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
     }
 
     func testPredictsTheBundledTableBesideTheBaselines() throws {

@@ -2,23 +2,7 @@ import Foundation
 import XCTest
 
 /// `mesa pretrain` with a per-cell front end, `--evaluate`, and `mesa predict` with the result.
-final class PretrainCellsCommandTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-cells-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    private func write(_ name: String, _ text: String) throws -> String {
-        let url = directory.appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
+final class PretrainCellsCommandTests: ScratchFolderTestCase {
 
     private func config(_ name: String, cells: Bool, prior: String = "") throws -> String {
         try write("\(name).json", #"{"name": "\#(name)", "model": {"modelSize": 16, "layerCount": 1, "headCount": 2, "feedForwardSize": 32"#
