@@ -7,7 +7,8 @@ renames the file's methods to LABEL, for a method run twice with other settings)
 given evaluation counts, for every method: the pooled median log10 regret [quartiles] over all
 runs, the ratio of its median regret to the baseline's (10^(difference of the medians)) with a
 90 % paired bootstrap interval (functions resampled with replacement, both methods' medians
-recomputed on the same resample), the paired mean difference of log10 regret against the baseline
+recomputed on the same resample; --sample-size 50 resamples sets of the protocol's size) and the
+share of resamples whose ratio is at most --target, the paired mean difference of log10 regret against the baseline
 with its standard error (over the runs both completed), how many runs it is better on, and the
 median per problem group (with the paired mean difference and its standard error).
 
@@ -40,6 +41,9 @@ def main():
     parser.add_argument("--at", default="25", help="evaluation counts, comma-separated")
     parser.add_argument("--floor", type=float, default=1e-8, help="the regret floor (BenchmarkFunction.regretFloor)")
     parser.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples of the ratio of medians (0: none)")
+    parser.add_argument("--sample-size", type=int, default=0,
+                        help="functions per bootstrap resample (default: all; 50 mimics the protocol's held-out set)")
+    parser.add_argument("--target", type=float, default=0.7, help="the share of resamples whose ratio is at most this is printed")
     args = parser.parse_args()
     designs = json.load(open(os.path.join(args.folder, "designs.json")))
     minimum = {p["name"]: p["minimum"] for p in designs["problems"]}
@@ -76,10 +80,13 @@ def main():
                 if args.bootstrap:
                     generator = random.Random(0)
                     draws = []
+                    size = args.sample_size or len(keys)
                     for _ in range(args.bootstrap):
-                        sample = [generator.choice(keys) for _ in keys]
+                        sample = [generator.choice(keys) for _ in range(size)]
                         draws.append(statistics.median(r[k] for k in sample) - statistics.median(base[k] for k in sample))
-                    interval = f" [{10 ** quantile(draws, 0.05):.2f}, {10 ** quantile(draws, 0.95):.2f}]"
+                    met = sum(10 ** d <= args.target for d in draws) / len(draws)
+                    interval = (f" [{10 ** quantile(draws, 0.05):.2f}, {10 ** quantile(draws, 0.95):.2f}]"
+                                f" (<= {args.target}x in {100 * met:.0f} % of {size}-function resamples)")
                 line += (f"  ratio {ratio:.2f}x{interval}  paired {mean:+.3f} (se {se:.3f}) = {10 ** mean:.2f}x geometric-mean regret, "
                          f"better on {better}/{len(diffs)}")
             print(line)

@@ -9,7 +9,7 @@ import MesaCore
 ///     p(f | D) ≈ Σₖ wₖ p(f | D, θₖ),   θₖ ~ p(θ) (kernel family × length-scales × output scale),
 ///     wₖ = p(D | θₖ) / Σⱼ p(D | θⱼ),
 ///
-/// `p(D | θ)` the marginal likelihood of the values (``GaussianProcess/logMarginalLikelihood``,
+/// `p(D | θ)` the marginal likelihood of the values (the process's `logMarginalLikelihood`,
 /// prior mean 0, the values standardised as ``OracleGaussianProcessSurrogate`` does, which changes
 /// every likelihood by the same factor). The result is a ``GaussianProcessMixture``, whose
 /// expected improvement is the posterior-weighted average of the draws' (Snoek et al. 2012's
