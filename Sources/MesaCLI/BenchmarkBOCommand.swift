@@ -39,7 +39,7 @@ struct BenchmarkBOCommand: ParsableCommand {
     @Option(help: "The acquisition maximiser: samples refined (by gradient for mesa, by sampling for pfn and nap; default 10 for mesa, 5 for pfn and nap).") var restarts: Int?
     @Option(help: "Mesa's Gaussian process: starts of the hyperparameter fit.") var hyperparameterStarts = 3
     @Option(help: "Mesa's Gaussian process: the smallest noise variance (standardised units).") var noiseFloor = 1e-6
-    @Option(help: "gp-bayes: hyperparameter draws from the held-out functions' prior per suggestion.") var mixtureDraws = 64
+    @Option(help: "gp-bayes: hyperparameter draws from the held-out functions' prior per suggestion (64 is too few to converge in 4-6 dimensions).") var mixtureDraws = 512
 
     @OptionGroup var threads: ThreadsOption
 

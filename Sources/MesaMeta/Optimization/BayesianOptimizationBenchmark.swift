@@ -105,7 +105,7 @@ public struct BayesianOptimizationBenchmark: Sendable {
     /// The Bayesian optimiser's settings (its initial design is the benchmark's).
     public var configuration: BayesianOptimizer.Configuration
     /// The hyperparameter draws per fit of ``Method/gpBayes``.
-    public var mixtureDrawCount = 64
+    public var mixtureDrawCount = 512
 
     /// A benchmark; the defaults are the full protocol.
     public init(functions: [NamedBenchmark] = NamedBenchmark.allCases, seedCount: Int = 20, heldOutCount: Int = 50,
