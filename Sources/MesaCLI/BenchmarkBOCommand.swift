@@ -11,7 +11,10 @@ struct BenchmarkBOCommand: ParsableCommand {
         The protocol: 10 Latin-hypercube points, then 40 suggestions; 20 seeds per named function (branin, hartmann3, \
         hartmann6, ackley5, levy4, rosenbrock4, michalewicz2); 50 held-out GP-prior functions in 2, 3, 4 and 6 dimensions, \
         one seed each. Methods: mesa (the Gaussian process), pfn (the prior-fitted Transformer surrogate), random (the default three), \
-        and nap (the end-to-end acquisition network, at most 3 dimensions: run it with --functions branin,hartmann3,michalewicz2 --held-out-dimensions 2,3). Writes designs.json (read by benchmarks/optimize/botorch_reference.py), traces.csv, and \
+        and nap (the end-to-end acquisition network, at most 3 dimensions: run it with --functions branin,hartmann3,michalewicz2 --held-out-dimensions 2,3). \
+        Two yardsticks, not optimisers for users: gp-oracle (the Gaussian process given each held-out function's true kernel, \
+        length-scales and output scale; held-out functions only, --seeds 0) and gp-bayes (its hyperparameters integrated out \
+        over the held-out functions' prior, --mixture-draws draws per suggestion). Writes designs.json (read by benchmarks/optimize/botorch_reference.py), traces.csv, and \
         bo-benchmark.{md,csv} with one SVG per problem group. --include adds another tool's traces (same format) to the report; \
         --report-only rewrites the report from the files already in --output.
         """
@@ -24,7 +27,7 @@ struct BenchmarkBOCommand: ParsableCommand {
     @Option(help: "Evaluations per run, initial points included.") var budget = 50
     @Option(help: "Initial Latin-hypercube points per run.") var initial = 10
     @Option(help: "The dimensions the held-out GP-prior functions cycle through (comma-separated).") var heldOutDimensions = "2,3,4,6"
-    @Option(help: "The methods (comma-separated) from mesa, pfn, nap, random, or all.") var methods = "mesa,pfn,random"
+    @Option(help: "The methods (comma-separated) from mesa, pfn, nap, random, gp-oracle, gp-bayes, or all.") var methods = "mesa,pfn,random"
     @Option(help: "The PFN surrogate's checkpoint (default: the shipped one).") var surrogateModel: String?
     @Option(help: "The NAP policy (default: the shipped one).") var napModel: String?
     @Option(help: "The PFN surrogate's transform of the values: none (default; chosen on meta-validation functions) or normal-scores (ranks through the normal quantile).") var pfnWarping = PriorFittedSurrogate.ValueWarping.none
@@ -36,6 +39,7 @@ struct BenchmarkBOCommand: ParsableCommand {
     @Option(help: "The acquisition maximiser: samples refined (by gradient for mesa, by sampling for pfn and nap; default 10 for mesa, 5 for pfn and nap).") var restarts: Int?
     @Option(help: "Mesa's Gaussian process: starts of the hyperparameter fit.") var hyperparameterStarts = 3
     @Option(help: "Mesa's Gaussian process: the smallest noise variance (standardised units).") var noiseFloor = 1e-6
+    @Option(help: "gp-bayes: hyperparameter draws from the held-out functions' prior per suggestion (64 is too few to converge in 4-6 dimensions).") var mixtureDraws = 512
 
     @OptionGroup var threads: ThreadsOption
 
@@ -44,6 +48,7 @@ struct BenchmarkBOCommand: ParsableCommand {
             throw ValidationError("--raw-samples, --restarts and --hyperparameter-starts must be at least 1, --local-samples at least 0")
         }
         guard noiseFloor > 0, noiseFloor < 1 else { throw ValidationError("--noise-floor must be in (0, 1), got \(noiseFloor)") }
+        guard mixtureDraws >= 1 else { throw ValidationError("--mixture-draws must be at least 1, got \(mixtureDraws)") }
         guard seeds >= 0, heldOut >= 0 else { throw ValidationError("--seeds and --held-out must be 0 or more") }
         guard initial >= 1, budget > initial else { throw ValidationError("--budget (\(budget)) must exceed --initial (\(initial)), which must be at least 1") }
     }
@@ -94,6 +99,7 @@ struct BenchmarkBOCommand: ParsableCommand {
         var benchmark = BayesianOptimizationBenchmark(functions: named, seedCount: seeds, heldOutCount: heldOut, heldOutDimensions: dimensions,
                                                       initialPointCount: initial, evaluationCount: budget, methods: chosen, configuration: settings)
         benchmark.heldOutSplit = heldOutSplit == .metaTest ? .metaTest : .metaValidation
+        benchmark.mixtureDrawCount = mixtureDraws
         try benchmark.checkMethods()   // a bad checkpoint or a problem a network cannot run fails before any run
         print(try benchmark.run(writingTo: folder, including: included, progress: ProgressBar.handler(label: "benchmark-bo")))
     }

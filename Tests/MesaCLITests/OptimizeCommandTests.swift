@@ -107,11 +107,25 @@ final class OptimizeCommandTests: ScratchFolderTestCase {
         let unknown = try MesaProcess.run(["benchmark-bo", "--functions", "braninn", "--output", output])
         XCTAssertTrue(unknown.error.contains("unknown function 'braninn'"), unknown.error)
         let method = try MesaProcess.run(["benchmark-bo", "--methods", "gp,random", "--output", output])
-        XCTAssertTrue(method.error.contains("unknown method 'gp' in --methods; valid: mesa, pfn, nap, random, or all"), method.error)
+        XCTAssertTrue(method.error.contains("unknown method 'gp' in --methods; valid: mesa, pfn, nap, random, gp-oracle, gp-bayes, or all"), method.error)
         let validation = try MesaProcess.run(["benchmark-bo", "--functions", "branin", "--seeds", "0", "--held-out", "1", "--budget", "6", "--initial", "5",
                                               "--methods", "pfn", "--held-out-split", "meta-validation", "--output", output + "-validation"])
         XCTAssertEqual(validation.status, 0, validation.error)
         XCTAssertTrue(validation.output.contains("| gp-validation-d2 | pfn | 1 |") && !validation.output.contains("mesa |"), validation.output)
+    }
+
+    func testBenchmarkBORunsTheYardsticksOnHeldOutFunctions() throws {
+        let output = directory.appendingPathComponent("bo-yardsticks").path
+        let result = try MesaProcess.run(["benchmark-bo", "--seeds", "0", "--held-out", "1", "--budget", "7", "--initial", "5",
+                                          "--methods", "mesa,gp-oracle,gp-bayes", "--mixture-draws", "8", "--output", output])
+        XCTAssertEqual(result.status, 0, result.error)
+        XCTAssertTrue(result.output.contains("| gp-prior-d2 | gp-oracle | 1 |") && result.output.contains("| gp-prior-d2 | gp-bayes | 1 |"), result.output)
+        let named = try MesaProcess.run(["benchmark-bo", "--functions", "branin", "--seeds", "1", "--held-out", "1", "--methods", "gp-oracle", "--output", output + "-named"])
+        XCTAssertNotEqual(named.status, 0)
+        XCTAssertTrue(named.error.contains("the oracle knows the hyperparameters of GP-prior functions only, and branin has none; run it on held-out functions alone (--seeds 0)"), named.error)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output + "-named"))
+        let draws = try MesaProcess.run(["benchmark-bo", "--seeds", "0", "--methods", "gp-bayes", "--mixture-draws", "0", "--output", output + "-draws"])
+        XCTAssertTrue(draws.error.contains("--mixture-draws must be at least 1, got 0"), draws.error)
     }
 
     func testThePFNSurrogateRunsEndToEnd() throws {

@@ -14,6 +14,11 @@ import MesaCore
 /// runs), the average rank of each method (by final regret, ties shared) and the wall time per
 /// suggestion (surrogate fit plus acquisition maximisation).
 ///
+/// **Yardsticks** (never defaults): `gp-oracle` (the Gaussian process given each held-out
+/// function's true hyperparameters) and `gp-bayes` (hyperparameters integrated out over the
+/// held-out functions' prior) bound what a better model of the function prior could gain with
+/// expected improvement; both use the Gaussian process's acquisition maximiser and noise floor.
+///
 /// **Files** (in the output folder):
 /// - `designs.json`: every problem (box, minimum, and for a sampled function its Fourier
 ///   features) and every run's initial design and values: what `benchmarks/optimize/botorch_reference.py`
@@ -36,6 +41,12 @@ public struct BayesianOptimizationBenchmark: Sendable {
         case nap
         /// Uniform random points after the initial design: the floor.
         case random
+        /// A yardstick, held-out GP-prior functions only: the Gaussian process with each
+        /// function's true kernel, length-scales and output scale (``OracleGaussianProcessSurrogate``).
+        case gpOracle = "gp-oracle"
+        /// A yardstick: the Gaussian process with its hyperparameters integrated out over the
+        /// held-out functions' prior (``MarginalizedGaussianProcessSurrogate``, ``mixtureDrawCount`` draws).
+        case gpBayes = "gp-bayes"
 
         /// The methods of the full protocol: the GP, the PFN surrogate and random search (NAP
         /// only when asked, since it accepts at most the dimensions it was trained on).
@@ -50,6 +61,10 @@ public struct BayesianOptimizationBenchmark: Sendable {
     /// - Throws: ``OptimizationError/unavailable(_:)`` for a checkpoint that cannot be used, or
     ///   naming the first problem a method cannot run.
     public func checkMethods() throws {
+        if methods.contains(.gpOracle), seedCount > 0, let named = functions.first {
+            throw OptimizationError.unavailable("--methods gp-oracle: the oracle knows the hyperparameters of GP-prior functions only, and \(named.rawValue) has none; run it on held-out functions alone (--seeds 0)")
+        }
+        if methods.contains(.gpBayes) { _ = try MarginalizedGaussianProcessSurrogate(sampler: sampler, drawCount: mixtureDrawCount) }
         // From the named functions and the held-out dimensions, without drawing the held-out
         // functions (each costs a search for its minimum).
         let named = seedCount > 0 ? functions.map { ($0.rawValue, $0.function.dimension) } : []
@@ -89,6 +104,8 @@ public struct BayesianOptimizationBenchmark: Sendable {
     public var heldOutSplit: GaussianProcessFunctionSampler.Split = .metaTest
     /// The Bayesian optimiser's settings (its initial design is the benchmark's).
     public var configuration: BayesianOptimizer.Configuration
+    /// The hyperparameter draws per fit of ``Method/gpBayes``.
+    public var mixtureDrawCount = 512
 
     /// A benchmark; the defaults are the full protocol.
     public init(functions: [NamedBenchmark] = NamedBenchmark.allCases, seedCount: Int = 20, heldOutCount: Int = 50,
@@ -162,12 +179,26 @@ public struct BayesianOptimizationBenchmark: Sendable {
         }
         let clock = ContinuousClock()
         switch method {
-        case .mesa, .pfn, .nap:
+        case .mesa, .pfn, .nap, .gpOracle, .gpBayes:
             var settings = configuration
             settings.surrogate = [.pfn: .pfn, .nap: .nap][method] ?? .gp
             settings.initialPointCount = 0
             settings.seed = seed
-            var optimizer = try BayesianOptimizer(dimension: function.dimension, configuration: settings)
+            let noise = configuration.gaussianProcess.prior.noiseFloor
+            var optimizer: BayesianOptimizer
+            switch method {
+            case .gpOracle:
+                guard case .sampled(let features) = function.definition, let truth = features.hyperparameters else {
+                    throw OptimizationError.unavailable("--methods gp-oracle: the oracle knows the hyperparameters of GP-prior functions only, and \(function.name) has none; run it on held-out functions alone (--seeds 0)")
+                }
+                optimizer = try BayesianOptimizer(dimension: function.dimension, surrogate: OracleGaussianProcessSurrogate(hyperparameters: truth, noiseVariance: noise),
+                                                  configuration: settings)
+            case .gpBayes:
+                let surrogate = try MarginalizedGaussianProcessSurrogate(sampler: sampler, drawCount: mixtureDrawCount, noiseVariance: noise)
+                optimizer = try BayesianOptimizer(dimension: function.dimension, surrogate: surrogate, configuration: settings)
+            default:
+                optimizer = try BayesianOptimizer(dimension: function.dimension, configuration: settings)
+            }
             for point in design { optimizer.tell(point, value: record(point, seconds: 0)) }
             while traces.count < evaluationCount {
                 var point: [Double] = []

@@ -94,11 +94,22 @@ public struct BayesianOptimizer: Sendable {
     /// - Throws: ``OptimizationError/unavailable(_:)`` for a surrogate that is not built yet, or
     ///   that cannot model `dimension` coordinates.
     public init(dimension: Int, configuration: Configuration = Configuration(), snap: @escaping @Sendable ([Double]) -> [[Double]] = { [$0] }) throws {
+        try self.init(dimension: dimension, surrogate: configuration.makeSurrogate(), configuration: configuration, snap: snap)
+    }
+
+    /// An optimiser with a surrogate made elsewhere instead of the one ``Configuration/surrogate``
+    /// names (which then only picks the acquisition maximiser's defaults): how
+    /// ``BayesianOptimizationBenchmark`` runs its yardsticks, ``OracleGaussianProcessSurrogate``
+    /// and ``MarginalizedGaussianProcessSurrogate``.
+    ///
+    /// - Throws: ``OptimizationError/unavailable(_:)`` for a surrogate that cannot model `dimension` coordinates.
+    public init(dimension: Int, surrogate: any Surrogate, configuration: Configuration = Configuration(),
+                snap: @escaping @Sendable ([Double]) -> [[Double]] = { [$0] }) throws {
         precondition(dimension >= 1, "BayesianOptimizer: dimension must be at least 1")
         self.dimension = dimension
         self.configuration = configuration
         self.snap = snap
-        surrogate = try configuration.makeSurrogate()
+        self.surrogate = surrogate
         try (surrogate as? PriorFittedSurrogate)?.checkDimension(dimension)
         try (surrogate as? NAPSurrogate)?.checkDimension(dimension)
         initialDesign = LatinHypercube.sample(count: configuration.initialPointCount, dimension: dimension,

@@ -2,6 +2,17 @@ import Foundation
 import MesaCore
 
 extension GaussianProcess {
+    /// The log marginal likelihood of the process's own (standardised) targets, fantasies
+    /// included, under its hyperparameters, from the factor it already holds:
+    /// `−½ rᵀ α − ½ log det K − (n/2) log 2π`, `r = t − c`, `α = K⁻¹ r` (the value of
+    /// ``logMarginalLikelihood(inputs:targets:vector:family:)`` without its gradient). What
+    /// ``MarginalizedGaussianProcessSurrogate`` weighs its hyperparameter draws by.
+    public var logMarginalLikelihood: Double {
+        var quadratic = 0.0
+        for i in 0..<targets.count { quadratic += (targets[i] - hyperparameters.mean) * alpha[i] }
+        return -0.5 * quadratic - 0.5 * factor.logDeterminant - 0.5 * Double(targets.count) * log(2 * Double.pi)
+    }
+
     /// The log marginal likelihood of standardised `targets` at `inputs` under the process with
     /// hyperparameters `vector` (``GaussianProcessHyperparameters/vector``), and its gradient
     /// with respect to `vector`:
@@ -10,10 +21,11 @@ extension GaussianProcess {
     ///     ∂ log p/∂θ = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ),   ∂ log p/∂c = Σᵢ αᵢ,   α = K⁻¹ r
     ///
     /// (Rasmussen & Williams 2006, eq. 5.8–5.9), with `∂K/∂log ℓⱼ`, `∂K/∂log s²` from
-    /// ``Matern52Kernel`` and `∂K/∂log σ² = σ² I`. Costs `O(n² d + n³)` in `Double`.
-    public static func logMarginalLikelihood(inputs: [[Double]], targets: [Double], vector: [Double]) -> (value: Double, gradient: [Double]) {
+    /// ``StationaryKernel`` (of `family`) and `∂K/∂log σ² = σ² I`. Costs `O(n² d + n³)` in `Double`.
+    public static func logMarginalLikelihood(inputs: [[Double]], targets: [Double], vector: [Double],
+                                             family: StationaryKernel.Family = .matern52) -> (value: Double, gradient: [Double]) {
         let n = inputs.count, d = inputs[0].count
-        let hyperparameters = GaussianProcessHyperparameters(vector: vector, dimension: d)
+        let hyperparameters = GaussianProcessHyperparameters(vector: vector, dimension: d, family: family)
         let kernel = hyperparameters.kernel
         var covariance = [Double](repeating: 0, count: n * n)
         var slopes = [Double](repeating: 0, count: n * n)

@@ -2,7 +2,7 @@ import Foundation
 import MesaCore
 
 /// An exact Gaussian-process regression model of an objective on the unit cube: constant mean,
-/// ``Matern52Kernel`` with one length-scale per input, Gaussian observation noise, outputs
+/// a ``StationaryKernel`` (Matérn-5/2 unless the hyperparameters name RBF) with one length-scale per input, Gaussian observation noise, outputs
 /// standardised (`t = (y − mean)/std`) before fitting. Its posterior at `x` is
 ///
 ///     μ(x) = c + k*ᵀ α,   σ²(x) = s² − k*ᵀ K⁻¹ k*,   α = K⁻¹ (t − c),   K = [k(xᵢ, xⱼ)] + σ² I,

@@ -7,8 +7,8 @@ import MesaCore
 ///
 /// Each function picks a kernel (Matérn-5/2 or RBF, equally likely), one length-scale per input
 /// (ARD), log-uniform in ``lengthScales``, and an output scale `s`, log-uniform in
-/// ``outputScales``, and is realised as a ``RandomFourierFunction`` with ``featureCount``
-/// features. The spectral densities of the unit-length-scale kernels are
+/// ``outputScales`` (``drawHyperparameters(dimension:using:)``), and is realised as a
+/// ``RandomFourierFunction`` with ``featureCount`` features, which keeps those hyperparameters. The spectral densities of the unit-length-scale kernels are
 ///
 /// - RBF `exp(−r²/2)`: `ω ~ N(0, I)`;
 /// - Matérn-ν: a Student-t with `2ν` degrees of freedom, `ω = z √(2ν / g)`, `z ~ N(0, I)`,
@@ -24,12 +24,45 @@ import MesaCore
 /// ``minimumSearchSize`` uniform points, the best ``minimumRefinements`` refined by
 /// ``BoxConstrainedMinimizer`` with the exact gradient.
 public struct GaussianProcessFunctionSampler: Sendable {
-    /// A stationary kernel whose prior the functions follow.
-    public enum Kernel: String, CaseIterable, Sendable, Codable {
-        /// Matérn with smoothness ν = 5/2 (twice differentiable draws).
-        case matern52
-        /// The squared-exponential (RBF) kernel (infinitely differentiable draws).
-        case rbf
+    /// A stationary kernel whose prior the functions follow (Matérn-5/2 or RBF).
+    public typealias Kernel = StationaryKernel.Family
+
+    /// The hyperparameters one function was drawn with: what a Gaussian process would need to
+    /// have the function's exact prior (``OracleGaussianProcessSurrogate``). The function's
+    /// covariance is `outputScale² k(x, x′)` with `k` the unit-variance kernel of `kernel` with
+    /// length-scales `lengthScales`, and its prior mean is 0.
+    public struct Hyperparameters: Sendable, Codable, Equatable {
+        /// The kernel's family.
+        public var kernel: Kernel
+        /// The length-scales `ℓⱼ`, one per input, in unit-cube units.
+        public var lengthScales: [Double]
+        /// The output scale `s`: the prior *standard deviation* of a value (its variance is `s²`).
+        public var outputScale: Double
+
+        /// Creates hyperparameters.
+        public init(kernel: Kernel, lengthScales: [Double], outputScale: Double) {
+            self.kernel = kernel
+            self.lengthScales = lengthScales
+            self.outputScale = outputScale
+        }
+
+        /// The number of inputs.
+        public var dimension: Int { lengthScales.count }
+
+        /// The covariance of the function's values, `s² k(x, x′)`.
+        public var covariance: StationaryKernel {
+            StationaryKernel(family: kernel, lengthScales: lengthScales, outputScale: outputScale * outputScale)
+        }
+
+        /// The same prior for a ``GaussianProcess`` whose values were standardised as
+        /// `t = (y − outputMean) / outputStandardDeviation`: length-scales unchanged, signal
+        /// variance `s² / sd²`, mean `−outputMean / sd` (the functions' prior mean is 0), and the
+        /// given `noiseVariance` (standardised units; the functions are noise-free, so this is a
+        /// floor that keeps the factorisation well conditioned).
+        public func processHyperparameters(outputMean: Double, outputStandardDeviation: Double, noiseVariance: Double) -> GaussianProcessHyperparameters {
+            GaussianProcessHyperparameters(lengthScales: lengthScales, outputScale: outputScale * outputScale / (outputStandardDeviation * outputStandardDeviation),
+                                           noiseVariance: noiseVariance, mean: -outputMean / outputStandardDeviation, family: kernel)
+        }
     }
 
     /// Which family of functions a draw belongs to.
@@ -89,16 +122,26 @@ public struct GaussianProcessFunctionSampler: Sendable {
                                  upperBounds: Array(repeating: 1, count: dimension), minimum: minimum, minimizers: [minimizer])
     }
 
-    /// A fresh draw in `dimension` inputs from `generator`, as its Fourier features (the draws
-    /// of ``sample(dimension:name:using:)`` before its minimum search).
-    public func fourierFunction(dimension: Int, using generator: inout RandomGenerator) -> RandomFourierFunction {
+    /// Hyperparameters for `dimension` inputs drawn from the sampler's prior: a kernel from
+    /// ``kernels`` (equally likely), each length-scale log-uniform in ``lengthScales``, the output
+    /// scale log-uniform in ``outputScales``. The first draws of ``fourierFunction(dimension:using:)``,
+    /// and the prior ``MarginalizedGaussianProcessSurrogate`` averages over.
+    public func drawHyperparameters(dimension: Int, using generator: inout RandomGenerator) -> Hyperparameters {
         precondition(dimension >= 1, "GaussianProcessFunctionSampler: dimension must be at least 1")
         let kernel = kernels[Int(generator.next() % UInt64(kernels.count))]
         func logUniform(_ range: ClosedRange<Double>) -> Double {
             exp(log(range.lowerBound) + Double(generator.nextUniform()) * (log(range.upperBound) - log(range.lowerBound)))
         }
         let lengths = (0..<dimension).map { _ in logUniform(lengthScales) }
-        let scale = logUniform(outputScales)
+        return Hyperparameters(kernel: kernel, lengthScales: lengths, outputScale: logUniform(outputScales))
+    }
+
+    /// A fresh draw in `dimension` inputs from `generator`, as its Fourier features (the draws
+    /// of ``sample(dimension:name:using:)`` before its minimum search); the function keeps the
+    /// hyperparameters it was drawn with (``RandomFourierFunction/hyperparameters``).
+    public func fourierFunction(dimension: Int, using generator: inout RandomGenerator) -> RandomFourierFunction {
+        let hyperparameters = drawHyperparameters(dimension: dimension, using: &generator)
+        let kernel = hyperparameters.kernel, lengths = hyperparameters.lengthScales, scale = hyperparameters.outputScale
         var frequencies: [Double] = []
         frequencies.reserveCapacity(featureCount * dimension)
         for _ in 0..<featureCount {
@@ -112,7 +155,8 @@ public struct GaussianProcessFunctionSampler: Sendable {
         let phases = (0..<featureCount).map { _ in 2 * Double.pi * Double(generator.nextUniform()) }
         let weights = (0..<featureCount).map { _ in Double(generator.nextNormal()) }
         return RandomFourierFunction(frequencies: frequencies, phases: phases, weights: weights,
-                                     amplitude: scale * (2 / Double(featureCount)).squareRoot(), dimension: dimension)
+                                     amplitude: scale * (2 / Double(featureCount)).squareRoot(), dimension: dimension,
+                                     hyperparameters: hyperparameters)
     }
 
     /// The smallest value found by a uniform search refined by gradient, and where.

@@ -21,9 +21,13 @@ public struct RandomFourierFunction: Sendable, Codable, Equatable {
     public let amplitude: Double
     /// The number of inputs `d`.
     public let dimension: Int
+    /// The Gaussian-process prior the function was drawn from, when ``GaussianProcessFunctionSampler``
+    /// drew it (`nil` for features given by hand): the yardstick ``OracleGaussianProcessSurrogate`` uses it.
+    public let hyperparameters: GaussianProcessFunctionSampler.Hyperparameters?
 
-    /// Creates a function from its features.
-    public init(frequencies: [Double], phases: [Double], weights: [Double], amplitude: Double, dimension: Int) {
+    /// Creates a function from its features, and the prior they were drawn from if known.
+    public init(frequencies: [Double], phases: [Double], weights: [Double], amplitude: Double, dimension: Int,
+                hyperparameters: GaussianProcessFunctionSampler.Hyperparameters? = nil) {
         precondition(frequencies.count == phases.count * dimension && weights.count == phases.count,
                      "RandomFourierFunction: \(phases.count) phases need \(phases.count * dimension) frequencies and \(phases.count) weights")
         self.frequencies = frequencies
@@ -31,6 +35,7 @@ public struct RandomFourierFunction: Sendable, Codable, Equatable {
         self.weights = weights
         self.amplitude = amplitude
         self.dimension = dimension
+        self.hyperparameters = hyperparameters
     }
 
     /// The number of features `M`.

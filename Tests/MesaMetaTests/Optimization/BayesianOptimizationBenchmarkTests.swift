@@ -45,4 +45,38 @@ final class BayesianOptimizationBenchmarkTests: XCTestCase {
         XCTAssertEqual(combined.summaries.first { $0.method == "botorch" && $0.group == "branin" }?.averageRank,
                        combined.summaries.first { $0.method == "mesa" && $0.group == "branin" }?.averageRank)
     }
+
+    func testTheYardsticksRunOnHeldOutFunctionsOnly() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-bo-yardsticks-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var sampler = GaussianProcessFunctionSampler()
+        sampler.minimumSearchSize = 256
+        var benchmark = BayesianOptimizationBenchmark(functions: [.branin], seedCount: 0, heldOutCount: 2, heldOutDimensions: [2, 3], initialPointCount: 5,
+                                                      evaluationCount: 8, methods: [.gpOracle, .gpBayes], sampler: sampler)
+        benchmark.mixtureDrawCount = 16
+        benchmark.heldOutSplit = .metaValidation
+        try benchmark.checkMethods()
+        let report = try benchmark.run(writingTo: folder)
+        XCTAssertEqual(report.summaries.map { "\($0.group) \($0.method) \($0.runCount)" },
+                       ["gp-validation-d2 gp-oracle 1", "gp-validation-d2 gp-bayes 1", "gp-validation-d3 gp-oracle 1", "gp-validation-d3 gp-bayes 1"])
+        // The oracle suggests differently from the fitted process (it is not the GP under another name).
+        let problem = try XCTUnwrap(benchmark.problems().first { !$0.seeds.isEmpty }).function
+        let oracle = try benchmark.run(.gpOracle, on: problem, seed: 0), fitted = try benchmark.run(.mesa, on: problem, seed: 0)
+        XCTAssertEqual(oracle.prefix(5).map(\.value), fitted.prefix(5).map(\.value))
+        XCTAssertNotEqual(oracle.suffix(3).map(\.value), fitted.suffix(3).map(\.value))
+
+        // The oracle on a named function: a clear error before anything runs, and from run(_:on:seed:).
+        benchmark.seedCount = 1
+        XCTAssertThrowsError(try benchmark.checkMethods()) { error in
+            XCTAssertTrue("\(error)".contains("--methods gp-oracle: the oracle knows the hyperparameters of GP-prior functions only, and branin has none"), "\(error)")
+        }
+        XCTAssertThrowsError(try benchmark.run(.gpOracle, on: NamedBenchmark.branin.function, seed: 0)) { error in
+            XCTAssertTrue("\(error)".contains("branin has none"), "\(error)")
+        }
+        benchmark.mixtureDrawCount = 0
+        benchmark.methods = [.gpBayes]
+        XCTAssertThrowsError(try benchmark.checkMethods()) { error in
+            XCTAssertTrue("\(error)".contains("at least 1 hyperparameter draw, got 0"), "\(error)")
+        }
+    }
 }

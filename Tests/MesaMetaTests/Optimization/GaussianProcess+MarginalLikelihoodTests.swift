@@ -14,20 +14,32 @@ final class GaussianProcessMarginalLikelihoodTests: XCTestCase {
 
     func testGradientMatchesFiniteDifferences() {
         var generator = RandomGenerator(seed: 21)
-        for d in [1, 3] {
-            let inputs = (0..<9).map { _ in (0..<d).map { _ in Double(generator.nextUniform()) } }
-            let targets = inputs.map { x in x.reduce(0) { $0 + sin(4 * $1) } + 0.1 * Double(generator.nextNormal()) }
-            let vector = (0..<d).map { _ in log(0.2 + 0.5 * Double(generator.nextUniform())) } + [log(1.2), log(0.02), -0.3]
-            let (_, gradient) = GaussianProcess.logMarginalLikelihood(inputs: inputs, targets: targets, vector: vector)
-            for k in 0..<vector.count {
-                var plus = vector, minus = vector
-                plus[k] += 1e-6
-                minus[k] -= 1e-6
-                let numeric = (GaussianProcess.logMarginalLikelihood(inputs: inputs, targets: targets, vector: plus).value
-                    - GaussianProcess.logMarginalLikelihood(inputs: inputs, targets: targets, vector: minus).value) / 2e-6
-                XCTAssertEqual(gradient[k], numeric, accuracy: 1e-5 * Swift.max(1, Swift.abs(numeric)), "d = \(d), hyperparameter \(k)")
+        for family in StationaryKernel.Family.allCases {
+            for d in [1, 3] {
+                let inputs = (0..<9).map { _ in (0..<d).map { _ in Double(generator.nextUniform()) } }
+                let targets = inputs.map { x in x.reduce(0) { $0 + sin(4 * $1) } + 0.1 * Double(generator.nextNormal()) }
+                let vector = (0..<d).map { _ in log(0.2 + 0.5 * Double(generator.nextUniform())) } + [log(1.2), log(0.02), -0.3]
+                let (value, gradient) = GaussianProcess.logMarginalLikelihood(inputs: inputs, targets: targets, vector: vector, family: family)
+                // The process's own value, from its factor, is the same number.
+                let process = GaussianProcess(inputs: inputs, values: targets, hyperparameters: GaussianProcessHyperparameters(vector: vector, dimension: d, family: family))
+                let (mean, deviation) = GaussianProcess.standardization(of: targets)
+                let standardized = GaussianProcess.logMarginalLikelihood(inputs: inputs, targets: targets.map { ($0 - mean) / deviation }, vector: vector, family: family)
+                XCTAssertEqual(process.logMarginalLikelihood, standardized.value, accuracy: 1e-9, "\(family)")
+                for k in 0..<vector.count {
+                    var plus = vector, minus = vector
+                    plus[k] += 1e-6
+                    minus[k] -= 1e-6
+                    let numeric = (GaussianProcess.logMarginalLikelihood(inputs: inputs, targets: targets, vector: plus, family: family).value
+                        - GaussianProcess.logMarginalLikelihood(inputs: inputs, targets: targets, vector: minus, family: family).value) / 2e-6
+                    XCTAssertEqual(gradient[k], numeric, accuracy: 1e-5 * Swift.max(1, Swift.abs(numeric)), "\(family), d = \(d), hyperparameter \(k)")
+                }
+                XCTAssertTrue(value.isFinite)
             }
         }
+        // The two families give different likelihoods (the family is used, not ignored).
+        let inputs = [[0.1], [0.5], [0.8]], targets = [0.3, -1.0, 0.7], vector = [log(0.3), 0, log(1e-3), 0]
+        XCTAssertNotEqual(GaussianProcess.logMarginalLikelihood(inputs: inputs, targets: targets, vector: vector, family: .rbf).value,
+                          GaussianProcess.logMarginalLikelihood(inputs: inputs, targets: targets, vector: vector).value, accuracy: 1e-3)
     }
 
     func testPriorGradientMatchesFiniteDifferences() {

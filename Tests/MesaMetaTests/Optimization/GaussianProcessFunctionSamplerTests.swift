@@ -70,4 +70,57 @@ final class GaussianProcessFunctionSamplerTests: XCTestCase {
             XCTAssertEqual(sumXY / Double(count), expected, accuracy: 0.08, "\(kernel)")
         }
     }
+
+    func testTheSamplerReturnsTheHyperparametersItDrewWith() {
+        // A function's covariance over its weights and phases, given its frequencies, is
+        // (a²/2) Σₘ cos(ωₘ · Δ), which tends to s² k(Δ) as M grows: with 40,000 features it must
+        // match the returned kernel, length-scales and output scale within Monte-Carlo error
+        // (≈ s²/√(2M) ≈ 0.004 s²), far closer than another family (0.08 apart at r = 1) or a
+        // length-scale 20 % off.
+        var sampler = GaussianProcessFunctionSampler()
+        sampler.featureCount = 40_000
+        var generator = RandomGenerator(seed: 31)
+        var seen = Set<GaussianProcessFunctionSampler.Kernel>()
+        for index in 0..<8 {
+            let dimension = [1, 2, 3, 6][index % 4]
+            let function = sampler.fourierFunction(index: index, dimension: dimension, split: .metaTraining)
+            guard let truth = function.hyperparameters else { return XCTFail("the sampler kept no hyperparameters") }
+            seen.insert(truth.kernel)
+            XCTAssertEqual(truth.dimension, dimension)
+            XCTAssertTrue(truth.lengthScales.allSatisfy { sampler.lengthScales.contains($0) } && sampler.outputScales.contains(truth.outputScale))
+            XCTAssertEqual(function.amplitude, truth.outputScale * (2 / 40_000.0).squareRoot(), accuracy: 1e-15)
+            let variance = truth.outputScale * truth.outputScale
+            for _ in 0..<6 {
+                // Offsets at r ≈ 0.5–1.5 under the returned length-scales, where the families differ most.
+                let direction = (0..<dimension).map { _ in Double(generator.nextNormal()) }
+                let norm = (zip(direction, truth.lengthScales).reduce(0) { $0 + ($1.0 / $1.1) * ($1.0 / $1.1) }).squareRoot()
+                let r = 0.5 + Double(generator.nextUniform())
+                let offset = direction.map { $0 * r / norm }
+                var empirical = 0.0
+                for m in 0..<function.featureCount {
+                    var argument = 0.0
+                    for j in 0..<dimension { argument += function.frequencies[m * dimension + j] * offset[j] }
+                    empirical += cos(argument)
+                }
+                empirical *= function.amplitude * function.amplitude / 2
+                let zero = [Double](repeating: 0, count: dimension)
+                XCTAssertEqual(empirical, truth.covariance(zero, offset), accuracy: 0.02 * variance, "\(truth.kernel) d = \(dimension) r = \(r)")
+                // Negative controls: the other family, or length-scales 20 % longer, are told apart.
+                var otherFamily = truth, longer = truth
+                otherFamily.kernel = truth.kernel == .rbf ? .matern52 : .rbf
+                longer.lengthScales = truth.lengthScales.map { $0 * 1.2 }
+                XCTAssertGreaterThan(Swift.abs(empirical - otherFamily.covariance(zero, offset)), 0.02 * variance)
+                XCTAssertGreaterThan(Swift.abs(empirical - longer.covariance(zero, offset)), 0.02 * variance)
+            }
+        }
+        XCTAssertEqual(seen, [.matern52, .rbf])
+        // The same draw as before the function: the hyperparameters come first from the generator.
+        var a = RandomGenerator(seed: 4), b = RandomGenerator(seed: 4)
+        XCTAssertEqual(sampler.drawHyperparameters(dimension: 3, using: &a), sampler.fourierFunction(dimension: 3, using: &b).hyperparameters)
+        // The benchmark's functions carry them too.
+        sampler.featureCount = 64
+        sampler.minimumSearchSize = 16
+        guard case .sampled(let features) = sampler.function(index: 0, dimension: 2, split: .metaValidation).definition else { return XCTFail("not sampled") }
+        XCTAssertEqual(features.hyperparameters, sampler.fourierFunction(index: 0, dimension: 2, split: .metaValidation).hyperparameters)
+    }
 }

@@ -30,12 +30,24 @@ final class GaussianProcessTests: XCTestCase {
         XCTAssertEqual(kernel([0], [0.4]), 1.3 * (1 + 5.0.squareRoot() + 5.0 / 3) * exp(-5.0.squareRoot()), accuracy: 1e-12)
     }
 
+    func testTheRBFKernelMatchesItsClosedForm() {
+        let kernel = StationaryKernel(family: .rbf, lengthScales: [0.5, 0.25], outputScale: 1.7)
+        // r² = (0.3/0.5)² + (0.1/0.25)² = 0.36 + 0.16
+        XCTAssertEqual(kernel([0.1, 0.2], [0.4, 0.3]), 1.7 * exp(-0.5 * 0.52), accuracy: 1e-12)
+        XCTAssertEqual(kernel.valueAndSlope([0.1, 0.2], [0.4, 0.3]).slope, kernel([0.1, 0.2], [0.4, 0.3]), accuracy: 1e-15)
+        XCTAssertEqual(GaussianProcessHyperparameters(lengthScales: [0.5, 0.25], outputScale: 1.7, noiseVariance: 0.1, mean: 0, family: .rbf).kernel, kernel)
+    }
+
     func testMomentGradientsMatchFiniteDifferences() {
+        for family in StationaryKernel.Family.allCases { checkMomentGradients(family: family) }
+    }
+
+    private func checkMomentGradients(family: StationaryKernel.Family) {
         var generator = RandomGenerator(seed: 5)
         let inputs = (0..<7).map { _ in (0..<3).map { _ in Double(generator.nextUniform()) } }
         let values = inputs.map { sin(3 * $0[0]) + $0[1] * $0[2] }
         let process = GaussianProcess(inputs: inputs, values: values, hyperparameters: GaussianProcessHyperparameters(
-            lengthScales: [0.3, 0.5, 0.8], outputScale: 0.9, noiseVariance: 1e-4, mean: 0))
+            lengthScales: [0.3, 0.5, 0.8], outputScale: 0.9, noiseVariance: 1e-4, mean: 0, family: family))
         let x = [0.41, 0.27, 0.66]
         let moments = process.moments(at: x, withGradient: true)
         for j in 0..<3 {
