@@ -65,44 +65,27 @@ public final class TabularCellEmbedding: Module {
     ///   - trainCount: labelled rows per table.
     /// - Returns: `[batch, rows, modelSize]`.
     public func callAsFunction(features: Tensor, featureCounts: [Int], trainTargets: [Float], trainCount: Int) -> Tensor {
-        let (batch, width) = (features.shape[0], features.shape[2])
+        let (batch, rowCount, width) = (features.shape[0], features.shape[1], features.shape[2])
         precondition(featureCounts.count == batch && featureCounts.allSatisfy { $0 >= 1 && $0 <= width },
                      "TabularCellEmbedding: \(featureCounts.count) feature counts for \(batch) tables of at most \(width) features")
-        // Tables of equal width go through as one batch (local contexts share one width).
-        var offsets = [Tensor?](repeating: nil, count: batch)
-        let values = features.scalars
-        for (count, tables) in Dictionary(grouping: 0..<batch, by: { featureCounts[$0] }).sorted(by: { $0.key < $1.key }) {   // a fixed order: exact resumes
-            let group = groupOffsets(values: values, shape: features.shape, tables: tables, featureCount: count, trainTargets: trainTargets,
-                                trainCount: trainCount)
-            for (position, b) in tables.enumerated() { offsets[b] = tables.count == 1 ? group : group.slice(alongAxis: 0, from: position, to: position + 1) }
-        }
-        return batch == 1 ? offsets[0]! : Tensor.concatenate(offsets.map { $0! }, alongAxis: 0)
-    }
-
-    /// The offsets `[G, rows, modelSize]` of the tables `tables` (indices into the batch), all of
-    /// `featureCount` features.
-    private func groupOffsets(values: [Float], shape: [Int], tables: [Int], featureCount count: Int, trainTargets: [Float],
-                         trainCount: Int) -> Tensor {
-        let (rowCount, width, g) = (shape[1], shape[2], tables.count)
-        let d = configuration.size, summaryCount = configuration.summaryTokens
-        let unscale = 1 / (Float(width) / Float(count)).squareRoot()
-        var cellValues = [Float](repeating: 0, count: g * count * rowCount)                    // [G, F, N]: columns as sets
-        for (position, b) in tables.enumerated() {
+        let values = features.scalars, d = configuration.size, summaryCount = configuration.summaryTokens
+        let offsets = (0..<batch).map { b -> Tensor in
+            let count = featureCounts[b], unscale = 1 / (Float(width) / Float(count)).squareRoot()
+            var column = [Float](repeating: 0, count: count * rowCount)                       // [F, N], column-major cells
             for i in 0..<rowCount {
-                for j in 0..<count { cellValues[(position * count + j) * rowCount + i] = values[(b * rowCount + i) * width + j] * unscale }
+                for j in 0..<count { column[j * rowCount + i] = values[(b * rowCount + i) * width + j] * unscale }
             }
+            let targets = Array(trainTargets[(b * trainCount)..<((b + 1) * trainCount)])
+            let labels: Tensor = labelEmbedding.map { $0(targets.map { Int($0) }) }
+                ?? targetEncoder!(Tensor(shape: [trainCount, 1], scalars: targets))            // [T, d]
+            let rowOffsets = Tensor.concatenate([labels, .zeros([rowCount - trainCount, d])], alongAxis: 0)
+            var cells = valueEncoder(Tensor(shape: [count, rowCount, 1], scalars: column))        // [F, N, d]
+            cells = cells + featurePositions(Array(0..<count)).reshaped(to: [count, 1, d]) + rowOffsets.reshaped(to: [1, rowCount, d])
+            cells = columns(cells, contextCount: trainCount)
+            let summary = summaryTokens.value.reshaped(to: [1, summaryCount, d]).broadcast(to: [rowCount, summaryCount, d])
+            let sequence = Tensor.concatenate([cells.permuted([1, 0, 2]), summary], alongAxis: 1)   // [N, F + S, d]
+            return output(rows(sequence, lastPositions: summaryCount).reshaped(to: [rowCount, summaryCount * d]))
         }
-        let targets = tables.flatMap { trainTargets[($0 * trainCount)..<(($0 + 1) * trainCount)] }
-        let labels: Tensor = labelEmbedding.map { $0(targets.map { Int($0) }).reshaped(to: [g, trainCount, d]) }
-            ?? targetEncoder!(Tensor(shape: [g, trainCount, 1], scalars: targets))               // [G, T, d]
-        let rowOffsets = Tensor.concatenate([labels, .zeros([g, rowCount - trainCount, d])], alongAxis: 1)
-        var cells = valueEncoder(Tensor(shape: [g, count, rowCount, 1], scalars: cellValues))      // [G, F, N, d]
-        cells = cells + featurePositions(Array(0..<count)).reshaped(to: [1, count, 1, d]) + rowOffsets.reshaped(to: [g, 1, rowCount, d])
-        cells = columns(cells.reshaped(to: [g * count, rowCount, d]), contextCount: trainCount)
-        let byRow = cells.reshaped(to: [g, count, rowCount, d]).permuted([0, 2, 1, 3]).reshaped(to: [g * rowCount, count, d])
-        let summary = summaryTokens.value.reshaped(to: [1, summaryCount, d]).broadcast(to: [g * rowCount, summaryCount, d])
-        let sequence = Tensor.concatenate([byRow, summary], alongAxis: 1)                           // [G·N, F + S, d]
-        let read = rows(sequence, lastPositions: summaryCount).reshaped(to: [g, rowCount, summaryCount * d])
-        return output(read)
+        return Tensor.stack(offsets, alongAxis: 0)
     }
 }

@@ -80,18 +80,6 @@ final class TabularCellEmbeddingTests: XCTestCase {
         // With gradients recorded (the composed operations) the values are the same.
         let recorded = model.logits(features: batch, trainTargets: labels, trainCount: 5, featureCounts: [2, 5])
         XCTAssertTrue(recorded.isApproximatelyEqual(to: together, tolerance: 1e-4))
-        // Tables of one width go through as one batch: each table's logits are still its own.
-        let other = table(seed: 5, features: 5)
-        let same = Tensor.concatenate([input(wide, model: model), input(narrow, model: model), input(other, model: model)], alongAxis: 0)
-        let three = withoutGradients {
-            model.logits(features: same, trainTargets: Array(labels[5...]) + labels, trainCount: 5, featureCounts: [5, 2, 5])
-        }
-        let otherAlone = withoutGradients {
-            model.logits(features: input(other, model: model), trainTargets: Array(labels[..<5]), trainCount: 5, featureCounts: [5])
-        }
-        XCTAssertTrue(three.slice(alongAxis: 0, from: 0, to: 1).isApproximatelyEqual(to: alone, tolerance: 1e-5))
-        XCTAssertTrue(three.slice(alongAxis: 0, from: 1, to: 2).isApproximatelyEqual(to: together.slice(alongAxis: 0, from: 0, to: 1), tolerance: 1e-5))
-        XCTAssertTrue(three.slice(alongAxis: 0, from: 2).isApproximatelyEqual(to: otherAlone, tolerance: 1e-5))
     }
 
     func testConfigurationDecodingAndProblems() throws {
