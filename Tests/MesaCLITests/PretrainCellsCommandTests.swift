@@ -28,6 +28,10 @@ final class PretrainCellsCommandTests: ScratchFolderTestCase {
         let (a, b) = (try XCTUnwrap(loss(plain.output)), try XCTUnwrap(loss(trees.output)))
         XCTAssertTrue(a.isFinite && b.isFinite && a != b, "\(plain.output) \(trees.output)")
         XCTAssertTrue(trees.output.contains("trees's prior"), trees.output)
+        let moreClasses = try MesaProcess.run(["pretrain", "--config", try config("many", cells: true, prior: #""maximumClasses": 12"#),
+                                               "--evaluate", model])
+        XCTAssertNotEqual(moreClasses.status, 0)
+        XCTAssertTrue(moreClasses.error.contains("predicts at most 10 classes; the prior draws up to 12"), moreClasses.error)
 
         var train = "a,b,c,label\n", test = "a,b,c\n"
         for i in 0..<40 { train += "\(i % 7),\(Double(i) / 10),\(i % 3),\(i % 7 < 3 ? "low" : "high")\n" }
