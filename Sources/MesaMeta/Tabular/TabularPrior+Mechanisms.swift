@@ -8,11 +8,7 @@ extension TabularPrior {
     /// probability ``treeGraphProbability``, of a random tree graph (``treeGraph(rows:using:)``).
     func causalGraph(rows: Int, using generator: inout RandomGenerator) -> [[Double]] {
         if treeGraphProbability > 0, generator.nextDouble() < treeGraphProbability { return treeGraph(rows: rows, using: &generator) }
-        let causes = 1 + generator.nextIndex(below: 12)
-        let uniformCauses = generator.nextDouble() < 0.3
-        var layer: [[Double]] = (0..<causes).map { _ in
-            (0..<rows).map { _ in uniformCauses ? Double(generator.nextUniform()) * 2 - 1 : Double(generator.nextNormal()) }
-        }
+        var layer = causes(rows: rows, using: &generator)
         var nodes = layer
         let depth = 1 + generator.nextIndex(below: 4)
         let noise = exp(log(0.01) + generator.nextDouble() * (log(0.5) - log(0.01)))
@@ -59,6 +55,16 @@ extension TabularPrior {
         return target.map { $0 + noise * spread * Double(generator.nextNormal()) }
     }
 
+    /// The root nodes of a causal graph: 1–12 causes over `rows` rows, all `N(0, 1)` or (in 30 %
+    /// of graphs) all uniform on `[−1, 1]`.
+    func causes(rows: Int, using generator: inout RandomGenerator) -> [[Double]] {
+        let count = 1 + generator.nextIndex(below: 12)
+        let uniform = generator.nextDouble() < 0.3
+        return (0..<count).map { _ in
+            (0..<rows).map { _ in uniform ? Double(generator.nextUniform()) * 2 - 1 : Double(generator.nextNormal()) }
+        }
+    }
+
     /// A causal graph whose edges are trees instead of an MLP's layers (the tree-based structural
     /// causal models of TabICL's prior, Qu et al. 2025): causes as in the MLP graph, then 1–4
     /// layers of 4–32 nodes, each node a ``treeTarget(_:maximumDepth:using:)`` of the previous
@@ -66,11 +72,7 @@ extension TabularPrior {
     /// piecewise constant in their causes, with ties and steps, and relate to each other and to
     /// the target through thresholds, the structure that tree ensembles exploit in real tables.
     func treeGraph(rows: Int, using generator: inout RandomGenerator) -> [[Double]] {
-        let causes = 1 + generator.nextIndex(below: 12)
-        let uniformCauses = generator.nextDouble() < 0.3
-        var layer: [[Double]] = (0..<causes).map { _ in
-            (0..<rows).map { _ in uniformCauses ? Double(generator.nextUniform()) * 2 - 1 : Double(generator.nextNormal()) }
-        }
+        var layer = causes(rows: rows, using: &generator)
         var nodes = layer
         for _ in 0..<(1 + generator.nextIndex(below: 4)) {
             let previous = layer
