@@ -43,14 +43,10 @@ struct PretrainCommand: ParsableCommand {
         if let evaluate {
             let configuration = try loadConfiguration()
             let loaded = try TabularModelFile.load(URL(fileURLWithPath: evaluate), kind: configuration.model.kind)
-            let model = loaded.model.configuration
-            guard model.maximumFeatures == configuration.model.maximumFeatures else {
-                throw ValidationErrorMessage("\(evaluate) reads \(model.maximumFeatures) features; the prior's model section has \(configuration.model.maximumFeatures)")
+            let loss: Float
+            do { loss = try TabularPretrainer.heldOutLoss(of: loaded.model, configuration: configuration) } catch {
+                throw ValidationErrorMessage("\(evaluate): \(error)")
             }
-            guard model.kind == .regression || configuration.prior.maximumClasses <= model.maximumClasses else {
-                throw ValidationErrorMessage("\(evaluate) predicts at most \(model.maximumClasses) classes; the prior draws up to \(configuration.prior.maximumClasses)")
-            }
-            let loss = TabularPretrainer.heldOutLoss(of: loaded.model, configuration: configuration)
             print(String(format: "mesa pretrain: %@: held-out prior loss %.4f (16 batches of %@'s prior)", evaluate, loss, configuration.name))
             return
         }

@@ -145,15 +145,29 @@ public final class TabularPretrainer: DataParallelTrainingRun {
 
     /// The mean loss on 16 fixed held-out prior batches (functions of the meta-validation split
     /// with a function prior).
-    public func evaluate() -> Float { Self.heldOutLoss(of: model, configuration: configuration) }
+    public func evaluate() -> Float {
+        // The run's own model is built from its configuration, so it always fits it.
+        do { return try Self.heldOutLoss(of: model, configuration: configuration) } catch { preconditionFailure("TabularPretrainer: \(error)") }
+    }
 
     /// The mean loss of `model` on the 16 fixed held-out batches of `configuration`'s prior (its
     /// seed + 99; functions of the meta-validation split with a function prior): what
     /// ``evaluate()`` reports during a run, for any model on any prior of its kind, so that
     /// models can be compared on one prior, or one model on several.
-    public static func heldOutLoss(of model: TabularTransformer, configuration: TabularPretrainingConfiguration) -> Float {
-        precondition(model.configuration.kind == configuration.prior.kind && model.configuration.maximumFeatures == configuration.model.maximumFeatures,
-                     "TabularPretrainer: the model and the prior differ in kind or width")
+    ///
+    /// - Throws: ``TabularError/invalidModel(_:)`` when the model's kind or input width is not the
+    ///   configuration's, or the prior draws more classes than the model predicts.
+    public static func heldOutLoss(of model: TabularTransformer, configuration: TabularPretrainingConfiguration) throws -> Float {
+        let sizes = model.configuration
+        guard sizes.kind == configuration.prior.kind else {
+            throw TabularError.invalidModel("the model is a \(sizes.kind.rawValue) model; the prior draws \(configuration.prior.kind.rawValue) tables")
+        }
+        guard sizes.maximumFeatures == configuration.model.maximumFeatures else {
+            throw TabularError.invalidModel("the model reads \(sizes.maximumFeatures) features; the prior's model section has \(configuration.model.maximumFeatures)")
+        }
+        guard sizes.kind == .regression || configuration.prior.maximumClasses <= sizes.maximumClasses else {
+            throw TabularError.invalidModel("the model predicts at most \(sizes.maximumClasses) classes; the prior draws up to \(configuration.prior.maximumClasses)")
+        }
         var evaluation = RandomGenerator(seed: configuration.seed &+ 99)
         return withoutGradients {
             var total: Float = 0

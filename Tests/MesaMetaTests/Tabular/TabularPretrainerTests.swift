@@ -128,6 +128,28 @@ final class TabularPretrainerTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: refused.path), "nothing is written for a refused run")
     }
 
+    /// Any model on any prior of its kind and width; a mismatch is a clear error.
+    func testHeldOutLossOfAModelOnAnotherPrior() throws {
+        let c = configuration()
+        var generator = RandomGenerator(seed: 3)
+        let model = TabularTransformer(configuration: c.model, using: &generator)
+        var trees = c
+        trees.prior.treeProbability = 1
+        let (plain, other) = (try TabularPretrainer.heldOutLoss(of: model, configuration: c), try TabularPretrainer.heldOutLoss(of: model, configuration: trees))
+        XCTAssertTrue(plain.isFinite && other.isFinite && plain != other)
+        XCTAssertEqual(try TabularPretrainer.heldOutLoss(of: model, configuration: c), plain, "the same fixed batches")
+        var regression = TabularPretrainingConfiguration(kind: .regression)
+        regression.model.maximumFeatures = c.model.maximumFeatures
+        XCTAssertThrowsError(try TabularPretrainer.heldOutLoss(of: model, configuration: regression)) {
+            XCTAssertTrue("\($0)".contains("the model is a classification model; the prior draws regression tables"), "\($0)")
+        }
+        var narrow = c
+        narrow.model.maximumFeatures = 20
+        XCTAssertThrowsError(try TabularPretrainer.heldOutLoss(of: model, configuration: narrow)) {
+            XCTAssertTrue("\($0)".contains("reads 100 features; the prior's model section has 20"), "\($0)")
+        }
+    }
+
     func testPriorSamplesAreWellFormed() {
         var generator = RandomGenerator(seed: 4)
         for kind in [TabularTaskKind.classification, .regression] {
