@@ -27,7 +27,7 @@ struct BenchmarkBOCommand: ParsableCommand {
     @Option(help: "Evaluations per run, initial points included.") var budget = 50
     @Option(help: "Initial Latin-hypercube points per run.") var initial = 10
     @Option(help: "The dimensions the held-out GP-prior functions cycle through (comma-separated).") var heldOutDimensions = "2,3,4,6"
-    @Option(help: "The methods (comma-separated) from mesa, pfn, nap, random, gp-oracle, gp-bayes, or all.") var methods = "mesa,pfn,random"
+    @Option(help: "The methods (comma-separated) from mesa, pfn, nap, random, gp-oracle, gp-bayes, or all (each where it can run: gp-oracle on the held-out functions, pfn and nap up to the dimensions they were trained on).") var methods = "mesa,pfn,random"
     @Option(help: "The PFN surrogate's checkpoint (default: the shipped one).") var surrogateModel: String?
     @Option(help: "The NAP policy (default: the shipped one).") var napModel: String?
     @Option(help: "The PFN surrogate's transform of the values: none (default; chosen on meta-validation functions) or normal-scores (ranks through the normal quantile).") var pfnWarping = PriorFittedSurrogate.ValueWarping.none
@@ -100,6 +100,7 @@ struct BenchmarkBOCommand: ParsableCommand {
                                                       initialPointCount: initial, evaluationCount: budget, methods: chosen, configuration: settings)
         benchmark.heldOutSplit = heldOutSplit == .metaTest ? .metaTest : .metaValidation
         benchmark.mixtureDrawCount = mixtureDraws
+        benchmark.onlyWhereApplicable = methods == "all"   // all: each method where it can run
         try benchmark.checkMethods()   // a bad checkpoint or a problem a network cannot run fails before any run
         print(try benchmark.run(writingTo: folder, including: included, progress: ProgressBar.handler(label: "benchmark-bo")))
     }

@@ -60,27 +60,44 @@ public struct BayesianOptimizationBenchmark: Sendable {
     ///
     /// - Throws: ``OptimizationError/unavailable(_:)`` for a checkpoint that cannot be used, or
     ///   naming the first problem a method cannot run.
+    /// With ``onlyWhereApplicable`` the mismatches are not errors: the method is left out of
+    /// the problems it cannot run (the checkpoints must still load).
     public func checkMethods() throws {
+        let dimensions = try maximumDimensions()
+        guard !onlyWhereApplicable else { return }
         if methods.contains(.gpOracle), seedCount > 0, let named = functions.first {
             throw OptimizationError.unavailable("--methods gp-oracle: the oracle knows the hyperparameters of GP-prior functions only, and \(named.rawValue) has none; run it on held-out functions alone (--seeds 0)")
         }
-        if methods.contains(.gpBayes) { _ = try MarginalizedGaussianProcessSurrogate(sampler: sampler, drawCount: mixtureDrawCount) }
         // From the named functions and the held-out dimensions, without drawing the held-out
         // functions (each costs a search for its minimum).
         let named = seedCount > 0 ? functions.map { ($0.rawValue, $0.function.dimension) } : []
         let problems = named + heldOutDimensions.prefix(heldOutCount).map { ("a held-out GP-prior function", $0) }
-        if methods.contains(.pfn) {
-            let surrogate = try PriorFittedSurrogate(contentsOf: configuration.priorFittedModel)
-            if let (name, dimension) = problems.first(where: { $0.1 > surrogate.maximumDimension }) {
-                throw OptimizationError.unavailable("--methods pfn: the PFN surrogate was pre-trained on functions of at most \(surrogate.maximumDimension) dimensions, and \(name) has \(dimension); choose problems it can run (--functions, --held-out-dimensions) or a surrogate pre-trained on more (functionPrior.dimensions)")
-            }
+        if let maximum = dimensions[.pfn], let (name, dimension) = problems.first(where: { $0.1 > maximum }) {
+            throw OptimizationError.unavailable("--methods pfn: the PFN surrogate was pre-trained on functions of at most \(maximum) dimensions, and \(name) has \(dimension); choose problems it can run (--functions, --held-out-dimensions) or a surrogate pre-trained on more (functionPrior.dimensions)")
         }
-        if methods.contains(.nap) {
-            let surrogate = try NAPSurrogate(contentsOf: configuration.napModel)
-            if let (name, dimension) = problems.first(where: { $0.1 > surrogate.maximumDimension }) {
-                throw OptimizationError.unavailable("--methods nap: the NAP policy accepts at most \(surrogate.maximumDimension) dimensions, and \(name) has \(dimension); choose problems it can run, e.g. --functions branin,hartmann3,michalewicz2 --held-out-dimensions 2,3")
-            }
+        if let maximum = dimensions[.nap], let (name, dimension) = problems.first(where: { $0.1 > maximum }) {
+            throw OptimizationError.unavailable("--methods nap: the NAP policy accepts at most \(maximum) dimensions, and \(name) has \(dimension); choose problems it can run, e.g. --functions branin,hartmann3,michalewicz2 --held-out-dimensions 2,3")
         }
+    }
+
+    /// The most dimensions the network methods among ``methods`` accept (their checkpoints
+    /// loaded once): `.pfn` and `.nap` when asked for.
+    func maximumDimensions() throws -> [Method: Int] {
+        var result: [Method: Int] = [:]
+        if methods.contains(.gpBayes) { _ = try MarginalizedGaussianProcessSurrogate(sampler: sampler, drawCount: mixtureDrawCount) }
+        if methods.contains(.pfn) { result[.pfn] = try PriorFittedSurrogate(contentsOf: configuration.priorFittedModel).maximumDimension }
+        if methods.contains(.nap) { result[.nap] = try NAPSurrogate(contentsOf: configuration.napModel).maximumDimension }
+        return result
+    }
+
+    /// Whether `method` can run on `function`: the oracle needs a GP-prior function's true
+    /// hyperparameters, and the networks accept at most `maximumDimensions[method]` dimensions.
+    static func applies(_ method: Method, to function: BenchmarkFunction, maximumDimensions: [Method: Int]) -> Bool {
+        if method == .gpOracle {
+            guard case .sampled(let features) = function.definition else { return false }
+            return features.hyperparameters != nil
+        }
+        return function.dimension <= maximumDimensions[method, default: .max]
     }
 
     /// The named functions run.
@@ -106,6 +123,11 @@ public struct BayesianOptimizationBenchmark: Sendable {
     public var configuration: BayesianOptimizer.Configuration
     /// The hyperparameter draws per fit of ``Method/gpBayes``.
     public var mixtureDrawCount = 512
+    /// Whether a method is run only on the problems it can run (`--methods all`): the oracle on
+    /// the held-out GP-prior functions, the PFN surrogate and NAP up to the dimensions they were
+    /// trained on. When `false` (methods named one by one), such a mismatch is an error of
+    /// ``checkMethods()`` and of ``run(_:on:seed:)``.
+    public var onlyWhereApplicable = false
 
     /// A benchmark; the defaults are the full protocol.
     public init(functions: [NamedBenchmark] = NamedBenchmark.allCases, seedCount: Int = 20, heldOutCount: Int = 50,
@@ -227,12 +249,16 @@ public struct BayesianOptimizationBenchmark: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let problems = problems()
         try writeDesigns(problems, to: folder.appendingPathComponent("designs.json"))
-        let total = problems.reduce(0) { $0 + $1.seeds.count } * methods.count
+        let dimensions = onlyWhereApplicable ? try maximumDimensions() : [:]
+        func runs(_ method: Method, _ problem: Problem) -> Bool {
+            !onlyWhereApplicable || Self.applies(method, to: problem.function, maximumDimensions: dimensions)
+        }
+        let total = problems.reduce(0) { sum, problem in sum + problem.seeds.count * methods.filter { runs($0, problem) }.count }
         progress(ProgressUpdate(completed: 0, total: total, note: "wrote \(folder.appendingPathComponent("designs.json").path)"))
         var traces: [Trace] = []
         var done = 0
         for problem in problems {
-            for method in methods {
+            for method in methods where runs(method, problem) {
                 for seed in problem.seeds {
                     traces += try run(method, on: problem.function, seed: seed)
                     done += 1

@@ -79,4 +79,30 @@ final class BayesianOptimizationBenchmarkTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("at least 1 hyperparameter draw, got 0"), "\(error)")
         }
     }
+
+    func testAllRunsEachMethodOnlyWhereItCan() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-bo-all-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var sampler = GaussianProcessFunctionSampler()
+        sampler.minimumSearchSize = 256
+        var benchmark = BayesianOptimizationBenchmark(functions: [.branin, .hartmann6], seedCount: 1, heldOutCount: 1, heldOutDimensions: [2],
+                                                      initialPointCount: 5, evaluationCount: 6, methods: [.random, .gpOracle, .nap], sampler: sampler)
+        // Named one by one, a method that cannot run a problem is an error before anything runs.
+        XCTAssertThrowsError(try benchmark.checkMethods()) { error in
+            XCTAssertTrue("\(error)".contains("--methods gp-oracle"), "\(error)")
+        }
+        benchmark.methods = [.random, .nap]
+        XCTAssertThrowsError(try benchmark.checkMethods()) { error in
+            XCTAssertTrue("\(error)".contains("--methods nap: the NAP policy accepts at most") && "\(error)".contains("hartmann6 has 6"), "\(error)")
+        }
+        // As `--methods all` asks: each method where it can run, the others left out.
+        benchmark.methods = [.random, .gpOracle, .nap]
+        benchmark.onlyWhereApplicable = true
+        try benchmark.checkMethods()
+        let report = try benchmark.run(writingTo: folder)
+        XCTAssertEqual(Set(report.summaries.map { "\($0.group) \($0.method)" }),
+                       ["branin random", "branin nap", "hartmann6 random", "gp-prior-d2 random", "gp-prior-d2 gp-oracle", "gp-prior-d2 nap"])
+        let traces = try BayesianOptimizationBenchmark.readTraces(folder.appendingPathComponent("traces.csv"))
+        XCTAssertEqual(traces.count, 6 * 6)
+    }
 }
