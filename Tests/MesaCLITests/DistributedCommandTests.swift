@@ -9,9 +9,7 @@ import Glibc
 /// equivalence of 2 ranks × B/2 with 1 process × B, one MPI rank against the single-process path,
 /// a killed rank, resuming. Built without the package trait MPI (`swift test --traits MPI`), the
 /// tests that need MPI are skipped.
-final class DistributedCommandTests: XCTestCase {
-    var directory: URL!
-
+final class DistributedCommandTests: ScratchFolderTestCase {
     /// Whether the package was built with the trait MPI (and so `mesa` with `MPICommunicator`).
     static var isBuiltWithMPI: Bool {
         #if MPI
@@ -25,12 +23,7 @@ final class DistributedCommandTests: XCTestCase {
         guard Self.isBuiltWithMPI else {
             throw XCTSkip("mesa was built without MPI: run swift test --traits MPI (after scripts/setup --mpi) to test data-parallel training")
         }
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-distributed-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        if let directory { try? FileManager.default.removeItem(at: directory) }
+        try super.setUpWithError()
     }
 
     /// `mpirun` for this machine: root allowed, oversubscription allowed, TCP on the loopback.

@@ -3,18 +3,7 @@ import XCTest
 
 /// `--distributed` without `mpirun` (one rank, data-parallel sampling) and its checks; these need
 /// no MPI. Under `mpirun`: DistributedCommandTests.
-final class DistributedOptionTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-distributed-option-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        if let directory { try? FileManager.default.removeItem(at: directory) }
-    }
-
+final class DistributedOptionTests: ScratchFolderTestCase {
     func testAloneItTrainsOneRankAndARunIsResumedTheWayItWasStarted() throws {
         let config = directory.appendingPathComponent("tiny.json").path
         try #"{"name": "tiny", "model": {"modelSize": 16, "layerCount": 1, "headCount": 2, "feedForwardSize": 32}, "steps": 4, "batchSize": 2, "maximumRows": 30}"#

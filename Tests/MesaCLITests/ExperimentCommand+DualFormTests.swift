@@ -2,18 +2,7 @@ import Foundation
 import XCTest
 
 /// `mesa experiment dual-form` end to end on tiny trained runs.
-final class ExperimentCommandDualFormTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-dual-form-cli-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class ExperimentCommandDualFormTests: ScratchFolderTestCase {
     /// Trains a tiny run of `learner` (a JSON object) on linear tasks and returns its folder.
     func train(_ name: String, learner: String, points: Int = 6) throws -> String {
         let configuration = directory.appendingPathComponent("\(name).json")

@@ -2,18 +2,7 @@ import Foundation
 import XCTest
 
 /// `mesa experiment emergence` end to end on a tiny base run.
-final class ExperimentCommandEmergenceTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-emergence-cli-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class ExperimentCommandEmergenceTests: ScratchFolderTestCase {
     func testTheGridTrainsEveryRunWritesTablesAndPlotsAndResumes() throws {
         let configuration = directory.appendingPathComponent("tiny.json")
         try """

@@ -3,18 +3,7 @@ import XCTest
 
 /// `mesa experiment` end to end on a tiny CSV-based configuration (the shipped presets use
 /// Fashion-MNIST and train for minutes).
-final class ExperimentCommandTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-experiment-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class ExperimentCommandTests: ScratchFolderTestCase {
     /// A 3-class table of 60 rows and a tiny configuration meta-training on its projections.
     private func writeConfiguration() throws -> String {
         var csv = "a,b,c,d,class\n"

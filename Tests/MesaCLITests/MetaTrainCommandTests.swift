@@ -2,18 +2,7 @@ import Foundation
 import XCTest
 
 /// `mesa meta-train`, `mesa meta-test` and `mesa meta-presets` end to end on a tiny run.
-final class MetaTrainCommandTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-meta-train-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class MetaTrainCommandTests: ScratchFolderTestCase {
     func testMetaTrainResumeAndMetaTestWriteTheirFiles() throws {
         let run = directory.appendingPathComponent("run").path
         let first = try MesaProcess.run(["meta-train", "--preset", "maml-sine", "--iterations", "300", "--output", run, "--time-limit", "0.0001"])

@@ -2,22 +2,16 @@ import Foundation
 import XCTest
 
 /// `mesa optimize --method …` (population methods) and `mesa benchmark-bbob` end to end.
-final class OptimizeMethodCommandTests: XCTestCase {
-    var directory: URL!
+final class OptimizeMethodCommandTests: ScratchFolderTestCase {
     var space: String!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-evolution-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try super.setUpWithError()
         space = directory.appendingPathComponent("space.json").path
         try """
             {"parameters": [{"name": "x", "type": "continuous", "low": -2, "high": 2},
                             {"name": "y", "type": "continuous", "low": -2, "high": 2}]}
             """.write(toFile: space, atomically: true, encoding: .utf8)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
     }
 
     private let objective = ["--", "/bin/sh", "-c", "awk 'BEGIN { print ({x} - 0.5) ^ 2 + ({y} + 1) ^ 2 }'"]

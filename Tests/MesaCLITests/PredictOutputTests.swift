@@ -10,13 +10,11 @@ import Glibc
 /// written, not replaced; inputs, folders, missing or unwritable folders and full devices are
 /// refused with one sentence, before any work. Devices are reached through links in a temporary
 /// folder, so that a regression could only ever replace the link (the tests may run as root).
-final class PredictOutputTests: XCTestCase {
-    var directory: URL!
+final class PredictOutputTests: ScratchFolderTestCase {
     var train: String!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-predict-output-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try super.setUpWithError()
         train = directory.appendingPathComponent("train.csv").path
         var csv = "a,b,y\n"
         for i in 0..<12 { csv += "\(i),\(i % 3),\(i % 2 == 0 ? "p" : "q")\n" }
@@ -25,7 +23,7 @@ final class PredictOutputTests: XCTestCase {
 
     override func tearDown() {
         chmod(directory.appendingPathComponent("readonly").path, 0o755)
-        try? FileManager.default.removeItem(at: directory)
+        super.tearDown()
     }
 
     func predict(_ output: String, _ extra: [String] = []) throws -> (status: Int32, output: String, error: String) {

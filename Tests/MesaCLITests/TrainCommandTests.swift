@@ -2,18 +2,7 @@ import Foundation
 import XCTest
 
 /// `mesa train`, `mesa eval` and `mesa presets` end to end on a tiny configuration.
-final class TrainCommandTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-train-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class TrainCommandTests: ScratchFolderTestCase {
     func writeConfiguration(steps: Int = 30) throws -> String {
         let json = """
         {"name": "tiny", "task": {"family": "linear", "inputDimension": 3},

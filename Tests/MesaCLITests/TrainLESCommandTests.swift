@@ -2,18 +2,7 @@ import Foundation
 import XCTest
 
 /// `mesa train-les` end to end: a tiny run, its export, resume and bad inputs.
-final class TrainLESCommandTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-train-les-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class TrainLESCommandTests: ScratchFolderTestCase {
     func testATinyRunTrainsExportsAndResumes() throws {
         let config = directory.appendingPathComponent("tiny.json").path
         try """

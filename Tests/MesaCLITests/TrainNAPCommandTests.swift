@@ -2,18 +2,7 @@ import Foundation
 import XCTest
 
 /// `mesa train-nap` end to end on a tiny run.
-final class TrainNAPCommandTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mesa-train-nap-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class TrainNAPCommandTests: ScratchFolderTestCase {
     func testTrainResumeExportAndUseThePolicy() throws {
         let config = directory.appendingPathComponent("nap.json")
         try #"{"iterations": 2, "epochs": 1, "episodesPerIteration": 2, "horizon": 2, "initialPoints": [3, 3], "uniformCandidates": 6, "localCandidates": 2, "evaluationFunctions": 1, "functionPrior": {"dimensions": [1, 2]}}"#
