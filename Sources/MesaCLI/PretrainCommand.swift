@@ -17,6 +17,7 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Write the run's model (no optimizer state) to this file and exit: the form shipped in Sources/MesaMeta/Models.") var export: String?
     @Option(help: "Start from this model's weights (a shipped model or an export) instead of random ones: continued pre-training. A run whose model has more layers or adds a per-cell front end (a cells section), otherwise the same sizes, starts from the model grown: the added parts begin inert (layers as the identity, cells adding zero).") var initializeFrom: String?
     @Option(help: "Print this model's held-out prior loss (the 16 fixed batches of the --config prior, or of the default one) and exit: compare models on one prior, or one model on several.") var evaluate: String?
+    @Option(help: "Write this many tables of the --config prior (or the default one) as train.csv/test.csv pairs into --output (default runs/prior-tables) and exit: look at the prior, or score other learners on it.") var sampleTables: Int?
     @OptionGroup var threads: ThreadsOption
     @OptionGroup var distributed: DistributedOption
 
@@ -29,6 +30,12 @@ struct PretrainCommand: ParsableCommand {
             throw ValidationError("--resume continues the run in --output with its saved configuration and weights: drop --config/--initialize-from")
         }
         if let steps, steps <= 0 { throw ValidationError("--steps must be positive, got \(steps)") }
+        if let sampleTables {
+            guard sampleTables > 0 else { throw ValidationError("--sample-tables must be positive, got \(sampleTables)") }
+            if evaluate != nil || export != nil || runOptions.resume || distributed.distributed {
+                throw ValidationError("--sample-tables only draws tables from a prior: drop --evaluate/--export/--resume/--distributed")
+            }
+        }
     }
 
     func run() throws {
@@ -38,6 +45,13 @@ struct PretrainCommand: ParsableCommand {
             try TabularModelFile.export(from: URL(fileURLWithPath: output).appendingPathComponent("checkpoint.safetensors"),
                                         to: URL(fileURLWithPath: export))
             print("mesa pretrain: exported \(output) to \(export)")
+            return
+        }
+        if let sampleTables {
+            let configuration = try loadConfiguration()
+            let folder = URL(fileURLWithPath: runOptions.output ?? "runs/prior-tables")
+            try TabularSample.write(TabularSample.draw(sampleTables, from: configuration, seed: configuration.seed), to: folder)
+            print("mesa pretrain: wrote \(sampleTables) tables of \(configuration.name)'s prior to \(folder.path) (table-NNNN/train.csv, test.csv; tables.csv)")
             return
         }
         if let evaluate {

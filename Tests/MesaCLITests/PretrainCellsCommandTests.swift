@@ -56,4 +56,34 @@ final class PretrainCellsCommandTests: ScratchFolderTestCase {
         XCTAssertNotEqual(badCells.status, 0)
         XCTAssertTrue(badCells.error.contains("size 9 is not a multiple of headCount 2"), badCells.error)
     }
+
+    func testSampleTablesWritesPriorTablesThatPredictReads() throws {
+        let folder = directory.appendingPathComponent("tables").path
+        let sampled = try MesaProcess.run(["pretrain", "--config", try config("small", cells: false), "--sample-tables", "3", "--output", folder])
+        XCTAssertEqual(sampled.status, 0, sampled.error)
+        XCTAssertTrue(sampled.output.contains("wrote 3 tables of small's prior"), sampled.output)
+        let summary = try String(contentsOfFile: folder + "/tables.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(summary.count, 4)
+        // The same seed draws the same tables.
+        let again = directory.appendingPathComponent("again").path
+        XCTAssertEqual(try MesaProcess.run(["pretrain", "--config", try config("small", cells: false), "--sample-tables", "3", "--output", again]).status, 0)
+        XCTAssertEqual(try String(contentsOfFile: folder + "/table-0002/test.csv", encoding: .utf8),
+                       try String(contentsOfFile: again + "/table-0002/test.csv", encoding: .utf8))
+        // A written table is a table mesa predict reads (its target column included in test.csv).
+        let output = directory.appendingPathComponent("p.csv").path
+        let predict = try MesaProcess.run(["predict", "--train", folder + "/table-0000/train.csv", "--test", folder + "/table-0000/test.csv",
+                                           "--task", "classification", "--output", output, "--ensemble", "1"])
+        XCTAssertEqual(predict.status, 0, predict.error)
+
+        // Bad input: a count below 1, a folder that is not empty, options that do not go with it.
+        let zero = try MesaProcess.run(["pretrain", "--sample-tables", "0", "--output", folder])
+        XCTAssertNotEqual(zero.status, 0)
+        XCTAssertTrue(zero.error.contains("--sample-tables must be positive, got 0"), zero.error)
+        let full = try MesaProcess.run(["pretrain", "--sample-tables", "1", "--output", folder])
+        XCTAssertNotEqual(full.status, 0)
+        XCTAssertTrue(full.error.contains("exists and is not an empty folder"), full.error)
+        let mixed = try MesaProcess.run(["pretrain", "--sample-tables", "1", "--evaluate", "m.safetensors"])
+        XCTAssertNotEqual(mixed.status, 0)
+        XCTAssertTrue(mixed.error.contains("--sample-tables only draws tables from a prior"), mixed.error)
+    }
 }

@@ -5,7 +5,9 @@
 #   python3 benchmarks/tabular/paired.py runs/tabular-compare/dev10-BASE.csv runs/tabular-compare/dev10-NAME.csv [mesa_auc]
 # Writes runs/tabular-compare/dev10-NAME.{csv,txt} (MESA_DEV10_DIR overrides the folder). The
 # Python reference packages are installed if missing (benchmarks only); MESA is not built here.
-# LIST=regression picks the development half's small regression tables instead.
+# LIST=regression picks the development half's small regression tables instead. MESA_ONLY=1 runs
+# Mesa alone on the same splits (benchmarks/tabular/mesa_splits.py: minutes instead of the
+# baselines' half hour), for comparing Mesa candidates with paired.py.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 name="${1:?usage: benchmarks/tabular/dev10.sh NAME MESA [mesa predict options]}"
@@ -32,5 +34,11 @@ for tid in (l.strip() for l in open(sys.argv[2]) if l.strip()):
     if small and d["task"] == sys.argv[3]:
         print(tid)
 PY
-python3 "$yardstick" --mesa "$mesa" "$data" --tables "$list" --splits 10 \
-    --out "$out/dev10-$name.csv" --mesa-args "$*" | tee "$out/dev10-$name.txt"
+if [ "${MESA_ONLY:-0}" = 1 ]; then
+    # Mesa alone on the same splits (the baselines do not change between Mesa candidates).
+    python3 benchmarks/tabular/mesa_splits.py --mesa "$mesa" "$data" --tables "$list" --splits 10 \
+        --out "$out/dev10-$name.csv" --mesa-args "$*" | tee "$out/dev10-$name.txt"
+else
+    python3 "$yardstick" --mesa "$mesa" "$data" --tables "$list" --splits 10 \
+        --out "$out/dev10-$name.csv" --mesa-args "$*" | tee "$out/dev10-$name.txt"
+fi

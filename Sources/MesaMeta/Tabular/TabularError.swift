@@ -8,11 +8,13 @@ public enum TabularError: Error, CustomStringConvertible, Equatable {
     case unsupported(String)
     /// A model file is missing or does not fit.
     case invalidModel(String)
+    /// An output cannot be written where asked without overwriting something.
+    case invalidOutput(String)
 
     /// The message.
     public var description: String {
         switch self {
-        case .invalidTable(let message), .unsupported(let message), .invalidModel(let message): message
+        case .invalidTable(let message), .unsupported(let message), .invalidModel(let message), .invalidOutput(let message): message
         }
     }
 }

@@ -109,6 +109,12 @@ public final class TabularPretrainer: DataParallelTrainingRun {
             ?? c.prior.sample(rowCount: rows, trainCount: trainCount, using: &generator)
     }
 
+    /// One table with a batch's row count and split, both drawn from `generator`.
+    static func sampleTable(_ c: TabularPretrainingConfiguration, using generator: inout RandomGenerator) -> TabularSample {
+        let (rows, trainCount) = batchShape(c, using: &generator)
+        return sampleTable(c, rows: rows, trainCount: trainCount, functions: .metaTraining, using: &generator)
+    }
+
     /// The row count (log-uniform) and training rows a batch shares.
     private static func batchShape(_ c: TabularPretrainingConfiguration, using generator: inout RandomGenerator) -> (rows: Int, trainCount: Int) {
         let rows = Int(exp(log(Double(c.minimumRows)) + generator.nextDouble() * (log(Double(c.maximumRows + 1)) - log(Double(c.minimumRows)))))
