@@ -116,6 +116,7 @@ public struct TabularPretrainingConfiguration: Codable, Sendable, Equatable {
             throw TabularError.invalidModel("\(source): need steps, batchSize ≥ 1, 4 ≤ minimumRows ≤ maximumRows and 0 < train fractions < 1")
         }
         if let problem = model.cells?.problem { throw TabularError.invalidModel("\(source): \(problem)") }
+        if let problem = prior.problem { throw TabularError.invalidModel("\(source): \(problem)") }
         do { try optimizer.validate(in: "optimizer") } catch { throw TabularError.invalidModel("\(source): \(error)") }
         if let functionPrior {
             if let problem = functionPrior.problem { throw TabularError.invalidModel("\(source): \(problem)") }

@@ -11,7 +11,8 @@ extension TabularPrior {
         var layer = causes(rows: rows, using: &generator)
         var nodes = layer
         let depth = 1 + generator.nextIndex(below: 4)
-        let noise = exp(log(0.01) + generator.nextDouble() * (log(0.5) - log(0.01)))
+        let (low, high) = (nodeNoiseRange.lowerBound, nodeNoiseRange.upperBound)
+        let noise = exp(log(low) + generator.nextDouble() * (log(high) - log(low)))
         let gain = 0.5 + 1.5 * generator.nextDouble()
         for _ in 0..<depth {
             let width = 4 + generator.nextIndex(below: 29)
@@ -55,10 +56,10 @@ extension TabularPrior {
         return target.map { $0 + noise * spread * Double(generator.nextNormal()) }
     }
 
-    /// The root nodes of a causal graph: 1–12 causes over `rows` rows, all `N(0, 1)` or (in 30 %
+    /// The root nodes of a causal graph: ``causeCountRange`` (1–12) causes over `rows` rows, all `N(0, 1)` or (in 30 %
     /// of graphs) all uniform on `[−1, 1]`.
     func causes(rows: Int, using generator: inout RandomGenerator) -> [[Double]] {
-        let count = 1 + generator.nextIndex(below: 12)
+        let count = causeCountRange.lowerBound + generator.nextIndex(below: causeCountRange.count)
         let uniform = generator.nextDouble() < 0.3
         return (0..<count).map { _ in
             (0..<rows).map { _ in uniform ? Double(generator.nextUniform()) * 2 - 1 : Double(generator.nextNormal()) }

@@ -81,6 +81,17 @@ public struct TabularPrior: Sendable, Codable, Equatable {
     /// trained without it, and a saved configuration without this field gets 0 (sampling is
     /// then unchanged draw for draw).
     public var treeGraphProbability = 0.0
+    /// The number of root causes of a causal graph, drawn uniformly from this range (default
+    /// `1...12`). Features and the target are functions of the causes, so with more causes than
+    /// features the target is mostly unpredictable from them.
+    public var causeCountRange = 1...12
+    /// The noise added at every node of the random MLP, its scale drawn log-uniformly from this
+    /// range once per graph (default `0.01...0.5`). With the defaults most prior tables are barely
+    /// learnable: a random forest's accuracy gain over the majority class, as a share of what is
+    /// left to gain, has median 0.14 on 300 tables of the shipped classifier's prior, against 0.8
+    /// and more on 7 of the 10 development tables (docs/tabular.md, "How learnable are the prior's
+    /// tables?").
+    public var nodeNoiseRange = 0.01...0.5
 
     /// The defaults for `kind` (linear targets and clusters are classification-only by default).
     public init(kind: TabularTaskKind = .classification) {
@@ -96,6 +107,7 @@ public struct TabularPrior: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, maximumFeatures, featureRange, maximumClasses, categoricalProbability, missingProbability, gaussianProcessProbability
         case linearProbability, clusterProbability, nuisanceProbability, treeProbability, discreteProbability, treeGraphProbability
+        case causeCountRange, nodeNoiseRange
     }
 
     /// Decodes with defaults for absent fields; unknown fields are an error.
@@ -116,6 +128,33 @@ public struct TabularPrior: Sendable, Codable, Equatable {
         treeProbability = try c.value(.treeProbability, default: d.treeProbability)
         discreteProbability = try c.value(.discreteProbability, default: d.discreteProbability)
         treeGraphProbability = try c.value(.treeGraphProbability, default: d.treeGraphProbability)
+        causeCountRange = try c.value(.causeCountRange, default: d.causeCountRange)
+        nodeNoiseRange = try c.value(.nodeNoiseRange, default: d.nodeNoiseRange)
+    }
+
+    /// What is wrong with these settings, as a sentence naming the field and its valid values, or
+    /// `nil` when they can be sampled.
+    public var problem: String? {
+        let probabilities: [(String, Double)] = [
+            ("categoricalProbability", categoricalProbability), ("missingProbability", missingProbability),
+            ("gaussianProcessProbability", gaussianProcessProbability), ("linearProbability", linearProbability),
+            ("clusterProbability", clusterProbability), ("nuisanceProbability", nuisanceProbability), ("treeProbability", treeProbability),
+            ("discreteProbability", discreteProbability), ("treeGraphProbability", treeGraphProbability),
+        ]
+        if let (name, value) = probabilities.first(where: { !(0...1).contains($0.1) }) {
+            return "prior.\(name) must be a probability in [0, 1], got \(value)"
+        }
+        if maximumClasses < 2 { return "prior.maximumClasses must be at least 2, got \(maximumClasses)" }
+        if featureRange.lowerBound < 1 || featureRange.upperBound > maximumFeatures {
+            return "prior.featureRange must lie within [1, maximumFeatures = \(maximumFeatures)], got [\(featureRange.lowerBound), \(featureRange.upperBound)]"
+        }
+        if causeCountRange.lowerBound < 1 {
+            return "prior.causeCountRange must start at 1 or more, got [\(causeCountRange.lowerBound), \(causeCountRange.upperBound)]"
+        }
+        if !(nodeNoiseRange.lowerBound > 0) || !nodeNoiseRange.upperBound.isFinite {
+            return "prior.nodeNoiseRange must be positive and finite (scales drawn log-uniformly), got [\(nodeNoiseRange.lowerBound), \(nodeNoiseRange.upperBound)]"
+        }
+        return nil
     }
 
     /// Draws one dataset of `rowCount` rows whose first `trainCount` are training rows.

@@ -148,4 +148,65 @@ final class TabularPriorTests: XCTestCase {
             XCTAssertTrue(nodes.allSatisfy { $0.count == 50 && $0.allSatisfy(\.isFinite) })
         }
     }
+
+    /// `causeCountRange` and `nodeNoiseRange` default to the shipped prior's 1–12 causes and
+    /// 0.01–0.5 noise (draws unchanged when given explicitly), decode, and move how learnable the
+    /// causal-graph tables are: with fewer causes and less noise, a 1-nearest-neighbour
+    /// classifier gains more over the majority class on the test rows.
+    func testCauseCountAndNodeNoiseSetHowLearnableGraphTablesAre() throws {
+        let decoded = try JSONDecoder().decode(TabularPrior.self, from: Data(#"{"causeCountRange": [1, 12], "nodeNoiseRange": [0.01, 0.5]}"#.utf8))
+        XCTAssertEqual(decoded, TabularPrior())
+        var graphs = TabularPrior()
+        graphs.linearProbability = 0
+        graphs.clusterProbability = 0
+        graphs.categoricalProbability = 0
+        graphs.missingProbability = 0
+        var clean = graphs
+        clean.causeCountRange = 1...3
+        clean.nodeNoiseRange = 0.003...0.03
+        func nearestNeighbourGain(_ prior: TabularPrior) -> Double {
+            var total = 0.0
+            for seed in 0..<40 as Range<UInt64> {
+                var g = RandomGenerator(seed: seed)
+                let t = prior.sample(rowCount: 200, trainCount: 100, using: &g), f = t.featureCount
+                var counts = [Int](repeating: 0, count: t.classCount)
+                for i in 0..<t.trainCount { counts[Int(t.targets[i])] += 1 }
+                let majority = counts.indices.max { counts[$0] < counts[$1] }!
+                var correct = 0, majorityShare = 0
+                for i in t.trainCount..<t.rowCount {
+                    var best = 0, bestDistance = Float.infinity
+                    for j in 0..<t.trainCount {
+                        var d: Float = 0
+                        for k in 0..<f { let e = t.features[i * f + k] - t.features[j * f + k]; d += e * e }
+                        if d < bestDistance { (best, bestDistance) = (j, d) }
+                    }
+                    if t.targets[best] == t.targets[i] { correct += 1 }
+                    if Int(t.targets[i]) == majority { majorityShare += 1 }
+                }
+                total += Double(correct - majorityShare) / Double(t.rowCount - t.trainCount)
+            }
+            return total / 40
+        }
+        let (plainGain, cleanGain) = (nearestNeighbourGain(graphs), nearestNeighbourGain(clean))
+        print("1-NN gain over the majority class: default \(plainGain), 1–3 causes and low noise \(cleanGain)")
+        XCTAssertGreaterThan(cleanGain, plainGain + 0.05)
+    }
+
+    /// Settings that cannot be sampled are refused with the field and its valid values.
+    func testProblemNamesTheFieldAndItsValidValues() throws {
+        XCTAssertNil(TabularPrior().problem)
+        XCTAssertNil(TabularPrior(kind: .regression).problem)
+        func problem(_ json: String) throws -> String? { try JSONDecoder().decode(TabularPrior.self, from: Data(json.utf8)).problem }
+        XCTAssertEqual(try problem(#"{"treeProbability": 1.5}"#), "prior.treeProbability must be a probability in [0, 1], got 1.5")
+        XCTAssertEqual(try problem(#"{"missingProbability": -0.1}"#), "prior.missingProbability must be a probability in [0, 1], got -0.1")
+        XCTAssertEqual(try problem(#"{"causeCountRange": [0, 4]}"#), "prior.causeCountRange must start at 1 or more, got [0, 4]")
+        XCTAssertEqual(try problem(#"{"nodeNoiseRange": [0, 0.1]}"#),
+                       "prior.nodeNoiseRange must be positive and finite (scales drawn log-uniformly), got [0.0, 0.1]")
+        XCTAssertEqual(try problem(#"{"maximumClasses": 1}"#), "prior.maximumClasses must be at least 2, got 1")
+        XCTAssertEqual(try problem(#"{"featureRange": [1, 120]}"#), "prior.featureRange must lie within [1, maximumFeatures = 100], got [1, 120]")
+        // A pre-training configuration with such a prior is refused when read.
+        XCTAssertThrowsError(try TabularPretrainingConfiguration(json: Data(#"{"prior": {"linearProbability": 2}}"#.utf8), source: "c.json")) { error in
+            XCTAssertEqual("\(error)", "c.json: prior.linearProbability must be a probability in [0, 1], got 2.0")
+        }
+    }
 }
