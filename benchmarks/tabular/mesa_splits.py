@@ -71,11 +71,14 @@ for tid in (l.strip() for l in open(a.tables) if l.strip()):
                 r["mesa"] = r2_score(yte.values, pr[col].astype(float).values)
         rows.append(r)
     T = pd.DataFrame([x for x in rows if x["id"] == tid])
-    if not T.empty:
+    if not T.empty and "mesa" not in T:
+        print(f"{tid:30} {d['task'][:5]} mesa failed: {T['mesa_error'].iloc[-1]}", flush=True)
+    elif not T.empty:
         print(f"{tid:30} {d['task'][:5]} mesa {T['mesa'].mean():.4f}" + (f" auc {T['mesa_auc'].mean():.4f}" if "mesa_auc" in T else "")
               + f"  {T['mesa_s'].mean():.2f}s" + (f"  failed: {T['mesa_error'].iloc[-1]}" if T["mesa_rc"].max() else ""), flush=True)
 T = pd.DataFrame(rows)
 if T.empty: sys.exit("no table matched")
 T.to_csv(a.out, index=False)
+if "mesa" not in T: sys.exit("mesa failed on every split")
 per = T.groupby("id").mean(numeric_only=True)
 print(f"mean over {len(per)} tables: mesa {per['mesa'].mean():.4f}" + (f", mesa_auc {per['mesa_auc'].mean():.4f}" if "mesa_auc" in per else ""))
