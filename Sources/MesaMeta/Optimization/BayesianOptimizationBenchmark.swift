@@ -63,6 +63,7 @@ public struct BayesianOptimizationBenchmark: Sendable {
     /// With ``onlyWhereApplicable`` the mismatches are not errors: the method is left out of
     /// the problems it cannot run (the checkpoints must still load).
     public func checkMethods() throws {
+        if methods.contains(.gpBayes) { _ = try MarginalizedGaussianProcessSurrogate(sampler: sampler, drawCount: mixtureDrawCount) }
         let dimensions = try maximumDimensions()
         guard !onlyWhereApplicable else { return }
         if methods.contains(.gpOracle), seedCount > 0, let named = functions.first {
@@ -84,7 +85,6 @@ public struct BayesianOptimizationBenchmark: Sendable {
     /// loaded once): `.pfn` and `.nap` when asked for.
     func maximumDimensions() throws -> [Method: Int] {
         var result: [Method: Int] = [:]
-        if methods.contains(.gpBayes) { _ = try MarginalizedGaussianProcessSurrogate(sampler: sampler, drawCount: mixtureDrawCount) }
         if methods.contains(.pfn) { result[.pfn] = try PriorFittedSurrogate(contentsOf: configuration.priorFittedModel).maximumDimension }
         if methods.contains(.nap) { result[.nap] = try NAPSurrogate(contentsOf: configuration.napModel).maximumDimension }
         return result
