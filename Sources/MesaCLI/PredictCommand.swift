@@ -34,6 +34,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Fine-tune a copy of the model on the labelled rows for this many steps before predicting (0: no fine-tuning; 100 is a good start; slower: about 0.05–0.3 s per step).") var fineTune = 0
     @Option(help: "The learning rate of --fine-tune (Adam).") var fineTuneRate: Float = 3e-5
     @Option(help: "The softmax temperature of each member's class probabilities before they are averaged (below 1: sharper members).") var temperature: Float = 1
+    @Flag(help: "Classification: correct the probabilities by a scale and class biases fitted on 5-fold cross-validated predictions of the labelled rows (at least 10 labelled rows per class, at most 1,000 rows; about twice the time; docs/tabular.md).") var calibrate = false
     @Option(help: "The training fraction of the split when no --test is given.") var holdout = 0.5
     @OptionGroup var seedOption: SeedOption
     /// The seed of the split and of the ensemble (default 0).
@@ -79,6 +80,7 @@ struct PredictCommand: ParsableCommand {
         options.fineTuningSteps = fineTune
         options.fineTuningLearningRate = fineTuneRate
         options.softmaxTemperature = temperature
+        options.contextCalibration = calibrate
         options.ignoredColumns = Set(Self.names(ignore))
         for name in Self.names(categorical) { options.columnKinds[name] = .categorical }
         for name in Self.names(numeric) { options.columnKinds[name] = .numeric }
@@ -90,6 +92,9 @@ struct PredictCommand: ParsableCommand {
         var unlabelled: TabularTable
         var scored = true
         let kind = task.kind(for: labelled)
+        if calibrate && kind == .regression {
+            throw ValidationError("--calibrate corrects class probabilities; '\(labelled.targetName)' is read as a regression target (pass --task classification if its values are classes)")
+        }
         if let test {
             let table = try CSVTable(contentsOf: URL(fileURLWithPath: test), delimiter: separator)
             table.notes.forEach(Self.note)

@@ -78,6 +78,19 @@ final class PredictCommandTests: ScratchFolderTestCase {
         XCTAssertTrue(try failure(["--train", train, "--fine-tune=-3"]).contains("--fine-tune must be 0 (off) or a number of steps"))
         XCTAssertTrue(try failure(["--train", train, "--fine-tune", "5", "--fine-tune-rate", "0"]).contains("--fine-tune-rate must be a positive learning rate"))
         XCTAssertTrue(try failure(["--train", train, "--temperature", "0"]).contains("--temperature must be a positive number"))
+        var numbers = "a,y\n"
+        for i in 0..<30 { numbers += "\(i),\(Double(i) * 1.5)\n" }
+        XCTAssertTrue(try failure(["--train", try write("numbers.csv", numbers), "--calibrate"]).contains("--calibrate corrects class probabilities; 'y' is read as a regression target"))
+    }
+
+    /// --calibrate says in the model line that the probabilities were calibrated.
+    func testCalibrationIsReported() throws {
+        var text = "a,b,y\n"
+        for i in 0..<60 { text += "\(i),\(i % 5),\(i % 2 == 0 ? "p" : "q")\n" }
+        let result = try MesaProcess.run(["predict", "--model", model, "--train", try write("calibrate.csv", text), "--calibrate", "--ensemble", "2",
+                                          "--output", directory.appendingPathComponent("calibrated.csv").path])
+        XCTAssertEqual(result.status, 0, result.error)
+        XCTAssertTrue(result.output.contains("calibrated on 5-fold predictions of the labelled rows (scale "), result.output)
     }
 
     /// --fine-tune says so in the model line.

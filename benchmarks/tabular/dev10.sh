@@ -37,8 +37,8 @@ PY
 if [ "${MESA_ONLY:-0}" = 1 ]; then
     # Mesa alone on the same splits (the baselines do not change between Mesa candidates).
     python3 benchmarks/tabular/mesa_splits.py --mesa "$mesa" "$data" --tables "$list" --splits 10 \
-        --out "$out/dev10-$name.csv" --mesa-args "$*" | tee "$out/dev10-$name.txt"
+        --out "$out/dev10-$name.csv" --mesa-args="$*" | tee "$out/dev10-$name.txt"
 else
     python3 "$yardstick" --mesa "$mesa" "$data" --tables "$list" --splits 10 \
-        --out "$out/dev10-$name.csv" --mesa-args "$*" | tee "$out/dev10-$name.txt"
+        --out "$out/dev10-$name.csv" --mesa-args="$*" | tee "$out/dev10-$name.txt"
 fi

@@ -25,9 +25,14 @@ public final class InContextActiveLearner {
     public var policy: LearnedQueryPolicy?
 
     /// A learner for `task` with the shipped model (or `modelURL`) and `options`; the `learned`
-    /// strategy uses the policy in `policyURL` (default: the shipped one).
+    /// strategy uses the policy in `policyURL` (default: the shipped one). The learner predicts
+    /// without ``TabularPredictionOptions/contextCalibration`` whatever `options` say: it would
+    /// be refitted at every query decision (five more predictions), and the strategies, the
+    /// learned policy's features and their benchmark were all made without it.
     public init(task: TabularTaskKind, options: TabularPredictionOptions = TabularPredictionOptions(), modelURL: URL? = nil,
                 policyURL: URL? = nil) throws {
+        var options = options
+        options.contextCalibration = false
         self.task = task
         self.policyURL = policyURL
         classifier = task == .classification ? try TabularClassifier(modelURL: modelURL, options: options) : nil

@@ -70,6 +70,7 @@ public final class QueryPolicyTrainer: TrainingRun {
         var options = TabularPredictionOptions()
         options.ensembleSize = configuration.ensembleSize
         options.subsampleFeatures = true
+        options.contextCalibration = false   // as InContextActiveLearner predicts
         classifier = try TabularClassifier(modelURL: configuration.learnerModel.map { URL(fileURLWithPath: $0) }, options: options)
         var initialization = RandomGenerator(seed: configuration.seed)
         policy = LearnedQueryPolicy(width: configuration.width, residualScale: configuration.residualScale, using: &initialization)

@@ -16,8 +16,8 @@ public final class TabularClassifier {
     public let model: TabularTransformer
     /// The checkpoint's metadata (recipe, configuration, training time).
     public let metadata: [String: String]
-    /// Ensemble, limits and column options.
-    public var options: TabularPredictionOptions
+    /// Ensemble, limits and column options (changing them drops the fitted calibration).
+    public var options: TabularPredictionOptions { didSet { calibration = nil } }
     /// The class labels, sorted, in the order of the probability columns.
     public private(set) var classNames: [String] = []
     /// How the last prediction used the model (context size, ensemble), for the user.
@@ -29,12 +29,19 @@ public final class TabularClassifier {
     var trainRows: [Int] = []
     /// The labelled rows' class indices (into ``classNames``), in ``trainRows`` order.
     var labels: [Int] = []
+    /// The calibration fitted for the labelled rows, once computed (`.some(nil)`: none applies).
+    private var calibration: TabularContextCalibration??
 
     /// Loads `modelURL`, or the shipped classifier.
     public init(modelURL: URL? = nil, options: TabularPredictionOptions = TabularPredictionOptions()) throws {
         let loaded = try TabularModelFile.load(modelURL, kind: .classification)
         (model, metadata, trainedFeatureCount) = (loaded.model, loaded.metadata, loaded.recipe.prior.featureRange.upperBound)
         self.options = options
+    }
+
+    /// A classifier sharing `model` (the cross-validation folds of ``contextCalibration()``).
+    init(model: TabularTransformer, metadata: [String: String], trainedFeatureCount: Int, options: TabularPredictionOptions) {
+        (self.model, self.metadata, self.trainedFeatureCount, self.options) = (model, metadata, trainedFeatureCount, options)
     }
 
     /// Stores the labelled rows (a table whose targets are class labels, any strings).
@@ -58,11 +65,71 @@ public final class TabularClassifier {
         let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
         labels = trainRows.map { index[names[$0]]! }
         train = sorted
+        calibration = nil
     }
 
-    /// The class probabilities of every row of `table`: `[rows][classNames.count]`.
+    /// The class probabilities of every row of `table`: `[rows][classNames.count]`; with
+    /// ``TabularPredictionOptions/contextCalibration``, corrected by ``contextCalibration()``.
     public func predictProbabilities(_ table: TabularTable) throws -> [[Float]] {
-        try ensembleProbabilities(table, keepingMembers: false).combined
+        let combined = try ensembleProbabilities(table, keepingMembers: false).combined
+        guard let calibration = try contextCalibration() else {
+            if options.contextCalibration {
+                mode += ", not calibrated (calibration needs at least \(TabularContextCalibration.minimumRowsPerClass) labelled rows per class, one shared context of at most \(options.maximumContextRows) rows and \(model.configuration.maximumClasses) classes, and no fine-tuning)"
+            }
+            return combined
+        }
+        mode += ", calibrated on \(TabularContextCalibration.foldCount)-fold predictions of the labelled rows (scale \(String(format: "%.2f", calibration.scale)))"
+        return combined.map { calibration.applied(to: $0) }
+    }
+
+    /// The ``TabularContextCalibration`` that ``predictProbabilities(_:)`` applies for the
+    /// labelled rows of the last ``fit(_:)``, fitted on its first call: each of
+    /// ``TabularContextCalibration/foldCount`` stratified folds of the labelled rows predicted
+    /// by ``TabularContextCalibration/memberCount`` members from the other folds (preprocessing
+    /// fitted on those, as for any table). `nil` when ``TabularPredictionOptions/contextCalibration``
+    /// is off or does not apply: fine-tuning, local contexts, more classes than the model's,
+    /// more labelled rows than one context, fewer than
+    /// ``TabularContextCalibration/minimumRowsPerClass`` rows per class, or a fold whose other
+    /// rows hold a single class.
+    public func contextCalibration() throws -> TabularContextCalibration? {
+        if let calibration { return calibration }
+        guard let train else { throw TabularError.invalidTable("call fit(_:) with a labelled table before predicting") }
+        let classCount = classNames.count
+        guard options.contextCalibration, options.fineTuningSteps == 0, classCount <= model.configuration.maximumClasses,
+              train.count <= options.maximumContextRows, !usesLocalContext(trainCount: train.count),
+              train.count >= TabularContextCalibration.minimumRowsPerClass * classCount else {
+            calibration = .some(nil)
+            return nil
+        }
+        var rowLabels = [Int](repeating: 0, count: train.count)
+        for (position, row) in trainRows.enumerated() { rowLabels[row] = labels[position] }
+        var generator = RandomGenerator(seed: options.seed)
+        let folds = TabularContextCalibration.stratifiedFolds(labels: rowLabels, count: TabularContextCalibration.foldCount, using: &generator)
+        var foldOptions = options
+        foldOptions.contextCalibration = false
+        foldOptions.ignoredColumns = []   // already dropped from `train`
+        foldOptions.ensembleSize = min(TabularContextCalibration.memberCount, options.resolvedEnsembleSize(labelledRowCount: train.count))
+        var probabilities = [[Double]](repeating: [], count: train.count)
+        for fold in folds where !fold.isEmpty {
+            let held = Set(fold)
+            let others = (0..<train.count).filter { !held.contains($0) }
+            guard Set(others.map { rowLabels[$0] }).count >= 2 else {
+                calibration = .some(nil)
+                return nil
+            }
+            let classifier = TabularClassifier(model: model, metadata: metadata, trainedFeatureCount: trainedFeatureCount, options: foldOptions)
+            try classifier.fit(train.selecting(others))
+            let predicted = try classifier.predictProbabilities(train.selecting(fold))
+            let column = classifier.classNames.map { classNames.firstIndex(of: $0)! }
+            for (row, p) in zip(fold, predicted) {
+                var full = [Double](repeating: 0, count: classCount)
+                for (j, c) in column.enumerated() { full[c] = Double(p[j]) }
+                probabilities[row] = full
+            }
+        }
+        let fitted = TabularContextCalibration.fitted(probabilities: probabilities, labels: rowLabels, classCount: classCount)
+        calibration = .some(fitted)
+        return fitted
     }
 
     /// Every ensemble member's class probabilities for every row of `table`:

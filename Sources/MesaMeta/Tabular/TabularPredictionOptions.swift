@@ -51,6 +51,17 @@ public struct TabularPredictionOptions: Sendable {
     /// before the members are averaged (classification). Below 1 sharpens each member, so the
     /// average leans towards the members' votes; TabPFN v2 (Hollmann et al. 2025) uses 0.9.
     public var softmaxTemperature: Float = 1
+    /// Correct the classifier's probabilities by a ``TabularContextCalibration`` fitted on
+    /// cross-validated predictions of the labelled rows (off by default): used when the members
+    /// share one context (at most ``maximumContextRows`` labelled rows and the model's classes),
+    /// with at least ``TabularContextCalibration/minimumRowsPerClass`` labelled rows per class
+    /// and without fine-tuning; it costs ``TabularContextCalibration/foldCount`` predictions of
+    /// a fold by ``TabularContextCalibration/memberCount`` members, once per
+    /// ``TabularClassifier/fit(_:)``, about as much again as the prediction itself. On the
+    /// development half of the benchmark tables it gained +0.0026 ± 0.0012 accuracy (10 splits,
+    /// paired), below the +0.003 fixed beforehand for a default, and it doubles the time of the
+    /// 500-row speed benchmark, so it is an option (docs/tabular.md).
+    public var contextCalibration = false
     /// The seed of the ensemble's permutations and subsamples.
     public var seed: UInt64 = 0
 

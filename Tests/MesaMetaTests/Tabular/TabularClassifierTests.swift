@@ -68,6 +68,44 @@ final class TabularClassifierTests: XCTestCase {
         }
     }
 
+    /// ``TabularPredictionOptions/contextCalibration`` (off by default): fitted once per fit on
+    /// the folds, reproducibly, and applied to the ensemble's probabilities; `nil`, with the
+    /// reason in the mode, for too few rows per class or with fine-tuning.
+    func testContextCalibrationIsFittedOnTheLabelledRowsWhereItApplies() throws {
+        let table = try TabularFixtures.table(TabularFixtures.blobs(rows: 60, seed: 7))
+        let labelled = table.selecting(Array(0..<40)), test = table.selecting(Array(40..<60))
+        let model = try classifier(ensemble: 2)
+        try model.fit(labelled)
+        XCTAssertNil(try model.contextCalibration(), "off by default")
+        let plain = try model.predictProbabilities(test)
+        model.options.contextCalibration = true
+        model.options.ignoredColumns = ["colour"]
+        try model.fit(labelled)
+        let calibration = try XCTUnwrap(model.contextCalibration())
+        let uncalibrated = try classifier(ensemble: 2)
+        uncalibrated.options.ignoredColumns = ["colour"]
+        try uncalibrated.fit(labelled)
+        let calibrated = try model.predictProbabilities(test)
+        for (p, q) in zip(try uncalibrated.predictProbabilities(test), calibrated) {
+            for (a, b) in zip(calibration.applied(to: p), q) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        }
+        XCTAssertNotEqual(plain, calibrated)
+        XCTAssertTrue(model.mode.contains("calibrated on 5-fold predictions of the labelled rows"), model.mode)
+        let again = try classifier(ensemble: 2)
+        again.options.contextCalibration = true
+        again.options.ignoredColumns = ["colour"]
+        try again.fit(labelled)
+        XCTAssertEqual(try again.contextCalibration(), calibration, "reproducible from the seed")
+
+        try model.fit(table.selecting(Array(0..<19)))   // 19 rows, 2 classes: fewer than 10 per class
+        XCTAssertNil(try model.contextCalibration())
+        _ = try model.predictProbabilities(test)
+        XCTAssertTrue(model.mode.contains("not calibrated (calibration needs at least 10 labelled rows per class"), model.mode)
+        model.options.fineTuningSteps = 1
+        try model.fit(labelled)
+        XCTAssertNil(try model.contextCalibration(), "not with fine-tuning")
+    }
+
     func testManyClassesAndManyFeaturesNeedTheirOptions() throws {
         var text = "x,y\n"
         for i in 0..<24 { text += "\(i),class\(i % 12)\n" }
