@@ -2,17 +2,6 @@ import Foundation
 import MesaCore
 
 extension TabularSample {
-    /// Tables of a pre-training configuration's prior as training would draw them, for looking
-    /// at the prior or scoring other learners on it: table `i` has the row count and split of a
-    /// batch drawn from `RandomGenerator(seed: seed &+ i)`, then one table of the prior (of the
-    /// ``TabularPretrainingConfiguration/functionPrior`` when the configuration has one).
-    public static func draw(_ count: Int, from configuration: TabularPretrainingConfiguration, seed: UInt64) -> [TabularSample] {
-        (0..<count).map { i in
-            var generator = RandomGenerator(seed: seed &+ UInt64(i))
-            return TabularPretrainer.sampleTable(configuration, using: &generator)
-        }
-    }
-
     /// The table as two CSV texts in the form `mesa predict` reads: a header `x1,…,xk,target`,
     /// then the training rows (`train`) or the other rows (`test`, with their targets too, for
     /// scoring). Features are the encoded values the model reads (missing cells as 0 beside an

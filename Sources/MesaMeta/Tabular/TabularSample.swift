@@ -16,4 +16,15 @@ public struct TabularSample: Sendable {
     public var featureCount: Int
     /// The number of classes (classification; 0 for regression).
     public var classCount: Int
+
+    /// Tables of a pre-training configuration's prior as training would draw them, for looking
+    /// at the prior or scoring other learners on it: table `i` has the row count and split of a
+    /// batch drawn from `RandomGenerator(seed: seed &+ i)`, then one table of the prior (of the
+    /// ``TabularPretrainingConfiguration/functionPrior`` when the configuration has one).
+    public static func draw(_ count: Int, from configuration: TabularPretrainingConfiguration, seed: UInt64) -> [TabularSample] {
+        (0..<count).map { i in
+            var generator = RandomGenerator(seed: seed &+ UInt64(i))
+            return TabularPretrainer.sampleTable(configuration, using: &generator)
+        }
+    }
 }
