@@ -13,6 +13,7 @@ Rows of the same strategy in several files: the later file wins (so a candidate 
 `learned` can be compared with another file's `learned` by passing `--label NAME=FILE`).
 """
 import argparse
+import sys
 import csv
 import math
 from collections import defaultdict
@@ -54,6 +55,11 @@ def main():
             below_random.append(d)
         print(f"| {d} | {' | '.join(cells)} | {dm:+.3f} ± {sem:.3f} | {dr:+.3f} ± {ser:.3f} |")
     t = len(means[args.candidate])
+    if t == 0:
+        missing = [s for s in ("random", "margin", args.candidate) if not aubc[s]]
+        sys.exit(f"paired.py: no run of '{args.candidate}' shares its table and repetition with both a margin and a random run"
+                 + (f" (no rows of {', '.join(missing)} in the files)" if missing else "")
+                 + "; pass files holding all three, e.g. one made with --strategies random,margin")
     row = []
     for s in ("random", "margin", args.candidate):
         m = sum(x for x, _ in means[s]) / t

@@ -162,4 +162,18 @@ extension TabularPrior {
         let noise = 0.02 + 0.2 * generator.nextDouble()
         return factor.lowerTimes(u).map { $0 + noise * Double(generator.nextNormal()) }
     }
+
+    /// The class of every row, the index of its largest score after each score column is
+    /// standardised and shifted by an offset `N(0, 0.5²)` (``argmaxTargetProbability``).
+    static func argmaxClasses(_ scores: [[Double]], using generator: inout RandomGenerator) -> [Int] {
+        let standardised = scores.map { column -> [Double] in
+            let mean = column.reduce(0, +) / Double(column.count)
+            let sd = (column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(column.count)).squareRoot()
+            let offset = 0.5 * Double(generator.nextNormal())
+            return column.map { ($0 - mean) / (sd > 1e-9 ? sd : 1) + offset }
+        }
+        return (0..<(scores.first?.count ?? 0)).map { row in
+            standardised.indices.max { standardised[$0][row] < standardised[$1][row] } ?? 0
+        }
+    }
 }

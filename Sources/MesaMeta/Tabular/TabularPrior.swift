@@ -22,7 +22,8 @@ import MesaCore
 ///    over the features (the threshold structure that tree ensembles exploit in real tables, as
 ///    in the tree-based structural causal models of TabPFN v2 and TabICL).
 /// 3. Classification: the target is cut at random quantiles into 2–10 classes, randomly
-///    relabelled. Regression: it is standardised on the training rows.
+///    relabelled, or (with probability ``argmaxTargetProbability``) the class is the largest of
+///    as many shifted scores as classes. Regression: it is standardised on the training rows.
 /// 4. Categorical features: some features are discretised into 2–10 levels with shuffled codes.
 ///    Discrete numeric features (with probability ``discreteProbability``): some numeric
 ///    features are put on 2–16 ordered levels, order kept.
@@ -81,6 +82,16 @@ public struct TabularPrior: Sendable, Codable, Equatable {
     /// trained without it, and a saved configuration without this field gets 0 (sampling is
     /// then unchanged draw for draw).
     public var treeGraphProbability = 0.0
+    /// Classification: the probability that the class is the **argmax of several scores** instead
+    /// of a single target cut at quantiles: as many standardised scores as classes (the target
+    /// and other nodes of the graph, or, for a linear target, as many random linear functions of
+    /// the features: a multinomial logistic structure), each shifted by a random offset so that
+    /// class sizes vary, and the row's class the largest. Quantile cuts of one variable make
+    /// every class a neighbour of the next, so a row near a cut is ambiguous between two classes
+    /// and many-class tables are mostly that; species, digits or diagnoses are not ordered. Default
+    /// 0: the shipped models were trained without it, and a saved configuration without this field
+    /// gets 0 (sampling is then unchanged draw for draw).
+    public var argmaxTargetProbability = 0.0
     /// The number of root causes of a causal graph, drawn uniformly from this range (default
     /// `1...12`). Features and the target are functions of the causes, so with more causes than
     /// features the target is mostly unpredictable from them.
@@ -107,6 +118,7 @@ public struct TabularPrior: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, maximumFeatures, featureRange, maximumClasses, categoricalProbability, missingProbability, gaussianProcessProbability
         case linearProbability, clusterProbability, nuisanceProbability, treeProbability, discreteProbability, treeGraphProbability
+        case argmaxTargetProbability
         case causeCountRange, nodeNoiseRange
     }
 
@@ -127,6 +139,7 @@ public struct TabularPrior: Sendable, Codable, Equatable {
         nuisanceProbability = try c.value(.nuisanceProbability, default: d.nuisanceProbability)
         treeProbability = try c.value(.treeProbability, default: d.treeProbability)
         discreteProbability = try c.value(.discreteProbability, default: d.discreteProbability)
+        argmaxTargetProbability = try c.value(.argmaxTargetProbability, default: d.argmaxTargetProbability)
         treeGraphProbability = try c.value(.treeGraphProbability, default: d.treeGraphProbability)
         causeCountRange = try c.value(.causeCountRange, default: d.causeCountRange)
         nodeNoiseRange = try c.value(.nodeNoiseRange, default: d.nodeNoiseRange)
@@ -140,6 +153,7 @@ public struct TabularPrior: Sendable, Codable, Equatable {
             ("gaussianProcessProbability", gaussianProcessProbability), ("linearProbability", linearProbability),
             ("clusterProbability", clusterProbability), ("nuisanceProbability", nuisanceProbability), ("treeProbability", treeProbability),
             ("discreteProbability", discreteProbability), ("treeGraphProbability", treeGraphProbability),
+            ("argmaxTargetProbability", argmaxTargetProbability),
         ]
         if let (name, value) = probabilities.first(where: { !(0...1).contains($0.1) }) {
             return "prior.\(name) must be a probability in [0, 1], got \(value)"
@@ -194,6 +208,14 @@ public struct TabularPrior: Sendable, Codable, Equatable {
         case .classification:
             if let clusterLabels {
                 targets = clusterLabels.map(Float.init)
+                break
+            }
+            if argmaxTargetProbability > 0, generator.nextDouble() < argmaxTargetProbability {
+                let linear = mode >= gaussianProcess && mode < gaussianProcess + linearProbability
+                let scores = [target] + (1..<classCount).map { _ in
+                    linear || nodes.isEmpty ? linearTarget(featureColumns, using: &generator) : nodes[generator.nextIndex(below: nodes.count)]
+                }
+                targets = Self.argmaxClasses(scores, using: &generator).map(Float.init)
                 break
             }
             let sorted = target.sorted()

@@ -121,6 +121,34 @@ final class TabularPriorTests: XCTestCase {
         XCTAssertLessThan(distinctValues(discrete), distinctValues(plain) * 9 / 10)
     }
 
+    /// `argmaxTargetProbability` is 0 by default and decodes; at 1 the classes are the argmax of
+    /// shifted scores: well-formed class indices, other targets than the quantile cuts' from the
+    /// same seed; ``TabularPrior/argmaxClasses(_:using:)`` picks the largest standardised score,
+    /// and its offsets make class sizes unequal.
+    func testArgmaxTargetsAreOptInAndPickTheLargestScore() throws {
+        XCTAssertEqual(TabularPrior().argmaxTargetProbability, 0)
+        let decoded = try JSONDecoder().decode(TabularPrior.self, from: Data(#"{"argmaxTargetProbability": 0.3}"#.utf8))
+        XCTAssertEqual(decoded.argmaxTargetProbability, 0.3)
+        var argmax = TabularPrior()
+        argmax.argmaxTargetProbability = 1
+        var different = 0
+        for seed in 0..<8 as Range<UInt64> {
+            var a = RandomGenerator(seed: seed), b = RandomGenerator(seed: seed)
+            let sample = argmax.sample(rowCount: 120, trainCount: 60, using: &a)
+            XCTAssertTrue(sample.targets.allSatisfy { $0 >= 0 && Int($0) < sample.classCount && $0 == $0.rounded() }, "seed \(seed)")
+            if sample.targets != TabularPrior().sample(rowCount: 120, trainCount: 60, using: &b).targets { different += 1 }
+        }
+        XCTAssertGreaterThan(different, 3)
+
+        var generator = RandomGenerator(seed: 4)
+        let intended = (0..<30).map { $0 % 3 }
+        let scores = (0..<3).map { c in intended.map { $0 == c ? 100.0 : Double(generator.nextNormal()) } }
+        XCTAssertEqual(TabularPrior.argmaxClasses(scores, using: &generator), intended)
+        let noise = (0..<3).map { _ in (0..<3000).map { _ in Double(generator.nextNormal()) } }
+        let shares = (0..<3).map { c in Double(TabularPrior.argmaxClasses(noise, using: &generator).filter { $0 == c }.count) / 3000 }
+        XCTAssertGreaterThan(shares.max()! - shares.min()!, 0.05, "offsets N(0, 0.5²) make the classes unequal: \(shares)")
+    }
+
     /// `treeGraphProbability` is 0 by default and decodes; at 1 every table comes from a tree
     /// graph: well-formed, and other tables than the MLP graph's from the same seed.
     func testTreeGraphIsOptInAndWellFormed() throws {
@@ -199,6 +227,7 @@ final class TabularPriorTests: XCTestCase {
         func problem(_ json: String) throws -> String? { try JSONDecoder().decode(TabularPrior.self, from: Data(json.utf8)).problem }
         XCTAssertEqual(try problem(#"{"treeProbability": 1.5}"#), "prior.treeProbability must be a probability in [0, 1], got 1.5")
         XCTAssertEqual(try problem(#"{"missingProbability": -0.1}"#), "prior.missingProbability must be a probability in [0, 1], got -0.1")
+        XCTAssertEqual(try problem(#"{"argmaxTargetProbability": 2}"#), "prior.argmaxTargetProbability must be a probability in [0, 1], got 2.0")
         XCTAssertEqual(try problem(#"{"causeCountRange": [0, 4]}"#), "prior.causeCountRange must start at 1 or more, got [0, 4]")
         XCTAssertEqual(try problem(#"{"nodeNoiseRange": [0, 0.1]}"#),
                        "prior.nodeNoiseRange must be positive and finite (scales drawn log-uniformly), got [0.0, 0.1]")
