@@ -100,9 +100,7 @@ final class TabularPriorTests: XCTestCase {
     /// `discreteProbability` is 0 by default (sampling unchanged, so shipped recipes reproduce),
     /// decodes, and at 1 gives tables whose numeric features have fewer distinct values.
     func testDiscreteProbabilityIsOptInAndDecodes() throws {
-        XCTAssertEqual(TabularPrior().discreteProbability, 0)
-        let decoded = try JSONDecoder().decode(TabularPrior.self, from: Data(#"{"discreteProbability": 0.3}"#.utf8))
-        XCTAssertEqual(decoded.discreteProbability, 0.3)
+        try assertOptIn(\.discreteProbability, named: "discreteProbability")
         var discrete = TabularPrior()
         discrete.discreteProbability = 1
         discrete.categoricalProbability = 0
@@ -126,9 +124,7 @@ final class TabularPriorTests: XCTestCase {
     /// same seed; ``TabularPrior/argmaxClasses(_:using:)`` picks the largest standardised score,
     /// and its offsets make class sizes unequal.
     func testArgmaxTargetsAreOptInAndPickTheLargestScore() throws {
-        XCTAssertEqual(TabularPrior().argmaxTargetProbability, 0)
-        let decoded = try JSONDecoder().decode(TabularPrior.self, from: Data(#"{"argmaxTargetProbability": 0.3}"#.utf8))
-        XCTAssertEqual(decoded.argmaxTargetProbability, 0.3)
+        try assertOptIn(\.argmaxTargetProbability, named: "argmaxTargetProbability")
         var argmax = TabularPrior()
         argmax.argmaxTargetProbability = 1
         var different = 0
@@ -152,9 +148,7 @@ final class TabularPriorTests: XCTestCase {
     /// `treeGraphProbability` is 0 by default and decodes; at 1 every table comes from a tree
     /// graph: well-formed, and other tables than the MLP graph's from the same seed.
     func testTreeGraphIsOptInAndWellFormed() throws {
-        XCTAssertEqual(TabularPrior().treeGraphProbability, 0)
-        let decoded = try JSONDecoder().decode(TabularPrior.self, from: Data(#"{"treeGraphProbability": 0.3}"#.utf8))
-        XCTAssertEqual(decoded.treeGraphProbability, 0.3)
+        try assertOptIn(\.treeGraphProbability, named: "treeGraphProbability")
         var trees = TabularPrior()
         trees.treeGraphProbability = 1
         let plain = TabularPrior()
@@ -237,5 +231,13 @@ final class TabularPriorTests: XCTestCase {
         XCTAssertThrowsError(try TabularPretrainingConfiguration(json: Data(#"{"prior": {"linearProbability": 2}}"#.utf8), source: "c.json")) { error in
             XCTAssertEqual("\(error)", "c.json: prior.linearProbability must be a probability in [0, 1], got 2.0")
         }
+    }
+
+    /// An opt-in probability of the prior: 0 by default (so shipped recipes draw the same tables)
+    /// and read from a configuration.
+    private func assertOptIn(_ field: KeyPath<TabularPrior, Double>, named name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(TabularPrior()[keyPath: field], 0, file: file, line: line)
+        let decoded = try JSONDecoder().decode(TabularPrior.self, from: Data(#"{"\#(name)": 0.3}"#.utf8))
+        XCTAssertEqual(decoded[keyPath: field], 0.3, file: file, line: line)
     }
 }
