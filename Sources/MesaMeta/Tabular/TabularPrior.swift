@@ -89,8 +89,9 @@ public struct TabularPrior: Sendable, Codable, Equatable {
     /// class sizes vary, and the row's class the largest. Quantile cuts of one variable make
     /// every class a neighbour of the next, so a row near a cut is ambiguous between two classes
     /// and many-class tables are mostly that; species, digits or diagnoses are not ordered. Default
-    /// 0: the shipped models were trained without it, and a saved configuration without this field
-    /// gets 0 (sampling is then unchanged draw for draw).
+    /// 0, so a saved configuration without this field draws the tables it drew before, draw for
+    /// draw; the shipped classifier's last stage used 0.5 (`benchmarks/tabular/classifier-stage5.json`,
+    /// docs/tabular.md).
     public var argmaxTargetProbability = 0.0
     /// The number of root causes of a causal graph, drawn uniformly from this range (default
     /// `1...12`). Features and the target are functions of the causes, so with more causes than
