@@ -104,7 +104,7 @@ public struct ActiveLearningBenchmark: Sendable {
         let (poolRows, test) = TabularEvaluation.split(table, kind: .classification, seed: seed)
         var generator = RandomGenerator(seed: seed &+ 0x9E37_79B9)
         var shuffled = poolRows
-        for i in shuffled.indices.reversed() where i > 0 { shuffled.swapAt(i, generator.nextIndex(below: i + 1)) }
+        generator.shuffle(&shuffled)
         let initial = Self.initialSet(from: shuffled, size: initialSize) { table.targets[$0].trimmingSpaces() }
         let taken = Set(initial)
         let pool = poolRows.filter { !taken.contains($0) }

@@ -26,7 +26,7 @@ extension QueryPolicyTrainer {
         let rows = Int(exp(log(Double(c.minimumRows)) + generator.nextDouble() * (log(Double(c.maximumRows + 1)) - log(Double(c.minimumRows)))))
         let sample = c.prior.sample(rowCount: rows, trainCount: rows / 2, using: &generator)
         var order = Array(0..<rows)
-        for i in order.indices.reversed() where i > 0 { order.swapAt(i, generator.nextIndex(below: i + 1)) }
+        generator.shuffle(&order)
         let test = Array(order.prefix(rows / 2)), pool = Array(order.dropFirst(rows / 2))
         let labelled: [Int], candidates: [Int]
         switch c.labelledDraw {

@@ -36,7 +36,7 @@ extension TabularClassifier {
         let modelClasses = model.configuration.maximumClasses
         let groups = min(classes.count, modelClasses)
         var shuffled = classes
-        for i in shuffled.indices.reversed() where i > 0 { shuffled.swapAt(i, generator.nextIndex(below: i + 1)) }
+        generator.shuffle(&shuffled)
         // Dealt in turn: group g holds shuffled[g], shuffled[g + groups], …
         let groupClasses = (0..<groups).map { g in stride(from: g, to: shuffled.count, by: groups).map { shuffled[$0] } }
         var group: [Int: Int] = [:]

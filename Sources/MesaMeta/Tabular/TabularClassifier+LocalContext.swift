@@ -51,7 +51,7 @@ extension TabularClassifier {
         for member in members {
             let codes: [[Int]] = localClasses.map { local in
                 var code = Array(0..<local.count)
-                for i in code.indices.reversed() where i > 0 { code.swapAt(i, generator.nextIndex(below: i + 1)) }
+                generator.shuffle(&code)
                 return code
             }
             for length in byLength.keys.sorted() {

@@ -158,7 +158,7 @@ public final class TabularClassifier {
     /// (at most the model's), drawn from `generator`.
     func classCode(using generator: inout RandomGenerator) -> [Int] {
         var code = Array(0..<classNames.count)
-        for i in code.indices.reversed() where i > 0 { code.swapAt(i, generator.nextIndex(below: i + 1)) }
+        generator.shuffle(&code)
         return code
     }
 

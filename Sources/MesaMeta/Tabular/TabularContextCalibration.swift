@@ -99,7 +99,7 @@ public struct TabularContextCalibration: Sendable, Equatable {
         var next = 0
         for c in Set(labels).sorted() {
             var rows = labels.indices.filter { labels[$0] == c }
-            for i in rows.indices.reversed() where i > 0 { rows.swapAt(i, generator.nextIndex(below: i + 1)) }
+            generator.shuffle(&rows)
             for row in rows {
                 folds[next].append(row)
                 next = (next + 1) % count

@@ -156,7 +156,7 @@ struct TabularEnsembleMember {
         (0..<count).map { index in
             var order = Array(0..<width)
             if index > 0 || width > featureLimit {
-                for i in order.indices.reversed() where i > 0 { order.swapAt(i, generator.nextIndex(below: i + 1)) }
+                generator.shuffle(&order)
             }
             if width > featureLimit, let relevance {
                 let floor = 0.1 * relevance.reduce(0, +) / Double(max(width, 1))
@@ -177,7 +177,7 @@ struct TabularEnsembleMember {
                 rows = []
                 for key in groups.keys.sorted() {
                     var members = groups[key]!
-                    for i in members.indices.reversed() where i > 0 { members.swapAt(i, generator.nextIndex(below: i + 1)) }
+                    generator.shuffle(&members)
                     let share = Swift.max(1, Int((Double(members.count) * Double(maximumRows) / Double(trainCount)).rounded()))
                     rows += members.prefix(share)
                 }

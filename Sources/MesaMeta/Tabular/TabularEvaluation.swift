@@ -24,7 +24,7 @@ public enum TabularEvaluation {
         var train: [Int] = [], test: [Int] = []
         for key in strata.keys.sorted() {
             var rows = strata[key]!
-            for i in rows.indices.reversed() where i > 0 { rows.swapAt(i, generator.nextIndex(below: i + 1)) }
+            generator.shuffle(&rows)
             let cut = rows.count == 1 ? 1 : Swift.min(Swift.max(1, Int((Double(rows.count) * fraction).rounded())), rows.count - 1)
             train += rows.prefix(cut)
             test += rows.dropFirst(cut)

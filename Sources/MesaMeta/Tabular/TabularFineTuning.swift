@@ -38,7 +38,7 @@ enum TabularFineTuning {
         for step in 0..<options.fineTuningSteps {
             let index = step % members.count, member = members[index]
             var rows = Array(0..<trainCount)
-            for i in rows.indices.reversed() where i > 0 { rows.swapAt(i, generator.nextIndex(below: i + 1)) }
+            generator.shuffle(&rows)
             rows = Array(rows.prefix(options.maximumContextRows))
             let contextCount = Swift.min(Swift.max(2, Int(Double(rows.count) * (0.5 + 0.4 * generator.nextDouble()))), rows.count - 1)
             var features: [Float] = []

@@ -58,8 +58,9 @@ public struct TabularPredictionOptions: Sendable {
     /// and without fine-tuning; it costs ``TabularContextCalibration/foldCount`` predictions of
     /// a fold by ``TabularContextCalibration/memberCount`` members, once per
     /// ``TabularClassifier/fit(_:)``, about as much again as the prediction itself. On the
-    /// development half of the benchmark tables it gained +0.0026 ± 0.0012 accuracy (10 splits,
-    /// paired), below the +0.003 fixed beforehand for a default, and it doubles the time of the
+    /// development half of the benchmark tables it gained +0.0026 ± 0.0012 accuracy with the
+    /// stage-4 classifier (10 splits, paired), below the +0.003 fixed beforehand for a default,
+    /// and +0.0016 ± 0.0005 with the stage-5 one shipped since; it doubles the time of the
     /// 500-row speed benchmark, so it is an option (docs/tabular.md).
     public var contextCalibration = false
     /// The seed of the ensemble's permutations and subsamples.

@@ -222,7 +222,7 @@ public struct TabularPrior: Sendable, Codable, Equatable {
             let sorted = target.sorted()
             let cuts = (0..<(classCount - 1)).map { _ in sorted[Swift.min(n - 1, Int(generator.nextDouble() * Double(n)))] }.sorted()
             var relabel = Array(0..<classCount)
-            for i in relabel.indices.reversed() where i > 0 { relabel.swapAt(i, generator.nextIndex(below: i + 1)) }
+            generator.shuffle(&relabel)
             targets = target.map { value in Float(relabel[cuts.filter { value > $0 }.count]) }
         case .regression:
             let train = target.prefix(trainCount)
@@ -241,7 +241,7 @@ public struct TabularPrior: Sendable, Codable, Equatable {
                 let sorted = featureColumns[j].sorted()
                 let cuts = (0..<(levels - 1)).map { _ in sorted[Swift.min(n - 1, Int(generator.nextDouble() * Double(n)))] }.sorted()
                 var codes = Array(0..<levels)
-                for i in codes.indices.reversed() where i > 0 { codes.swapAt(i, generator.nextIndex(below: i + 1)) }
+                generator.shuffle(&codes)
                 featureColumns[j] = featureColumns[j].map { value in Double(codes[cuts.filter { value > $0 }.count]) }
             }
         }

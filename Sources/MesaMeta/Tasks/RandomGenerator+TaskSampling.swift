@@ -14,6 +14,12 @@ extension RandomGenerator {
         return Int(next() % UInt64(count))
     }
 
+    /// Shuffles `elements` in place (Fisher–Yates, from the last position down, each swap with a
+    /// uniform index at or below it), so a given generator state always gives the same order.
+    mutating func shuffle<Element>(_ elements: inout [Element]) {
+        for i in elements.indices.reversed() where i > 0 { elements.swapAt(i, nextIndex(below: i + 1)) }
+    }
+
     /// A uniform `Float` in `[low, high)`.
     mutating func nextUniform(from low: Float, to high: Float) -> Float { low + (high - low) * nextUniform() }
 
