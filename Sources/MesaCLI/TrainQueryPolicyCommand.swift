@@ -17,7 +17,7 @@ struct TrainQueryPolicyCommand: ParsableCommand {
         options.threads.apply()
         guard let trainer = try startOrResume(QueryPolicyTrainer.self, command: "train-query-policy", options: options) else { return }
         let c = trainer.configuration
-        print("mesa train-query-policy (\(c.method.rawValue)): \(c.steps) steps of \(c.tasksPerStep) prior tasks (\(c.minimumRows)–\(c.maximumRows) rows, \(c.candidatesPerTask) candidates each) → \(trainer.directory.path)")
+        print("mesa train-query-policy (\(c.method.rawValue)): \(c.steps) steps of \(c.tasksPerStep) prior tasks (\(c.minimumRows)–\(c.maximumRows) rows, \(c.lookAheadShortlist.map { "\($0) candidates each: margin's most uncertain, looked ahead" } ?? "\(c.candidatesPerTask) candidates each")) → \(trainer.directory.path)")
         _ = try runWithProgress(trainer, label: "train-query-policy", deadline: options.runOptions.timeLimit.deadline) { step, metrics in
             if c.method == .evolution {
                 return String(format: "step %d: held-out episodes' AUBC gain over margin sampling %+.4f", step, metrics["evaluationGainOverMargin"] ?? .nan)

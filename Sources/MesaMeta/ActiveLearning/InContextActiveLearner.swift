@@ -103,8 +103,19 @@ public final class InContextActiveLearner {
         if strategy.needsPolicy {
             let policy = try self.policy ?? LearnedQueryPolicy.load(policyURL)
             self.policy = policy
-            evidence.policyScores = policy.scores(try QueryPolicyFeatures.make(probabilities: evidence.probabilities, pool: poolTable,
-                                                                               labelled: labelledTable, classNames: classifier.classNames))
+            let base = try QueryPolicyFeatures.make(probabilities: evidence.probabilities, pool: poolTable,
+                                                    labelled: labelledTable, classNames: classifier.classNames)
+            if let shortlist = policy.lookAheadShortlist {
+                // The look-ahead form: its evaluated rows are a sample seeded by the loop's state, so
+                // a decision is reproducible from the labelled and pool sets alone.
+                var generator = RandomGenerator(seed: UInt64(labelled.count) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(pool.count))
+                evidence.policyScores = try QueryPolicyLookAhead.scores(
+                    policy: policy, probabilities: evidence.probabilities, base: base, size: max(shortlist, batch),
+                    lookAhead: { hypotheses, evaluated in try classifier.lookAheadProbabilities(poolTable, hypotheses: hypotheses, evaluating: evaluated) },
+                    using: &generator)
+            } else {
+                evidence.policyScores = policy.scores(base)
+            }
         }
         return Assessment(evidence: evidence, probabilities: Array(probabilities.dropFirst(pool.count)), means: [], classNames: classifier.classNames)
     }

@@ -7,13 +7,17 @@ import MesaNN
 /// labelling that row will reduce the learner's error; the row with the largest prediction is
 /// queried. Trained by ``QueryPolicyTrainer`` on synthetic tasks from Mesa's tabular prior only.
 ///
-/// Shapes: `[rows, QueryPolicyFeatures.count] → [rows, 1]`; two hidden layers with GELU.
+/// Shapes: `[rows, inputCount] → [rows, 1]`; two hidden layers with GELU.
 ///
 /// **Residual form** (``residualScale`` `s` set): the row's score is margin sampling's plus a
 /// bounded learned correction, `score(x) = (1 − (p₁ − p₂)) + s · tanh(f(x))`, `f` the network, so
 /// the policy departs from margin sampling's choice only for a row whose margin uncertainty is
 /// within `2s` of the most uncertain row's: it breaks margin's near-ties, and cannot overrule a
 /// clear margin choice (docs/active-learning.md says why).
+///
+/// **Look-ahead form** (``lookAheadShortlist`` `k` set; ``QueryPolicyLookAhead``): the network
+/// reads ``QueryPolicyLookAhead/featureCount`` inputs, the ten features and what a look-ahead
+/// expects of the row, and chooses among margin sampling's `k` most uncertain rows only.
 public final class LearnedQueryPolicy: Module {
     /// Features → hidden.
     public let input: Linear
@@ -23,27 +27,33 @@ public final class LearnedQueryPolicy: Module {
     public let output: Linear
     /// The scale `s` of the residual form; `nil`: the network's output is the score.
     public var residualScale: Float?
+    /// The look-ahead form's shortlist size `k`; `nil`: the network scores every row from the ten features.
+    public let lookAheadShortlist: Int?
+    /// Inputs per row: ``QueryPolicyFeatures/count``, or ``QueryPolicyLookAhead/featureCount`` in the look-ahead form.
+    public var inputCount: Int { lookAheadShortlist == nil ? QueryPolicyFeatures.count : QueryPolicyLookAhead.featureCount }
 
     /// A freshly initialised policy with `width` hidden units per layer (residual form when
-    /// `residualScale` is set).
-    public init(width: Int = 32, residualScale: Float? = nil, using generator: inout RandomGenerator) {
+    /// `residualScale` is set, look-ahead form when `lookAheadShortlist` is).
+    public init(width: Int = 32, residualScale: Float? = nil, lookAheadShortlist: Int? = nil, using generator: inout RandomGenerator) {
         self.residualScale = residualScale
-        input = Linear(inputSize: QueryPolicyFeatures.count, outputSize: width, using: &generator)
+        self.lookAheadShortlist = lookAheadShortlist
+        input = Linear(inputSize: lookAheadShortlist == nil ? QueryPolicyFeatures.count : QueryPolicyLookAhead.featureCount,
+                       outputSize: width, using: &generator)
         hidden = Linear(inputSize: width, outputSize: width, using: &generator)
         output = Linear(inputSize: width, outputSize: 1, using: &generator)
     }
 
-    /// The predicted error reductions, `[rows, 1]`, of `features` `[rows, QueryPolicyFeatures.count]`.
+    /// The predicted error reductions, `[rows, 1]`, of `features` `[rows, inputCount]`.
     public func callAsFunction(_ features: Tensor) -> Tensor {
         output(hidden(input(features).gelu()).gelu())
     }
 
-    /// Each row's score from its `features` (`[rows][QueryPolicyFeatures.count]`): the network's
+    /// Each row's score from its `features` (`[rows][inputCount]`): the network's
     /// predicted error reduction, or in the residual form margin sampling's score plus
     /// `residualScale · tanh` of it (feature 1 is the margin `p₁ − p₂`).
     public func scores(_ features: [[Float]]) -> [Double] {
         guard !features.isEmpty else { return [] }
-        let x = Tensor(shape: [features.count, QueryPolicyFeatures.count], scalars: features.flatMap { $0 })
+        let x = Tensor(shape: [features.count, inputCount], scalars: features.flatMap { $0 })
         let outputs: [Double] = withoutGradients { self(x) }.scalars.map { Double($0) }
         guard let residualScale else { return outputs }
         let scale = Double(residualScale)
@@ -71,8 +81,15 @@ public final class LearnedQueryPolicy: Module {
             }
             residualScale = value
         }
+        var shortlist: Int?
+        if let text = checkpoint.metadata["mesa.lookAheadShortlist"] {
+            guard let value = Int(text), value >= 1 else {
+                throw TabularError.invalidModel("\(url.path): its mesa.lookAheadShortlist is \(text), not a positive whole number")
+            }
+            shortlist = value
+        }
         var generator = RandomGenerator(seed: 0)
-        let policy = LearnedQueryPolicy(width: width, residualScale: residualScale, using: &generator)
+        let policy = LearnedQueryPolicy(width: width, residualScale: residualScale, lookAheadShortlist: shortlist, using: &generator)
         try policy.restore(from: checkpoint, strict: false)
         return policy
     }

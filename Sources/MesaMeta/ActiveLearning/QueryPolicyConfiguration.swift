@@ -48,6 +48,12 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     /// Training is the same either way (the network learns the look-ahead's ranking); the scale
     /// only bounds how far the policy may depart from margin sampling.
     public var residualScale: Float?
+    /// The look-ahead form's shortlist size `k` (``QueryPolicyLookAhead``, ``LearnedQueryPolicy/lookAheadShortlist``):
+    /// each distillation task's candidates are margin sampling's `k` most uncertain rows, the
+    /// inputs add the look-ahead's expected error reduction, and the target is the reduction of
+    /// the test half's soft error brought by the candidate's true label; `nil`: the ten-feature
+    /// policy and the look-ahead's own expected reduction as its target.
+    public var lookAheadShortlist: Int?
     /// The temperature `τ` of the listwise target distribution `softmax(z / τ)`.
     public var temperature: Float = 0.5
     /// Ensemble members of the learner in training (as at use: ``ActiveLearningBenchmark``'s 4).
@@ -71,7 +77,7 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, method, steps, tasksPerStep, taskPoolSize, candidatesPerTask, minimumRows, maximumRows, maximumLabelled, width, loss, residualScale, temperature, ensembleSize
+        case name, method, steps, tasksPerStep, taskPoolSize, candidatesPerTask, minimumRows, maximumRows, maximumLabelled, width, loss, residualScale, lookAheadShortlist, temperature, ensembleSize
         case initialPolicy, evolutionPairs, noiseScale, episodeBudget, evaluationEpisodes, labelledDraw
         case prior, learnerModel
         case optimizer, seed, checkpointInterval, evaluationInterval, logInterval
@@ -100,6 +106,7 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
         width = try c.value(.width, default: d.width)
         loss = try c.value(.loss, default: d.loss)
         residualScale = try c.decodeIfPresent(Float.self, forKey: .residualScale)
+        lookAheadShortlist = try c.decodeIfPresent(Int.self, forKey: .lookAheadShortlist)
         temperature = try c.value(.temperature, default: d.temperature)
         ensembleSize = try c.value(.ensembleSize, default: d.ensembleSize)
         prior = try c.value(.prior, default: d.prior)
@@ -119,6 +126,9 @@ public struct QueryPolicyConfiguration: Codable, Sendable, Equatable {
         guard steps >= 1, tasksPerStep >= 1, taskPoolSize >= 0, candidatesPerTask >= 2, minimumRows >= 20, maximumRows >= minimumRows, maximumLabelled >= 2, width >= 1,
               temperature > 0, residualScale.map({ $0 > 0 && $0.isFinite }) ?? true, ensembleSize >= 1, prior.kind == .classification else {
             throw TabularError.invalidModel("\(source): need steps, tasksPerStep, width, ensembleSize ≥ 1, taskPoolSize ≥ 0, candidatesPerTask ≥ 2, 20 ≤ minimumRows ≤ maximumRows, maximumLabelled ≥ 2, temperature > 0, residualScale > 0 (or absent) and a classification prior")
+        }
+        guard lookAheadShortlist.map({ $0 >= 2 }) ?? true, lookAheadShortlist == nil || residualScale == nil else {
+            throw TabularError.invalidModel("\(source): lookAheadShortlist must be at least 2, and cannot be combined with residualScale (the look-ahead form already chooses among margin's most uncertain rows only)")
         }
         guard evolutionPairs >= 1, noiseScale > 0, noiseScale.isFinite, episodeBudget >= 1, evaluationEpisodes >= 1 else {
             throw TabularError.invalidModel("\(source): need evolutionPairs, episodeBudget, evaluationEpisodes ≥ 1 and noiseScale > 0")

@@ -52,6 +52,12 @@ extension QueryPolicyTrainer {
         let poolProbabilities = Array(probabilities.prefix(candidates.count))
         let features = try QueryPolicyFeatures.make(probabilities: poolProbabilities, pool: table.selecting(candidates),
                                                     labelled: labelledTable, classNames: classifier.classNames)
+        if let size = c.lookAheadShortlist {
+            let index = Dictionary(uniqueKeysWithValues: classifier.classNames.enumerated().map { ($1, $0) })
+            return try lookAheadExamples(unlabelled: unlabelled, probabilities: probabilities, baseFeatures: features, shortlistSize: size,
+                                         poolClasses: candidates.map { index["c\(Int(sample.targets[$0]))"] ?? -1 },
+                                         testClasses: test.map { index["c\(Int(sample.targets[$0]))"] ?? -1 }, using: &generator)
+        }
         let entropy = poolProbabilities.map(UncertaintyMeasure.entropy)
         var chosen = Array(candidates.indices.sorted { entropy[$0] > entropy[$1] }.prefix(c.candidatesPerTask / 2))
         var rest = candidates.indices.filter { !chosen.contains($0) }
@@ -62,6 +68,51 @@ extension QueryPolicyTrainer {
         let reductions = Self.targets(before: Array(probabilities.dropFirst(candidates.count)), after: after,
                                       weights: chosen.map { poolProbabilities[$0] })
         return TaskExamples(features: chosen.map { features[$0] }, reductions: reductions)
+    }
+
+    /// The look-ahead form's examples (``QueryPolicyLookAhead``) of one task: `unlabelled` holds the
+    /// pool's candidate rows then the test rows, `probabilities` the learner's for all of them,
+    /// `baseFeatures` the candidates' ten features, `poolClasses` and `testClasses` the rows' true
+    /// class indices (−1: a class the labelled rows lack). The candidates are margin's
+    /// `shortlistSize` most uncertain pool rows; one look-ahead over every class of each gives both
+    /// the `δ̂` input (measured as at use, on at most ``QueryPolicyLookAhead/evaluatedCount`` other
+    /// pool rows, with the two likeliest classes) and the target, the true label's reduction of the
+    /// test rows' soft error ``softError(_:classes:)``, ×100. `nil` when a candidate's class is
+    /// unknown to the learner (its label could not be added).
+    func lookAheadExamples(unlabelled: TabularTable, probabilities: [[Float]], baseFeatures: [[Float]], shortlistSize: Int,
+                           poolClasses: [Int], testClasses: [Int], using generator: inout RandomGenerator) throws -> TaskExamples? {
+        let poolCount = poolClasses.count, classCount = classifier.classNames.count
+        let poolProbabilities = Array(probabilities.prefix(poolCount)), testProbabilities = Array(probabilities.dropFirst(poolCount))
+        let shortlist = QueryPolicyLookAhead.shortlist(probabilities: poolProbabilities, size: shortlistSize)
+        guard shortlist.count >= 2, shortlist.allSatisfy({ poolClasses[$0] >= 0 }) else { return nil }
+        var evaluated = Array(0..<poolCount)
+        if poolCount > QueryPolicyLookAhead.evaluatedCount {
+            for i in 0..<QueryPolicyLookAhead.evaluatedCount { evaluated.swapAt(i, i + generator.nextIndex(below: poolCount - i)) }
+            evaluated = Array(evaluated.prefix(QueryPolicyLookAhead.evaluatedCount)).sorted()
+        }
+        let hypotheses = shortlist.flatMap { row in (0..<classCount).map { TabularClassifier.Hypothesis(row: row, classIndex: $0) } }
+        let after = try classifier.lookAheadProbabilities(unlabelled, hypotheses: hypotheses,
+                                                          evaluating: evaluated + Array(poolCount..<(poolCount + testClasses.count)))
+        let classes = QueryPolicyLookAhead.hypothesisedClasses(poolProbabilities, candidates: shortlist)
+        let onPool = zip(shortlist.indices, classes).map { i, list in
+            ArraySlice(list.map { Array(after[i * classCount + $0].prefix(evaluated.count)) })
+        }
+        let delta = QueryPolicyLookAhead.reductions(before: evaluated.map { poolProbabilities[$0] }, after: onPool,
+                                                    weights: zip(shortlist, classes).map { row, list in list.map { poolProbabilities[row][$0] } })
+        let before = Self.softError(testProbabilities, classes: testClasses)
+        let targets = shortlist.indices.map { i -> Float in
+            let known = Array(after[i * classCount + poolClasses[shortlist[i]]].dropFirst(evaluated.count))
+            return Float(100 * (before - Self.softError(known, classes: testClasses)))
+        }
+        return TaskExamples(features: QueryPolicyLookAhead.features(base: baseFeatures, candidates: shortlist, reductions: delta), reductions: targets)
+    }
+
+    /// The soft error of rows whose true classes are known, `mean_t (1 − p(y_t|t))` (a class
+    /// index of −1, a class the learner does not know, counts as probability 0).
+    static func softError(_ probabilities: [[Float]], classes: [Int]) -> Double {
+        precondition(probabilities.count == classes.count, "softError: one class per row")
+        let total = zip(probabilities, classes).reduce(0.0) { $0 + 1 - ($1.1 >= 0 ? Double($1.0[$1.1]) : 0) }
+        return total / Double(max(classes.count, 1))
     }
 
     /// The candidates' targets `δ = 100 · (error(before) − Σ_y p(y|x) · error(after[x, y]))`:

@@ -73,7 +73,8 @@ public final class QueryPolicyTrainer: TrainingRun {
         options.contextCalibration = false   // as InContextActiveLearner predicts
         classifier = try TabularClassifier(modelURL: configuration.learnerModel.map { URL(fileURLWithPath: $0) }, options: options)
         var initialization = RandomGenerator(seed: configuration.seed)
-        policy = LearnedQueryPolicy(width: configuration.width, residualScale: configuration.residualScale, using: &initialization)
+        policy = LearnedQueryPolicy(width: configuration.width, residualScale: configuration.residualScale,
+                                    lookAheadShortlist: configuration.lookAheadShortlist, using: &initialization)
         if let initial = configuration.initialPolicy {
             let start = try LearnedQueryPolicy.load(URL(fileURLWithPath: initial))
             guard start.parameters.map(\.shape) == policy.parameters.map(\.shape) else {
@@ -87,15 +88,16 @@ public final class QueryPolicyTrainer: TrainingRun {
 
     /// One task's candidates: their features and targets.
     public struct TaskExamples: Codable, Sendable, Equatable {
-        /// `[candidates][QueryPolicyFeatures.count]`.
+        /// `[candidates][policy inputs]` (``LearnedQueryPolicy/inputCount``).
         public var features: [[Float]]
-        /// The expected reductions of the test rows' expected error, ×100 (see the type's summary).
+        /// The targets, ×100: the expected reductions of the test rows' expected error (see the
+        /// type's summary), or in the look-ahead form the true label's reductions of their soft error.
         public var reductions: [Float]
     }
 
     /// The loss (``QueryPolicyConfiguration/loss``) of the policy on `examples`, as a tensor for backward.
     func loss(_ examples: [TaskExamples]) -> Tensor {
-        let scores = examples.map { task in policy(Tensor(shape: [task.features.count, QueryPolicyFeatures.count], scalars: task.features.flatMap { $0 })) }
+        let scores = examples.map { task in policy(Tensor(shape: [task.features.count, policy.inputCount], scalars: task.features.flatMap { $0 })) }
         return configuration.loss(scores: scores, targets: examples.map(\.reductions), temperature: configuration.temperature)
     }
 
@@ -132,7 +134,8 @@ public final class QueryPolicyTrainer: TrainingRun {
     }
 
     /// On 32 fixed held-out tasks (drawn once): the loss, and the target of the candidate the policy
-    /// picks beside that of margin sampling's pick and the best candidate's (means over tasks).
+    /// picks beside that of margin sampling's pick and the best candidate's (means over tasks); in
+    /// the look-ahead form also that of the look-ahead's own pick (the largest `δ̂`).
     public func evaluationMetrics() -> [String: Double] {
         if configuration.method == .evolution {
             // On fixed held-out episodes: the policy's mean AUBC gain over margin sampling's.
@@ -157,16 +160,22 @@ public final class QueryPolicyTrainer: TrainingRun {
             heldOut = tasks
         }
         let tasks = heldOut ?? []
-        var picked = 0.0, margin = 0.0, best = 0.0
+        var picked = 0.0, margin = 0.0, best = 0.0, lookAhead = 0.0
         for task in tasks {
             let scores = policy.scores(task.features)
             picked += Double(task.reductions[scores.indices.max { scores[$0] < scores[$1] }!])
             margin += Double(task.reductions[task.features.indices.min { task.features[$0][1] < task.features[$1][1] }!])
             best += Double(task.reductions.max()!)
+            if policy.lookAheadShortlist != nil {
+                // The look-ahead's own pick: the largest δ̂ (input 10).
+                lookAhead += Double(task.reductions[task.features.indices.max { task.features[$0][10] < task.features[$1][10] }!])
+            }
         }
         let n = Double(tasks.count)
-        return ["evaluationLoss": Double(withoutGradients { loss(tasks) }.scalar), "policyPickReduction": picked / n,
-                "marginPickReduction": margin / n, "bestReduction": best / n]
+        var metrics = ["evaluationLoss": Double(withoutGradients { loss(tasks) }.scalar), "policyPickReduction": picked / n,
+                       "marginPickReduction": margin / n, "bestReduction": best / n]
+        if policy.lookAheadShortlist != nil { metrics["lookAheadPickReduction"] = lookAhead / n }
+        return metrics
     }
 
     /// Writes the checkpoint atomically (it is also a policy file ``LearnedQueryPolicy/load(_:)`` reads).
@@ -180,11 +189,13 @@ public final class QueryPolicyTrainer: TrainingRun {
         let residual = configuration.residualScale.map { "; residual form: margin's score + \($0) · tanh(network)" } ?? ""
         let training = configuration.method == .evolution
             ? "OpenAI-ES on prior episodes' AUBC over margin sampling's (\(configuration.evolutionPairs) antithetic pairs, σ = \(configuration.noiseScale), \(configuration.tasksPerStep) episodes a step, budget ≤ \(configuration.episodeBudget)) from \(configuration.initialPolicy ?? "a fresh policy")"
-            : "\(configuration.loss.rawValue) loss on the expected error reduction of a look-ahead"
+            : configuration.lookAheadShortlist.map { "\(configuration.loss.rawValue) loss on the true label's reduction of the test soft error, look-ahead form over margin's \($0) most uncertain rows" }
+                ?? "\(configuration.loss.rawValue) loss on the expected error reduction of a look-ahead"
         var metadata = ["mesa.policyWidth": String(configuration.width),
                         "mesa.recipe": "mesa train-query-policy (\(training), the classifier's \(configuration.ensembleSize)-member ensemble, tasks from TabularPrior only\(residual))",
-                        "architecture": "LearnedQueryPolicy \(QueryPolicyFeatures.count)→\(configuration.width)→\(configuration.width)→1"]
+                        "architecture": "LearnedQueryPolicy \(configuration.lookAheadShortlist == nil ? QueryPolicyFeatures.count : QueryPolicyLookAhead.featureCount)→\(configuration.width)→\(configuration.width)→1"]
         if let scale = configuration.residualScale { metadata["mesa.residualScale"] = String(scale) }
+        if let shortlist = configuration.lookAheadShortlist { metadata["mesa.lookAheadShortlist"] = String(shortlist) }
         return metadata
     }
 
