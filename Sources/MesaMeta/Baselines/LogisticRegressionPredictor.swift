@@ -14,8 +14,8 @@ import MesaCore
 /// classes are separable or a class is missing (with one observed pair, the unpenalised optimum is
 /// at infinity); the minimiser is unique.
 ///
-/// Solver: L-BFGS (Nocedal & Wright 2006, §7.2; two-loop recursion, memory 10) with a backtracking Armijo line
-/// search, in `Double`, stopping after ``iterations`` iterations or once every gradient entry is
+/// Solver: L-BFGS (Nocedal & Wright 2006, §7.2; memory 10; Mesa's ``BoxConstrainedMinimizer`` without bounds),
+/// in `Double`, stopping after ``iterations`` iterations or once every gradient entry is
 /// below ``tolerance`` in size. Each prefix starts from the previous prefix's solution. Cost
 /// `O(iterations · i · classCount · d)` per prefix; 64 prompts × 40 points with `d = 20` and
 /// 5 classes take 0.2 s (`λ = 0.1`) to 0.45 s (`λ = 0.001`) in a release build on 2 busy cores (a
@@ -141,79 +141,13 @@ public struct LogisticRegressionPredictor: InContextPredictor {
             return (loss + penalty / 2 * squaredNorm, gradient)
         }
 
-        /// L-BFGS from `start` on pairs `0..<count`.
+        /// L-BFGS from `start` on pairs `0..<count`: Mesa's one L-BFGS, ``BoxConstrainedMinimizer``,
+        /// with no bounds, stopping once every gradient entry is at most `tolerance` in size, when a
+        /// step no longer lowers the objective, or after `iterations` iterations.
         func minimize(from start: [Double], count: Int, iterations: Int, tolerance: Double) -> [Double] {
-            let n = start.count, memory = 10
-            var x = start
-            var (value, gradient) = evaluate(x, count: count)
-            // The last `memory` steps s = x_{k+1} − x_k and gradient changes y = g_{k+1} − g_k, in
-            // ring buffers (slot `newest` is the latest), with ρ = 1/(sᵀy).
-            var steps = [Double](repeating: 0, count: memory * n), changes = steps
-            var rho = [Double](repeating: 0, count: memory), alpha = rho
-            var (stored, newest) = (0, memory - 1)
-            var direction = [Double](repeating: 0, count: n), candidate = x
-            for _ in 0..<iterations {
-                guard gradient.contains(where: { Swift.abs($0) > tolerance }) else { break }
-                // Two-loop recursion: direction = −H g, with H₀ = (sᵀy / yᵀy) I from the latest pair.
-                direction = gradient
-                for age in 0..<stored {                            // newest to oldest
-                    let slot = (newest - age + memory) % memory
-                    alpha[slot] = rho[slot] * dot(steps, slot * n, direction, 0, n)
-                    for k in 0..<n { direction[k] -= alpha[slot] * changes[slot * n + k] }
-                }
-                let scale = stored == 0
-                    ? 1 / Swift.max(1, dot(gradient, 0, gradient, 0, n).squareRoot())
-                    : 1 / (rho[newest] * dot(changes, newest * n, changes, newest * n, n))
-                for k in 0..<n { direction[k] *= scale }
-                for age in stride(from: stored - 1, through: 0, by: -1) {   // oldest to newest
-                    let slot = (newest - age + memory) % memory
-                    let beta = rho[slot] * dot(changes, slot * n, direction, 0, n)
-                    for k in 0..<n { direction[k] += (alpha[slot] - beta) * steps[slot * n + k] }
-                }
-                for k in 0..<n { direction[k] = -direction[k] }
-                var slope = dot(gradient, 0, direction, 0, n)
-                if !(slope < 0) {
-                    // Not a descent direction (rounding): restart from steepest descent.
-                    let length = Swift.max(1, dot(gradient, 0, gradient, 0, n).squareRoot())
-                    for k in 0..<n { direction[k] = -gradient[k] / length }
-                    slope = dot(gradient, 0, direction, 0, n)
-                    stored = 0
-                }
-                // Backtracking until the Armijo condition f(x + t d) ≤ f(x) + 10⁻⁴ t gᵀd holds.
-                var t = 1.0
-                var next = (value: value, gradient: gradient)
-                for _ in 0..<50 {
-                    for k in 0..<n { candidate[k] = x[k] + t * direction[k] }
-                    next = evaluate(candidate, count: count)
-                    if next.value <= value + 1e-4 * t * slope { break }
-                    t /= 2
-                }
-                guard next.value <= value else { break }         // no progress possible at this precision
-                let slot = (newest + 1) % memory
-                var sy = 0.0, ss = 0.0
-                for k in 0..<n {
-                    let (sk, yk) = (candidate[k] - x[k], next.gradient[k] - gradient[k])
-                    steps[slot * n + k] = sk
-                    changes[slot * n + k] = yk
-                    sy += sk * yk
-                    ss += sk * sk
-                }
-                if sy > 1e-12 * ss {                               // λ > 0 makes sᵀy ≥ λ‖s‖² in exact arithmetic
-                    rho[slot] = 1 / sy
-                    newest = slot
-                    stored = Swift.min(stored + 1, memory)
-                }
-                swap(&x, &candidate)
-                (value, gradient) = (next.value, next.gradient)
-            }
-            return x
-        }
-
-        /// `Σ_k a[offsetA + k] b[offsetB + k]` over `count` entries.
-        private func dot(_ a: [Double], _ offsetA: Int, _ b: [Double], _ offsetB: Int, _ count: Int) -> Double {
-            var sum = 0.0
-            for k in 0..<count { sum += a[offsetA + k] * b[offsetB + k] }
-            return sum
+            let minimizer = BoxConstrainedMinimizer(memory: 10, maximumIterations: iterations, gradientTolerance: tolerance, relativeTolerance: 0)
+            let unbounded = [Double](repeating: .infinity, count: start.count)
+            return minimizer.minimize(from: start, lower: unbounded.map { -$0 }, upper: unbounded) { evaluate($0, count: count) }.point
         }
     }
 }

@@ -1,7 +1,7 @@
 /// Minimises a smooth function of a few variables inside a box `lower ≤ x ≤ upper` (bounds may be
-/// infinite) from its value and gradient: projected L-BFGS, the workhorse behind the Gaussian
-/// process's hyperparameter fit, the refinement of acquisition maxima and the estimated minima of
-/// sampled test functions.
+/// infinite) from its value and gradient: projected L-BFGS, Mesa's one L-BFGS, behind the Gaussian
+/// process's hyperparameter fit, the refinement of acquisition maxima, the estimated minima of
+/// sampled test functions and (without bounds) the logistic-regression baselines.
 ///
 /// Each iteration fixes the variables that sit on a bound with the gradient pushing outwards,
 /// takes the L-BFGS direction (two-loop recursion over the last ``memory`` steps, Nocedal &
