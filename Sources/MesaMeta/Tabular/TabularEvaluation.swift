@@ -68,7 +68,9 @@ public enum TabularEvaluation {
         let preprocessor = try TabularPreprocessor(fitting: train.removingColumns(ignored), test: test.removingColumns(ignored),
                                                    kinds: classifier.options.columnKinds)
         let x = try preprocessor.transform(train.removingColumns(ignored)), z = try preprocessor.transform(test.removingColumns(ignored))
-        let width = preprocessor.featureCount, trainLabels = classifier.labels
+        // The baselines read the rows in the table's own order (the classifier's `labels` follow its
+        // canonical order instead), so their labels come from the table itself.
+        let width = preprocessor.featureCount, trainLabels = train.targets.map { index[$0.trimmingSpaces()]! }
         let prep = Date().timeIntervalSince(start)
         start = Date()
         let logistic = TabularBaselines.logisticRegression(train: x, labels: trainLabels, test: z, width: width, classCount: classifier.classNames.count)
