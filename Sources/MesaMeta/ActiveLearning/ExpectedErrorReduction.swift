@@ -47,7 +47,9 @@ public struct ExpectedErrorReduction: Sendable, Equatable {
         let n = evidence.rowCount
         let order = ranking ?? evidence.probabilities.map(UncertaintyMeasure.entropy)
         precondition(order.count == n, "expected error reduction: one ranking score per pool row")
-        let candidates = Array(order.indices.sorted { (order[$0], $1) > (order[$1], $0) }
+        // Rows a ranking rules out (`−∞`, as the look-ahead form of the learned policy scores the
+        // rows off its shortlist) are never candidates.
+        let candidates = Array(order.indices.filter { order[$0].isFinite }.sorted { (order[$0], $1) > (order[$1], $0) }
             .prefix(max(candidateCount, minimumCandidates)))
         var evaluated = Array(0..<n)
         if n > evaluatedCount {

@@ -107,11 +107,13 @@ public final class InContextActiveLearner {
                                                     labelled: labelledTable, classNames: classifier.classNames)
             if let shortlist = policy.lookAheadShortlist {
                 // The look-ahead form: its evaluated rows are a sample seeded by the loop's state, so
-                // a decision is reproducible from the labelled and pool sets alone.
+                // a decision is reproducible from the labelled and pool sets alone. The look-ahead
+                // reads the table the probabilities came from (pool rows first), as in training, so
+                // that both are encoded alike; a batch larger than the shortlist widens it.
                 var generator = RandomGenerator(seed: UInt64(labelled.count) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(pool.count))
                 evidence.policyScores = try QueryPolicyLookAhead.scores(
                     policy: policy, probabilities: evidence.probabilities, base: base, size: max(shortlist, batch),
-                    lookAhead: { hypotheses, evaluated in try classifier.lookAheadProbabilities(poolTable, hypotheses: hypotheses, evaluating: evaluated) },
+                    lookAhead: { hypotheses, evaluated in try classifier.lookAheadProbabilities(predicted, hypotheses: hypotheses, evaluating: evaluated) },
                     using: &generator)
             } else {
                 evidence.policyScores = policy.scores(base)

@@ -83,8 +83,11 @@ public final class LearnedQueryPolicy: Module {
         }
         var shortlist: Int?
         if let text = checkpoint.metadata["mesa.lookAheadShortlist"] {
-            guard let value = Int(text), value >= 1 else {
-                throw TabularError.invalidModel("\(url.path): its mesa.lookAheadShortlist is \(text), not a positive whole number")
+            guard let value = Int(text), value >= 2 else {
+                throw TabularError.invalidModel("\(url.path): its mesa.lookAheadShortlist is \(text), not a whole number of at least 2")
+            }
+            guard residualScale == nil else {
+                throw TabularError.invalidModel("\(url.path) has both mesa.lookAheadShortlist and mesa.residualScale; a policy has one form or the other")
             }
             shortlist = value
         }

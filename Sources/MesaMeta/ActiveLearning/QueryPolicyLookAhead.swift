@@ -13,7 +13,7 @@ import MesaCore
 /// | # | feature |
 /// |---|---|
 /// | 10 | the look-ahead's expected reduction of the pool's expected error, `δ̂(x) = 100 · (error(p(·\|E)) − Σ_y w_y error(p⁺(·\|E; x, y)))` over the row's two likeliest classes `y` (weights `w` their renormalised probabilities) |
-/// | 11 | the row's rank by `δ̂` within the shortlist, in `[0, 1]` (1: the largest) |
+/// | 11 | the row's rank by `δ̂` within the shortlist, in `[0, 1]` (1: the largest; 0 for a shortlist of one row) |
 ///
 /// with `error(p) = mean_u (1 − max p(·|u))` on `E`, at most ``evaluatedCount`` pool rows; and it
 /// is trained (``QueryPolicyTrainer`` with ``QueryPolicyConfiguration/lookAheadShortlist``) to
@@ -22,6 +22,11 @@ import MesaCore
 /// So it learns, on Mesa's prior, when to trust the look-ahead and when margin's order. Only the
 /// ``shortlist(probabilities:size:)`` rows (the most uncertain by margin) are candidates; the
 /// others score `−∞`.
+///
+/// Its cost and limits are the look-ahead's (``TabularClassifier/lookAheadProbabilities(_:hypotheses:evaluating:maximumBatchRows:)``):
+/// `2k` extra tables per ensemble member and decision, at most the model's classes, labelled rows
+/// within one context and no fine-tuning. A batch larger than `k` widens the shortlist to the batch
+/// (the rank input is then over more rows than in training).
 public enum QueryPolicyLookAhead {
     /// Features per row in this form: ``QueryPolicyFeatures/count`` + 2.
     public static let featureCount = QueryPolicyFeatures.count + 2

@@ -54,9 +54,12 @@ extension QueryPolicyTrainer {
                                                     labelled: labelledTable, classNames: classifier.classNames)
         if let size = c.lookAheadShortlist {
             let index = Dictionary(uniqueKeysWithValues: classifier.classNames.enumerated().map { ($1, $0) })
-            return try lookAheadExamples(unlabelled: unlabelled, probabilities: probabilities, baseFeatures: features, shortlistSize: size,
-                                         poolClasses: candidates.map { index["c\(Int(sample.targets[$0]))"] ?? -1 },
-                                         testClasses: test.map { index["c\(Int(sample.targets[$0]))"] ?? -1 }, using: &generator)
+            return try Self.lookAheadExamples(probabilities: probabilities, baseFeatures: features, shortlistSize: size,
+                                              poolClasses: candidates.map { index["c\(Int(sample.targets[$0]))"] ?? -1 },
+                                              testClasses: test.map { index["c\(Int(sample.targets[$0]))"] ?? -1 },
+                                              classCount: classifier.classNames.count, using: &generator) { hypotheses, evaluated in
+                try classifier.lookAheadProbabilities(unlabelled, hypotheses: hypotheses, evaluating: evaluated)
+            }
         }
         let entropy = poolProbabilities.map(UncertaintyMeasure.entropy)
         var chosen = Array(candidates.indices.sorted { entropy[$0] > entropy[$1] }.prefix(c.candidatesPerTask / 2))
@@ -70,18 +73,23 @@ extension QueryPolicyTrainer {
         return TaskExamples(features: chosen.map { features[$0] }, reductions: reductions)
     }
 
-    /// The look-ahead form's examples (``QueryPolicyLookAhead``) of one task: `unlabelled` holds the
-    /// pool's candidate rows then the test rows, `probabilities` the learner's for all of them,
-    /// `baseFeatures` the candidates' ten features, `poolClasses` and `testClasses` the rows' true
-    /// class indices (−1: a class the labelled rows lack). The candidates are margin's
-    /// `shortlistSize` most uncertain pool rows; one look-ahead over every class of each gives both
-    /// the `δ̂` input (measured as at use, on at most ``QueryPolicyLookAhead/evaluatedCount`` other
-    /// pool rows, with the two likeliest classes) and the target, the true label's reduction of the
-    /// test rows' soft error ``softError(_:classes:)``, ×100. `nil` when a candidate's class is
-    /// unknown to the learner (its label could not be added).
-    func lookAheadExamples(unlabelled: TabularTable, probabilities: [[Float]], baseFeatures: [[Float]], shortlistSize: Int,
-                           poolClasses: [Int], testClasses: [Int], using generator: inout RandomGenerator) throws -> TaskExamples? {
-        let poolCount = poolClasses.count, classCount = classifier.classNames.count
+    /// The look-ahead form's examples (``QueryPolicyLookAhead``) of one task. `probabilities` holds
+    /// the learner's for the task's unlabelled rows, the pool's candidate rows first, then the test
+    /// rows; `baseFeatures` the candidates' ten features; `poolClasses` and `testClasses` the rows'
+    /// true class indices (−1: a class the labelled rows lack); `lookAhead` predicts those rows
+    /// (indices into the same order) after a hypothesis, as the classifier's look-ahead does.
+    ///
+    /// The candidates are margin's `shortlistSize` most uncertain pool rows. One look-ahead over
+    /// every class of each, evaluated on a sample of at most ``QueryPolicyLookAhead/evaluatedCount``
+    /// pool rows (the candidates among them, as at use) and on the test rows, gives both the `δ̂`
+    /// input (on the pool sample, with the two likeliest classes) and the target: the true label's
+    /// reduction of the test rows' ``softError(_:classes:)``, ×100. `nil` when a candidate's class
+    /// is unknown to the learner (its label could not be added; the protocol draw, which labels
+    /// one row of every class of the pool first, never meets this).
+    static func lookAheadExamples(probabilities: [[Float]], baseFeatures: [[Float]], shortlistSize: Int, poolClasses: [Int], testClasses: [Int],
+                                  classCount: Int, using generator: inout RandomGenerator,
+                                  lookAhead: PoolEvidence.LookAhead) throws -> TaskExamples? {
+        let poolCount = poolClasses.count
         let poolProbabilities = Array(probabilities.prefix(poolCount)), testProbabilities = Array(probabilities.dropFirst(poolCount))
         let shortlist = QueryPolicyLookAhead.shortlist(probabilities: poolProbabilities, size: shortlistSize)
         guard shortlist.count >= 2, shortlist.allSatisfy({ poolClasses[$0] >= 0 }) else { return nil }
@@ -91,18 +99,18 @@ extension QueryPolicyTrainer {
             evaluated = Array(evaluated.prefix(QueryPolicyLookAhead.evaluatedCount)).sorted()
         }
         let hypotheses = shortlist.flatMap { row in (0..<classCount).map { TabularClassifier.Hypothesis(row: row, classIndex: $0) } }
-        let after = try classifier.lookAheadProbabilities(unlabelled, hypotheses: hypotheses,
-                                                          evaluating: evaluated + Array(poolCount..<(poolCount + testClasses.count)))
+        // [shortlist × classes][pool sample, then test rows][classes], candidate-major.
+        let after = try lookAhead(hypotheses, evaluated + Array(poolCount..<(poolCount + testClasses.count)))
         let classes = QueryPolicyLookAhead.hypothesisedClasses(poolProbabilities, candidates: shortlist)
         let onPool = zip(shortlist.indices, classes).map { i, list in
             ArraySlice(list.map { Array(after[i * classCount + $0].prefix(evaluated.count)) })
         }
         let delta = QueryPolicyLookAhead.reductions(before: evaluated.map { poolProbabilities[$0] }, after: onPool,
                                                     weights: zip(shortlist, classes).map { row, list in list.map { poolProbabilities[row][$0] } })
-        let before = Self.softError(testProbabilities, classes: testClasses)
+        let before = softError(testProbabilities, classes: testClasses)
         let targets = shortlist.indices.map { i -> Float in
             let known = Array(after[i * classCount + poolClasses[shortlist[i]]].dropFirst(evaluated.count))
-            return Float(100 * (before - Self.softError(known, classes: testClasses)))
+            return Float(100 * (before - softError(known, classes: testClasses)))
         }
         return TaskExamples(features: QueryPolicyLookAhead.features(base: baseFeatures, candidates: shortlist, reductions: delta), reductions: targets)
     }

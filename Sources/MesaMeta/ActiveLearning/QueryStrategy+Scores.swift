@@ -9,7 +9,8 @@ extension QueryStrategy {
     /// - `committee`: ``CommitteeDisagreement/meanDivergence(_:)`` of the members' probabilities;
     /// - `density`: entropy × ``InformationDensity`` (needs ``PoolEvidence/features``);
     /// - `expected-error`: ``ExpectedErrorReduction/scores(_:minimumCandidates:using:)`` (`−∞` off the candidates);
-    /// - `learned`: the learned policy's predicted error reduction (``PoolEvidence/policyScores``);
+    /// - `learned`: the learned policy's predicted error reduction (``PoolEvidence/policyScores``; in
+    ///   the look-ahead form, ``QueryPolicyLookAhead``, `−∞` off its shortlist);
     /// - `learned-look-ahead`: `rescoring`'s look-ahead over the policy's best rows (`−∞` off them);
     /// - `variance`: the predictive variance (regression).
     ///

@@ -15,11 +15,10 @@ import MesaCore
 /// at infinity); the minimiser is unique.
 ///
 /// Solver: L-BFGS (Nocedal & Wright 2006, §7.2; memory 10; Mesa's ``BoxConstrainedMinimizer`` without bounds),
-/// in `Double`, stopping after ``iterations`` iterations or once every gradient entry is
-/// below ``tolerance`` in size. Each prefix starts from the previous prefix's solution. Cost
-/// `O(iterations · i · classCount · d)` per prefix; 64 prompts × 40 points with `d = 20` and
-/// 5 classes take 0.2 s (`λ = 0.1`) to 0.45 s (`λ = 0.001`) in a release build on 2 busy cores (a
-/// smaller `λ` needs more iterations; about 20 per prefix with warm starts).
+/// in `Double`, stopping after ``iterations`` iterations, once every gradient entry is at most
+/// ``tolerance`` in size, or when a step no longer lowers the objective. Each prefix starts from
+/// the previous prefix's solution. Cost `O(iterations · i · classCount · d)` per prefix; a smaller
+/// `λ` needs more iterations.
 ///
 /// Classification batches only; `[batch, points, classCount]` out, uniform at `i = 0`.
 public struct LogisticRegressionPredictor: InContextPredictor {

@@ -39,6 +39,44 @@ final class QueryPolicyLookAheadTests: XCTestCase {
         XCTAssertEqual(QueryPolicyTrainer.softError(p, classes: [0, 0, -1]), (0.2 + 0.7 + 1) / 3, accuracy: 1e-6)
     }
 
+    /// A training task on a hand-made look-ahead: the candidates are margin's shortlist, `δ̂` comes
+    /// from the pool rows (the two likeliest classes), the target from the test rows after the
+    /// candidate's true label; a shortlisted row of a class the learner lacks drops the task.
+    func testTrainingExamplesReadPoolAndTestRowsOfOneLookAhead() throws {
+        let probabilities: [[Float]] = [[0.9, 0.1], [0.55, 0.45], [0.4, 0.6],   // pool: margins 0.8, 0.1, 0.2
+                                        [0.7, 0.3], [0.2, 0.8]]                 // test rows, both of class 0: soft error 0.55
+        let base = (0..<3).map { [Float](repeating: Float($0), count: QueryPolicyFeatures.count) }
+        var asked: [[Int]] = [], evaluatedRows: [Int] = []
+        let lookAhead: PoolEvidence.LookAhead = { hypotheses, evaluated in
+            asked = hypotheses.map { [$0.row, $0.classIndex] }
+            evaluatedRows = evaluated
+            return hypotheses.map { h in evaluated.map { e -> [Float] in
+                if e < 3 { return h.classIndex == 0 ? [0.8, 0.2] : [0.6, 0.4] }     // pool rows: error 0.2 or 0.4
+                switch (h.row, h.classIndex) {
+                case (1, 1): return [0.9, 0.1]                                       // row 1's true label: soft error 0.1
+                case (2, 0): return [0.6, 0.4]                                       // row 2's true label: 0.4
+                default: return [0.5, 0.5]
+                }
+            } }
+        }
+        var generator = RandomGenerator(seed: 1)
+        let task = try XCTUnwrap(try QueryPolicyTrainer.lookAheadExamples(
+            probabilities: probabilities, baseFeatures: base, shortlistSize: 2, poolClasses: [0, 1, 0], testClasses: [0, 0],
+            classCount: 2, using: &generator, lookAhead: lookAhead))
+        XCTAssertEqual(asked, [[1, 0], [1, 1], [2, 0], [2, 1]])
+        XCTAssertEqual(evaluatedRows, [0, 1, 2, 3, 4])
+        XCTAssertEqual(task.reductions[0], 45, accuracy: 1e-3)          // 100 · (0.55 − 0.1)
+        XCTAssertEqual(task.reductions[1], 15, accuracy: 1e-3)          // 100 · (0.55 − 0.4)
+        let before = (0.1 + 0.45 + 0.4) / 3.0                            // the pool's expected error now
+        XCTAssertEqual(Double(task.features[0][10]), 100 * (before - (0.55 * 0.2 + 0.45 * 0.4)), accuracy: 1e-3)
+        XCTAssertEqual(Double(task.features[1][10]), 100 * (before - (0.6 * 0.4 + 0.4 * 0.2)), accuracy: 1e-3)
+        XCTAssertEqual(task.features.map { $0[11] }, [1, 0])
+        XCTAssertEqual(Array(task.features[1].prefix(QueryPolicyFeatures.count)), base[2])
+        XCTAssertNil(try QueryPolicyTrainer.lookAheadExamples(
+            probabilities: probabilities, baseFeatures: base, shortlistSize: 2, poolClasses: [0, -1, 0], testClasses: [0, 0],
+            classCount: 2, using: &generator, lookAhead: lookAhead))
+    }
+
     /// At use: only the shortlist is scored (the rest `−∞`), by the network on its twelve inputs;
     /// the look-ahead is asked for the shortlist's two likeliest classes on every pool row (a pool
     /// of at most ``QueryPolicyLookAhead/evaluatedCount`` rows).
@@ -94,7 +132,7 @@ final class QueryPolicyLookAheadTests: XCTestCase {
         let features = [[Float]](repeating: [Float](repeating: 0.3, count: QueryPolicyLookAhead.featureCount), count: 2)
         XCTAssertEqual(loaded.scores(features), policy.scores(features))
         XCTAssertThrowsError(try LearnedQueryPolicy.load(try write("0"))) {
-            XCTAssertTrue("\($0)".contains("mesa.lookAheadShortlist is 0, not a positive whole number"), "\($0)")
+            XCTAssertTrue("\($0)".contains("mesa.lookAheadShortlist is 0, not a whole number of at least 2"), "\($0)")
         }
     }
 

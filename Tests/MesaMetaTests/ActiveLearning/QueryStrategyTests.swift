@@ -131,6 +131,12 @@ final class QueryStrategyTests: XCTestCase {
         loop.rescoring = rescoring
         XCTAssertEqual(try loop.query(batch: 1, evidence: evidence).map(\.row), [3])
         XCTAssertEqual(QueryStrategy.learnedLookAhead.reason(score: -0.2), "expected error on the pool after labelling it 0.2")
+        // Rows the ranking rules out (−∞, the look-ahead policy's rows off its shortlist) are never
+        // candidates, even when fewer rows remain than the candidate count.
+        evidence.policyScores = [-.infinity, 0.9, -.infinity, -.infinity]
+        let only = try QueryStrategy.learnedLookAhead.scores(evidence, rescoring: rescoring, using: &generator)
+        XCTAssertEqual(asked.map(\.row), [1, 1])
+        XCTAssertEqual(only.indices.filter { only[$0].isFinite }, [1])
     }
 
     func testVarianceAndRandomStrategies() throws {
