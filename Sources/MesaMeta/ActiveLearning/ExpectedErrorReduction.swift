@@ -51,11 +51,7 @@ public struct ExpectedErrorReduction: Sendable, Equatable {
         // rows off its shortlist) are never candidates.
         let candidates = Array(order.indices.filter { order[$0].isFinite }.sorted { (order[$0], $1) > (order[$1], $0) }
             .prefix(max(candidateCount, minimumCandidates)))
-        var evaluated = Array(0..<n)
-        if n > evaluatedCount {
-            for i in 0..<evaluatedCount { evaluated.swapAt(i, i + generator.nextIndex(below: n - i)) }
-            evaluated = Array(evaluated.prefix(evaluatedCount)).sorted()
-        }
+        let evaluated = generator.sortedSample(from: n, count: evaluatedCount)
         let classCount = evidence.probabilities.first?.count ?? 0
         // Each candidate's hypothesised classes, likeliest first (ties: the lower index).
         let classes = candidates.map { row -> [Int] in

@@ -83,11 +83,7 @@ public enum QueryPolicyLookAhead {
         let n = probabilities.count
         guard n > 0 else { return [] }
         let candidates = shortlist(probabilities: probabilities, size: size)
-        var evaluated = Array(0..<n)
-        if n > evaluatedCount {
-            for i in 0..<evaluatedCount { evaluated.swapAt(i, i + generator.nextIndex(below: n - i)) }
-            evaluated = Array(evaluated.prefix(evaluatedCount)).sorted()
-        }
+        let evaluated = generator.sortedSample(from: n, count: evaluatedCount)
         let classes = hypothesisedClasses(probabilities, candidates: candidates)
         let hypotheses = zip(candidates, classes).flatMap { row, list in list.map { TabularClassifier.Hypothesis(row: row, classIndex: $0) } }
         let after = try lookAhead(hypotheses, evaluated)

@@ -93,11 +93,7 @@ extension QueryPolicyTrainer {
         let poolProbabilities = Array(probabilities.prefix(poolCount)), testProbabilities = Array(probabilities.dropFirst(poolCount))
         let shortlist = QueryPolicyLookAhead.shortlist(probabilities: poolProbabilities, size: shortlistSize)
         guard shortlist.count >= 2, shortlist.allSatisfy({ poolClasses[$0] >= 0 }) else { return nil }
-        var evaluated = Array(0..<poolCount)
-        if poolCount > QueryPolicyLookAhead.evaluatedCount {
-            for i in 0..<QueryPolicyLookAhead.evaluatedCount { evaluated.swapAt(i, i + generator.nextIndex(below: poolCount - i)) }
-            evaluated = Array(evaluated.prefix(QueryPolicyLookAhead.evaluatedCount)).sorted()
-        }
+        let evaluated = generator.sortedSample(from: poolCount, count: QueryPolicyLookAhead.evaluatedCount)
         let hypotheses = shortlist.flatMap { row in (0..<classCount).map { TabularClassifier.Hypothesis(row: row, classIndex: $0) } }
         // [shortlist × classes][pool sample, then test rows][classes], candidate-major.
         let after = try lookAhead(hypotheses, evaluated + Array(poolCount..<(poolCount + testClasses.count)))

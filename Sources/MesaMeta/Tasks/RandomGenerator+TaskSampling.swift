@@ -20,6 +20,16 @@ extension RandomGenerator {
         for i in elements.indices.reversed() where i > 0 { elements.swapAt(i, nextIndex(below: i + 1)) }
     }
 
+    /// `count` distinct indices of `0..<n`, drawn uniformly (a partial Fisher–Yates shuffle from
+    /// the front) and returned in increasing order; all of `0..<n`, with no draw, when `n ≤ count`.
+    /// The rows a look-ahead is measured on (``ExpectedErrorReduction``, ``QueryPolicyLookAhead``).
+    mutating func sortedSample(from n: Int, count: Int) -> [Int] {
+        var indices = Array(0..<n)
+        guard n > count else { return indices }
+        for i in 0..<count { indices.swapAt(i, i + nextIndex(below: n - i)) }
+        return Array(indices.prefix(count)).sorted()
+    }
+
     /// A uniform `Float` in `[low, high)`.
     mutating func nextUniform(from low: Float, to high: Float) -> Float { low + (high - low) * nextUniform() }
 

@@ -28,4 +28,24 @@ final class RandomGeneratorTaskSamplingTests: XCTestCase {
         generator.shuffle(&empty)
         XCTAssertEqual(empty, [])
     }
+
+    /// `sortedSample` draws `count` distinct indices in increasing order, reproducibly and with the
+    /// partial Fisher–Yates draws written out; a range no larger than `count` comes back whole
+    /// without a draw; every index can be drawn.
+    func testSortedSampleIsAPartialFisherYates() {
+        var a = RandomGenerator(seed: 3), c = RandomGenerator(seed: 3)
+        let sample = a.sortedSample(from: 30, count: 8)
+        var byHand = Array(0..<30)
+        for i in 0..<8 { byHand.swapAt(i, i + c.nextIndex(below: 30 - i)) }
+        XCTAssertEqual(sample, Array(byHand.prefix(8)).sorted())
+        XCTAssertEqual(a, c, "the same number of draws")
+        XCTAssertEqual(Set(sample).count, 8)
+        XCTAssertEqual(sample, sample.sorted())
+        var b = RandomGenerator(seed: 3)
+        XCTAssertEqual(b.sortedSample(from: 5, count: 8), [0, 1, 2, 3, 4])
+        XCTAssertEqual(b, RandomGenerator(seed: 3), "no draw for a whole range")
+        var seen = Set<Int>()
+        for _ in 0..<100 { seen.formUnion(b.sortedSample(from: 10, count: 2)) }
+        XCTAssertEqual(seen, Set(0..<10))
+    }
 }
