@@ -158,18 +158,26 @@ final class LearnedQueryPolicyTests: XCTestCase {
         }
     }
 
-    /// The shipped policy is the residual form of benchmarks/active-learning/query-policy-residual.json,
-    /// with its recipe in the metadata.
-    func testTheShippedPolicyIsTheResidualRecipe() throws {
+    /// The shipped policy is the look-ahead form of benchmarks/active-learning/query-policy-look-ahead.json,
+    /// with its recipe in the metadata; the previous, residual policy is kept beside that recipe.
+    func testTheShippedPolicyIsTheLookAheadRecipe() throws {
         let url = try XCTUnwrap(LearnedQueryPolicy.shippedURL)
-        XCTAssertEqual(try LearnedQueryPolicy.load(url).residualScale, 0.02)
+        let shipped = try LearnedQueryPolicy.load(url)
+        XCTAssertEqual(shipped.lookAheadShortlist, 8)
+        XCTAssertNil(shipped.residualScale)
+        XCTAssertEqual(shipped.inputCount, QueryPolicyLookAhead.featureCount)
         let metadata = try SafeTensors(contentsOf: url).metadata
-        XCTAssertTrue(metadata["mesa.recipe"]?.contains("residual form: margin's score + 0.02 · tanh(network)") ?? false, "\(metadata)")
+        XCTAssertTrue(metadata["mesa.recipe"]?.contains("true label's reduction of the test soft error") ?? false, "\(metadata)")
         let configuration = try QueryPolicyConfiguration(json: Data(try XCTUnwrap(metadata["mesa.configuration"]).utf8), source: "metadata")
-        XCTAssertEqual(configuration.method, .distillation)
-        XCTAssertEqual(configuration.residualScale, 0.02)
-        XCTAssertEqual(configuration.steps, 3000)
+        let recipe = try QueryPolicyConfiguration(json: try Data(contentsOf: Self.benchmarks.appendingPathComponent("query-policy-look-ahead.json")), source: "recipe")
+        XCTAssertEqual(configuration, recipe)
+        let residual = try LearnedQueryPolicy.load(Self.benchmarks.appendingPathComponent("query-policy-residual.safetensors"))
+        XCTAssertEqual(residual.residualScale, 0.02)
     }
+
+    /// The repository's benchmarks/active-learning folder.
+    static let benchmarks = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("benchmarks/active-learning")
 
     /// Two steps on tiny prior tasks with the small test model; resuming continues the run, and
     /// the exported file loads as a policy that scores rows.
