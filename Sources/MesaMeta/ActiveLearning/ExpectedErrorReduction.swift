@@ -54,20 +54,28 @@ public struct ExpectedErrorReduction: Sendable, Equatable {
         let evaluated = generator.sortedSample(from: n, count: evaluatedCount)
         let classCount = evidence.probabilities.first?.count ?? 0
         // Each candidate's hypothesised classes, likeliest first (ties: the lower index).
-        let classes = candidates.map { row -> [Int] in
-            let p = evidence.probabilities[row]
-            return Array(p.indices.sorted { (p[$0], $1) > (p[$1], $0) }.prefix(classesPerCandidate ?? classCount))
-        }
+        let classes = candidates.map { Self.likeliestClasses(evidence.probabilities[$0], count: classesPerCandidate ?? classCount) }
         let hypotheses = zip(candidates, classes).flatMap { row, list in list.map { TabularClassifier.Hypothesis(row: row, classIndex: $0) } }
         let after = try lookAhead(hypotheses, evaluated)
         var scores = [Double](repeating: -.infinity, count: n)
         var start = 0
         for (row, list) in zip(candidates, classes) {
-            let weights = list.map { evidence.probabilities[row][$0] }, total = weights.reduce(0, +)
-            scores[row] = -Self.expectedError(after: after[start..<(start + list.count)], weights: weights.map { total > 0 ? $0 / total : 1 / Float(list.count) })
+            scores[row] = -Self.expectedError(after: after[start..<(start + list.count)],
+                                              weights: Self.renormalised(list.map { evidence.probabilities[row][$0] }))
             start += list.count
         }
         return scores
+    }
+
+    /// The `count` likeliest classes of a row's probabilities `p`, likeliest first (ties: the lower index).
+    public static func likeliestClasses(_ p: [Float], count: Int) -> [Int] {
+        Array(p.indices.sorted { (p[$0], $1) > (p[$1], $0) }.prefix(count))
+    }
+
+    /// Hypothesised classes' probabilities rescaled to sum to 1 (uniform when they sum to 0).
+    public static func renormalised(_ weights: [Float]) -> [Float] {
+        let total = weights.reduce(0, +)
+        return weights.map { total > 0 ? $0 / total : 1 / Float(weights.count) }
     }
 
     /// The model's own expected 0/1 error on rows whose labels it does not know,

@@ -44,10 +44,7 @@ public enum QueryPolicyLookAhead {
     /// Each candidate's hypotheses: its ``classesPerCandidate`` likeliest classes (ties: the lower
     /// index), `[candidates][classes]`.
     public static func hypothesisedClasses(_ probabilities: [[Float]], candidates: [Int]) -> [[Int]] {
-        candidates.map { row in
-            let p = probabilities[row]
-            return Array(p.indices.sorted { (p[$0], $1) > (p[$1], $0) }.prefix(classesPerCandidate))
-        }
+        candidates.map { ExpectedErrorReduction.likeliestClasses(probabilities[$0], count: classesPerCandidate) }
     }
 
     /// `δ̂` of each candidate (feature 10): `before` holds the evaluated rows' probabilities now,
@@ -57,9 +54,7 @@ public enum QueryPolicyLookAhead {
     public static func reductions(before: [[Float]], after: [ArraySlice<[[Float]]>], weights: [[Float]]) -> [Double] {
         let error = ExpectedErrorReduction.error(before)
         return zip(after, weights).map { after, weights in
-            let total = weights.reduce(0, +)
-            let normalised = weights.map { total > 0 ? $0 / total : 1 / Float(weights.count) }
-            return 100 * (error - ExpectedErrorReduction.expectedError(after: after, weights: normalised))
+            100 * (error - ExpectedErrorReduction.expectedError(after: after, weights: ExpectedErrorReduction.renormalised(weights)))
         }
     }
 
