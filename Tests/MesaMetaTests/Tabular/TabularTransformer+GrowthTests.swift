@@ -75,11 +75,43 @@ final class TabularTransformerGrowthTests: XCTestCase {
         noCells.cells = nil
         noCells.layerCount = 3
         for bad in targets {
-            XCTAssertThrowsError(try original.grown(to: bad, seed: 0)) { XCTAssertTrue("\($0)".contains("needs more layers, or cells added"), "\($0)") }
+            XCTAssertThrowsError(try original.grown(to: bad, seed: 0)) { XCTAssertTrue("\($0)".contains("needs more layers, cells added"), "\($0)") }
         }
         targets = [otherCells, noCells, withCells]
         for bad in targets {
             XCTAssertThrowsError(try grown.grown(to: bad, seed: 0)) { XCTAssertTrue("\($0)".contains("with cells needs more layers"), "\($0)") }
         }
+    }
+
+    /// Finer bins keep the regression density: each old bin's probability is shared equally by
+    /// its sub-bins, and the layers are untouched; a head that is not a whole multiple, or fewer
+    /// bins, is refused.
+    func testFinerBinsSplitEachBinsProbability() throws {
+        let original = model(kind: .regression, seed: 4)
+        var target = original.configuration
+        target.binCount = 4 * original.configuration.binCount
+        target.layerCount = 3
+        let finer = try original.grown(to: target, seed: 1)
+        XCTAssertEqual(finer.configuration, target)
+        var generator = RandomGenerator(seed: 6)
+        let features = Tensor.randomNormal([1, 10, original.configuration.maximumFeatures], using: &generator)
+        let targets: [Float] = (0..<6).map { Float($0) / 3 - 1 }
+        let old = withoutGradients { original.logits(features: features, trainTargets: targets, trainCount: 6) }.softmax().scalars
+        let new = withoutGradients { finer.logits(features: features, trainTargets: targets, trainCount: 6) }.softmax().scalars
+        let bins = original.configuration.binCount
+        XCTAssertEqual(new.count, 4 * old.count)
+        for (index, probability) in old.enumerated() {
+            let shares = new[(4 * index)..<(4 * index + 4)]
+            XCTAssertEqual(shares.reduce(0, +), probability, accuracy: 1e-6, "bin \(index % bins)")
+            XCTAssertEqual(shares.max()! - shares.min()!, 0, accuracy: 1e-7)
+        }
+        for count in [original.configuration.binCount / 2, original.configuration.binCount * 3 / 2] {
+            var bad = original.configuration
+            bad.binCount = count
+            XCTAssertThrowsError(try original.grown(to: bad, seed: 0)) { XCTAssertTrue("\($0)".contains("or a whole multiple of its bins"), "\($0)") }
+        }
+        var classifier = model(kind: .classification, seed: 4).configuration
+        classifier.binCount *= 2
+        XCTAssertThrowsError(try model(kind: .classification, seed: 4).grown(to: classifier, seed: 0))
     }
 }
