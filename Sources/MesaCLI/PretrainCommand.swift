@@ -15,7 +15,7 @@ struct PretrainCommand: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
     @Option(help: "Override steps (with --resume: extend the run to this many; the schedule is stretched).") var steps: Int?
     @Option(help: "Write the run's model (no optimizer state) to this file and exit: the form shipped in Sources/MesaMeta/Models.") var export: String?
-    @Option(help: "Start from this model's weights (a shipped model or an export) instead of random ones: continued pre-training. A run whose model has more layers or adds a per-cell front end (a cells section), otherwise the same sizes, starts from the model grown: the added parts begin inert (layers as the identity, cells adding zero).") var initializeFrom: String?
+    @Option(help: "Start from this model's weights (a shipped model or an export) instead of random ones: continued pre-training. A run whose model has more layers, adds a per-cell front end (a cells section) or has a whole multiple of a regressor's bins, otherwise the same sizes, starts from the model grown: the added parts begin inert (layers as the identity, cells adding zero, each bin's probability shared by its sub-bins).") var initializeFrom: String?
     @Option(help: "Print this model's held-out prior loss (the 16 fixed batches of the --config prior, or of the default one) and exit: compare models on one prior, or one model on several.") var evaluate: String?
     @Option(help: "Write this many tables of the --config prior (or the default one) as train.csv/test.csv pairs into --output (default runs/prior-tables) and exit: look at the prior, or score other learners on it.") var sampleTables: Int?
     @OptionGroup var threads: ThreadsOption

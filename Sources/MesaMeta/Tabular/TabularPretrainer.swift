@@ -23,8 +23,8 @@ public final class TabularPretrainer: DataParallelTrainingRun {
 
     /// Starts a run in `directory` (an existing checkpoint there is an error), from random
     /// weights or, with ``TabularPretrainingConfiguration/initialModel``, from that model's
-    /// (grown by ``TabularTransformer/grown(to:seed:)`` when the run's model has more layers or
-    /// adds a per-cell front end, every other size the same).
+    /// (grown by ``TabularTransformer/grown(to:seed:)`` when the run's model has more layers,
+    /// adds a per-cell front end or splits a regressor's bins, every other size the same).
     public convenience init(configuration: TabularPretrainingConfiguration, directory: URL) throws {
         var initial: TabularTransformer?
         if let path = configuration.initialModel {
@@ -36,7 +36,7 @@ public final class TabularPretrainer: DataParallelTrainingRun {
                     // Larger, every other size the same: the model grows, starting as its function.
                     initial = try loaded.model.grown(to: configuration.model, seed: configuration.seed)
                 } catch {
-                    throw TabularError.invalidModel("initialModel \(path) has other model sizes than this run's 'model' section (only more layers, 'layerCount', or an added 'cells' section may differ); copy its 'model' section (mesa pretrain --print-config shows this run's)")
+                    throw TabularError.invalidModel("initialModel \(path) has other model sizes than this run's 'model' section (only more layers, 'layerCount', an added 'cells' section, or a whole multiple of a regressor's 'binCount' may differ); copy its 'model' section (mesa pretrain --print-config shows this run's)")
                 }
             }
         }
