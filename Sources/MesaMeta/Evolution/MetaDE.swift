@@ -10,7 +10,10 @@ import MesaCore
 /// factor, the crossover rate, the primary and secondary base vectors (`⌊p⌋`, `⌊s⌋` ∈ random, best,
 /// pBest, current), the number of differences `⌊k⌋` ∈ 1…4 and the crossover `⌊c⌋` ∈ binomial,
 /// exponential, arithmetic (``DifferentialEvolutionStrategy``). The meta level is DE/rand/1/bin
-/// with `F = 0.5`, `CR = 0.9`.
+/// with `F = 0.5`, `CR = 0.9`. One departure from the paper's decoding: the best-member base is
+/// read as pBest (a random one of the best 5 %). On a shared population the improvement share
+/// favours configurations that pull members towards the single best point, the population
+/// contracts and ill-conditioned functions are not followed (docs/evolution.md).
 ///
 /// **One continuing lower population.** The paper judges every configuration by a fresh lower-level
 /// run of its own; on a CPU budget that spends most evaluations on runs that are then thrown away,
@@ -38,7 +41,10 @@ import MesaCore
 /// **Power-up.** The paper ends with the best configuration run once more for longer. Here, after
 /// ``Configuration/metaGenerations`` meta generations (if set), every member follows the best
 /// configuration of the last meta generation for as long as the caller keeps asking: the rest of
-/// the budget, continuing the same population.
+/// the budget, continuing the same population. Its strategy is kept, and its `F` and `CR` become
+/// the starting locations of JADE's adaptation (``JADEAdaptation``, ``powerUpAdaptation``): each
+/// member draws its own pair every generation and the locations follow the successful ones, so
+/// the long final run can follow a function whose needs change as it converges.
 public struct MetaDE: AskTellOptimizer, Sendable {
     /// The sizes of the two levels.
     public struct Configuration: Sendable, Equatable, Codable {
@@ -98,6 +104,8 @@ public struct MetaDE: AskTellOptimizer, Sendable {
     var lowerStep = 0
     var shares: [Double] = []
     var trialCounts: [Int] = []
+    /// The power-up's adaptation of `F` and `CR` (nil before the power-up).
+    public private(set) var powerUpAdaptation: JADEAdaptation?
 
     /// MetaDE over the box `[lowerBounds, upperBounds]`.
     ///
@@ -139,11 +147,19 @@ public struct MetaDE: AskTellOptimizer, Sendable {
     public static func strategy(for parameters: [Double]) -> (strategy: DifferentialEvolutionStrategy, scaleFactor: Double, crossoverRate: Double) {
         func pick(_ value: Double, _ count: Int, offset: Int = 0) -> Int { Swift.min(count - 1, Swift.max(0, Int(value.rounded(.down)) - offset)) }
         let strategy = DifferentialEvolutionStrategy(
-            primaryBase: DifferentialEvolutionStrategy.BaseVector(rawValue: pick(parameters[2], 4))!,
-            secondaryBase: DifferentialEvolutionStrategy.BaseVector(rawValue: pick(parameters[3], 4))!,
+            primaryBase: base(pick(parameters[2], 4)),
+            secondaryBase: base(pick(parameters[3], 4)),
             differenceCount: pick(parameters[4], 4, offset: 1) + 1,
             crossover: DifferentialEvolutionStrategy.Crossover(rawValue: pick(parameters[5], 3))!)
         return (strategy, Swift.min(1, Swift.max(1e-3, parameters[0])), Swift.min(1, Swift.max(0, parameters[1])))
+    }
+
+    /// The base vector of index `⌊p⌋` or `⌊s⌋`: the paper's random, best, pBest, current, with best
+    /// read as pBest (see the type: a configuration that pulls every member towards the single
+    /// best point contracts the population).
+    static func base(_ index: Int) -> DifferentialEvolutionStrategy.BaseVector {
+        let base = DifferentialEvolutionStrategy.BaseVector(rawValue: index)!
+        return base == .best ? .pBest : base
     }
 
     /// The lower generation's setting for configuration `θ`.
@@ -168,7 +184,13 @@ public struct MetaDE: AskTellOptimizer, Sendable {
         }
         if let limit = configuration.metaGenerations, metaGeneration >= limit, let best = bestConfiguration {
             powerUpConfiguration = best.parameters
-            memberSettings = Array(repeating: Self.setting(for: best.parameters), count: configuration.lowerPopulationSize)
+            let decoded = Self.strategy(for: best.parameters)
+            let adaptation = powerUpAdaptation ?? JADEAdaptation(meanCrossoverRate: decoded.crossoverRate, meanScaleFactor: decoded.scaleFactor)
+            memberSettings = (0..<configuration.lowerPopulationSize).map { _ in
+                let (f, cr) = adaptation.sample(using: &dealer)
+                return DifferentialEvolution.TrialSetting(strategy: decoded.strategy, scaleFactor: f, crossoverRate: cr)
+            }
+            powerUpAdaptation = adaptation
         } else {
             if configurations.isEmpty { startMetaGeneration() }
             // Deal the members to the configurations: a random permutation, cut in turns.
@@ -200,6 +222,12 @@ public struct MetaDE: AskTellOptimizer, Sendable {
                          dimension: dimension)
         let before = lower.values
         try lower.tell(points, values: told)
+        if powerUpConfiguration != nil, !memberSettings.isEmpty {
+            // The power-up adapts F and CR as JADE does, from the trials that replaced their parents.
+            let won = told.indices.filter { told[$0] < before[$0] }
+            powerUpAdaptation?.adapt(successfulScaleFactors: won.map { memberSettings[$0].scaleFactor },
+                                     successfulCrossoverRates: won.map { memberSettings[$0].crossoverRate })
+        }
         guard !memberSettings.isEmpty, powerUpConfiguration == nil else { return }
         let improvements = zip(before, told).map { old, new in new < old ? old - new : 0 }
         // An infinite parent (a failed evaluation) makes the total infinite: that generation scores nobody.

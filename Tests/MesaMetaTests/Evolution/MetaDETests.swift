@@ -17,6 +17,12 @@ final class MetaDETests: XCTestCase {
         XCTAssertEqual(decoded.scaleFactor, 0.3)
         XCTAssertEqual(decoded.crossoverRate, 0.8)
         XCTAssertEqual(MetaDE.strategy(for: [0.5, 0.9, 0, 0, 1, 0]).strategy, .rand1Binomial)
+        // The paper's best-member base is read as pBest.
+        XCTAssertEqual(MetaDE.strategy(for: [0.5, 0.9, 1.2, 1.7, 2.5, 2.2]).strategy,
+                       DifferentialEvolutionStrategy(primaryBase: .pBest, secondaryBase: .pBest, differenceCount: 2, crossover: .arithmetic))
+        for p in stride(from: 0.0, to: 4, by: 0.25) {
+            XCTAssertNotEqual(MetaDE.strategy(for: [0.5, 0.9, p, p, 1, 0]).strategy.primaryBase, .best)
+        }
         XCTAssertEqual(MetaDE.classicConfigurations.map { MetaDE.setting(for: $0) },
                        [.init(strategy: .currentToPBest1Binomial, scaleFactor: 0.5, crossoverRate: 0.9),
                         .init(strategy: .rand1Binomial, scaleFactor: 0.5, crossoverRate: 0.9)])
@@ -127,8 +133,19 @@ extension MetaDETests {
         XCTAssertEqual(points.count, 10, "trials of the same population, not a new initial population")
         XCTAssertEqual(metaDE.lower.population, population)
         XCTAssertEqual(metaDE.powerUpConfiguration, best.parameters)
-        XCTAssertEqual(metaDE.memberSettings, Array(repeating: MetaDE.setting(for: best.parameters), count: 10))
-        try metaDE.tell(points, values: points.map(Self.sphere))
+        // The best configuration's strategy for everyone; F and CR drawn around its own, as JADE draws them.
+        let decoded = MetaDE.strategy(for: best.parameters)
+        XCTAssertTrue(metaDE.memberSettings.allSatisfy { $0.strategy == decoded.strategy })
+        XCTAssertEqual(metaDE.powerUpAdaptation, JADEAdaptation(meanCrossoverRate: decoded.crossoverRate, meanScaleFactor: decoded.scaleFactor))
+        XCTAssertGreaterThan(Set(metaDE.memberSettings.map(\.scaleFactor)).count, 1)
+        // Told, the locations move towards the trials that replaced their parents (JADE's update).
+        let before = metaDE.lower.values, settings = metaDE.memberSettings, values = points.map(Self.sphere)
+        var expected = try XCTUnwrap(metaDE.powerUpAdaptation)
+        let won = values.indices.filter { values[$0] < before[$0] }
+        XCTAssertFalse(won.isEmpty)
+        expected.adapt(successfulScaleFactors: won.map { settings[$0].scaleFactor }, successfulCrossoverRates: won.map { settings[$0].crossoverRate })
+        try metaDE.tell(points, values: values)
+        XCTAssertEqual(metaDE.powerUpAdaptation, expected)
         metaDE.minimize(Self.sphere, evaluations: 290)
         XCTAssertEqual(metaDE.metaGeneration, 2, "no meta generation after the power-up starts")
         XCTAssertEqual(metaDE.lower.generation, generation + 30, "the population continues: 30 more generations of 10 members")
