@@ -10,10 +10,11 @@ import MesaCore
 /// factor, the crossover rate, the primary and secondary base vectors (`⌊p⌋`, `⌊s⌋` ∈ random, best,
 /// pBest, current), the number of differences `⌊k⌋` ∈ 1…4 and the crossover `⌊c⌋` ∈ binomial,
 /// exponential, arithmetic (``DifferentialEvolutionStrategy``). The meta level is DE/rand/1/bin
-/// with `F = 0.5`, `CR = 0.9`. One departure from the paper's decoding: the best-member base is
-/// read as pBest (a random one of the best 5 %). On a shared population the improvement share
-/// favours configurations that pull members towards the single best point, the population
-/// contracts and ill-conditioned functions are not followed (docs/evolution.md).
+/// with `F = 0.5`, `CR = 0.9`. Two departures from the paper's decoding: the best-member base is
+/// read as pBest (a random one of the best 5 %), and arithmetic crossover as binomial. On a shared
+/// population the improvement share favours configurations that pull members towards the elite
+/// as a whole (elite bases with arithmetic crossover), the population collapses and
+/// ill-conditioned functions are not followed (docs/evolution.md).
 ///
 /// **One continuing lower population.** The paper judges every configuration by a fresh lower-level
 /// run of its own; on a CPU budget that spends most evaluations on runs that are then thrown away,
@@ -150,7 +151,7 @@ public struct MetaDE: AskTellOptimizer, Sendable {
             primaryBase: base(pick(parameters[2], 4)),
             secondaryBase: base(pick(parameters[3], 4)),
             differenceCount: pick(parameters[4], 4, offset: 1) + 1,
-            crossover: DifferentialEvolutionStrategy.Crossover(rawValue: pick(parameters[5], 3))!)
+            crossover: crossover(pick(parameters[5], 3)))
         return (strategy, Swift.min(1, Swift.max(1e-3, parameters[0])), Swift.min(1, Swift.max(0, parameters[1])))
     }
 
@@ -160,6 +161,14 @@ public struct MetaDE: AskTellOptimizer, Sendable {
     static func base(_ index: Int) -> DifferentialEvolutionStrategy.BaseVector {
         let base = DifferentialEvolutionStrategy.BaseVector(rawValue: index)!
         return base == .best ? .pBest : base
+    }
+
+    /// The crossover of index `⌊c⌋`: the paper's binomial, exponential, arithmetic, with arithmetic
+    /// read as binomial (see the type: `u = x + CR (v − x)` moves a member towards its mutant as a
+    /// whole, and with elite bases the population collapses).
+    static func crossover(_ index: Int) -> DifferentialEvolutionStrategy.Crossover {
+        let crossover = DifferentialEvolutionStrategy.Crossover(rawValue: index)!
+        return crossover == .arithmetic ? .binomial : crossover
     }
 
     /// The lower generation's setting for configuration `θ`.

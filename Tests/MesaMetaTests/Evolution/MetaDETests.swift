@@ -17,11 +17,13 @@ final class MetaDETests: XCTestCase {
         XCTAssertEqual(decoded.scaleFactor, 0.3)
         XCTAssertEqual(decoded.crossoverRate, 0.8)
         XCTAssertEqual(MetaDE.strategy(for: [0.5, 0.9, 0, 0, 1, 0]).strategy, .rand1Binomial)
-        // The paper's best-member base is read as pBest.
+        // The paper's best-member base is read as pBest, its arithmetic crossover as binomial.
         XCTAssertEqual(MetaDE.strategy(for: [0.5, 0.9, 1.2, 1.7, 2.5, 2.2]).strategy,
-                       DifferentialEvolutionStrategy(primaryBase: .pBest, secondaryBase: .pBest, differenceCount: 2, crossover: .arithmetic))
+                       DifferentialEvolutionStrategy(primaryBase: .pBest, secondaryBase: .pBest, differenceCount: 2, crossover: .binomial))
         for p in stride(from: 0.0, to: 4, by: 0.25) {
-            XCTAssertNotEqual(MetaDE.strategy(for: [0.5, 0.9, p, p, 1, 0]).strategy.primaryBase, .best)
+            let strategy = MetaDE.strategy(for: [0.5, 0.9, p, p, 1, 0.75 * p]).strategy
+            XCTAssertNotEqual(strategy.primaryBase, .best)
+            XCTAssertNotEqual(strategy.crossover, .arithmetic)
         }
         XCTAssertEqual(MetaDE.classicConfigurations.map { MetaDE.setting(for: $0) },
                        [.init(strategy: .currentToPBest1Binomial, scaleFactor: 0.5, crossoverRate: 0.9),
