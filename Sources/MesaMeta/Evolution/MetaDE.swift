@@ -42,8 +42,9 @@ import MesaCore
 /// **Power-up.** The paper ends with the best configuration run once more for longer. Here, after
 /// ``Configuration/metaGenerations`` meta generations (if set), every member follows the best
 /// configuration of the last meta generation for as long as the caller keeps asking: the rest of
-/// the budget, continuing the same population. Its strategy is kept, and its `F` and `CR` become
-/// the starting locations of JADE's adaptation (``JADEAdaptation``, ``powerUpAdaptation``): each
+/// the budget, continuing the same population. Its bases and crossover are kept with one
+/// difference (``powerUpStrategy(for:)``, a third departure from the paper), and its `F` (scaled
+/// by `√k`) and `CR` become the starting locations of JADE's adaptation (``JADEAdaptation``, ``powerUpAdaptation``): each
 /// member draws its own pair every generation and the locations follow the successful ones, so
 /// the long final run can follow a function whose needs change as it converges.
 public struct MetaDE: AskTellOptimizer, Sendable {
@@ -155,6 +156,19 @@ public struct MetaDE: AskTellOptimizer, Sendable {
         return (strategy, Swift.min(1, Swift.max(1e-3, parameters[0])), Swift.min(1, Swift.max(0, parameters[1])))
     }
 
+    /// The power-up's strategy and the starting locations of its adaptation for configuration
+    /// `θ`: `θ`'s bases and crossover with **one** difference, `F` started at `min(1, F_θ √k)`
+    /// and `CR` at `CR_θ`. A sum of `k` differences spreads the mutant `√k` times as far as one,
+    /// so the start keeps the configuration's step; JADE's adaptation of `F` (the Lehmer mean of
+    /// the successful ones) is made for one difference, and the meta level tends to pair 3–4
+    /// differences with a small `F` (docs/evolution.md, "An eighth try").
+    public static func powerUpStrategy(for parameters: [Double]) -> (strategy: DifferentialEvolutionStrategy, scaleFactor: Double, crossoverRate: Double) {
+        var decoded = strategy(for: parameters)
+        decoded.scaleFactor = Swift.min(1, decoded.scaleFactor * Double(decoded.strategy.differenceCount).squareRoot())
+        decoded.strategy.differenceCount = 1
+        return decoded
+    }
+
     /// The base vector of index `⌊p⌋` or `⌊s⌋`: the paper's random, best, pBest, current, with best
     /// read as pBest (see the type: a configuration that pulls every member towards the single
     /// best point contracts the population).
@@ -193,11 +207,12 @@ public struct MetaDE: AskTellOptimizer, Sendable {
         }
         if let limit = configuration.metaGenerations, metaGeneration >= limit, let best = bestConfiguration {
             powerUpConfiguration = best.parameters
-            let decoded = Self.strategy(for: best.parameters)
+            let decoded = Self.powerUpStrategy(for: best.parameters)
             let adaptation = powerUpAdaptation ?? JADEAdaptation(meanCrossoverRate: decoded.crossoverRate, meanScaleFactor: decoded.scaleFactor)
+            let strategy = decoded.strategy
             memberSettings = (0..<configuration.lowerPopulationSize).map { _ in
                 let (f, cr) = adaptation.sample(using: &dealer)
-                return DifferentialEvolution.TrialSetting(strategy: decoded.strategy, scaleFactor: f, crossoverRate: cr)
+                return DifferentialEvolution.TrialSetting(strategy: strategy, scaleFactor: f, crossoverRate: cr)
             }
             powerUpAdaptation = adaptation
         } else {

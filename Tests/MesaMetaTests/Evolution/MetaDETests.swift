@@ -124,6 +124,15 @@ final class MetaDETests: XCTestCase {
 }
 
 extension MetaDETests {
+    func testPowerUpUsesOneDifferenceWithTheSameSpread() {
+        let decoded = MetaDE.powerUpStrategy(for: [0.2, 0.7, 2.5, 3.2, 4.5, 0.4])
+        XCTAssertEqual(decoded.strategy, DifferentialEvolutionStrategy(primaryBase: .pBest, secondaryBase: .current, differenceCount: 1, crossover: .binomial))
+        XCTAssertEqual(decoded.scaleFactor, 0.4, accuracy: 1e-12, "F √k with k = 4")
+        XCTAssertEqual(decoded.crossoverRate, 0.7)
+        XCTAssertEqual(MetaDE.powerUpStrategy(for: [0.9, 0.5, 0, 0, 3.5, 1.2]).scaleFactor, 1, "capped at 1")
+        XCTAssertEqual(MetaDE.powerUpStrategy(for: [0.3, 0.5, 0, 0, 1.5, 0]).scaleFactor, 0.3, "one difference: unchanged")
+    }
+
     func testPowerUpRunsTheBestConfigurationOnTheSamePopulation() throws {
         let configuration = MetaDE.Configuration(metaPopulationSize: 4, lowerPopulationSize: 10, lowerGenerations: 4, metaGenerations: 2)
         var metaDE = try MetaDE(lowerBounds: low, upperBounds: high, configuration: configuration, seed: 8)
@@ -135,8 +144,9 @@ extension MetaDETests {
         XCTAssertEqual(points.count, 10, "trials of the same population, not a new initial population")
         XCTAssertEqual(metaDE.lower.population, population)
         XCTAssertEqual(metaDE.powerUpConfiguration, best.parameters)
-        // The best configuration's strategy for everyone; F and CR drawn around its own, as JADE draws them.
-        let decoded = MetaDE.strategy(for: best.parameters)
+        // The best configuration's strategy (with one difference) for everyone; F and CR drawn
+        // around its own, as JADE draws them.
+        let decoded = MetaDE.powerUpStrategy(for: best.parameters)
         XCTAssertTrue(metaDE.memberSettings.allSatisfy { $0.strategy == decoded.strategy })
         XCTAssertEqual(metaDE.powerUpAdaptation, JADEAdaptation(meanCrossoverRate: decoded.crossoverRate, meanScaleFactor: decoded.scaleFactor))
         XCTAssertGreaterThan(Set(metaDE.memberSettings.map(\.scaleFactor)).count, 1)
