@@ -16,13 +16,15 @@ import MesaCore
 /// histories do (with uniform points alone, the network never learns how sharply a function is
 /// pinned down next to an observation); their values
 /// standardised on the first `trainCount` (the context) by ``standardization(of:)``, and the
-/// points encoded by ``encodedFeatures(_:)``. The network learns to predict the remaining rows'
+/// points encoded by ``encodedFeatures(_:)``. With probability ``traceFraction`` the set is instead
+/// an optimisation trace (``sampleTrace(of:rowCount:trainCount:using:)``): a context that closes in
+/// on its running best point, and queries next to it and to the function's minimum. The network learns to predict the remaining rows'
 /// standardised values as a bar distribution.
 ///
 /// In a pre-training configuration (`mesa pretrain --config`), the `functionPrior` section:
 ///
 /// ```json
-/// "functionPrior": {"dimensions": [1, 6], "lengthScales": [0.1, 1], "nearbyFraction": 0.5}
+/// "functionPrior": {"dimensions": [1, 6], "lengthScales": [0.1, 1], "nearbyFraction": 0.5, "traceFraction": 0}
 /// ```
 public struct GaussianProcessFunctionPrior: Sendable, Codable, Equatable {
     /// The input dimensions drawn from, uniformly (the model's `maximumFeatures` must reach the upper bound).
@@ -35,11 +37,14 @@ public struct GaussianProcessFunctionPrior: Sendable, Codable, Equatable {
     public var featureCount = 512
     /// The largest probability that a point is drawn next to an earlier context point.
     public var nearbyFraction = 0.5
+    /// The probability that a set is an optimisation trace rather than uniform and nearby points
+    /// (0, the default, draws no trace and leaves earlier recipes' sets unchanged).
+    public var traceFraction = 0.0
 
     /// The defaults: the benchmark's sampler in 1–6 dimensions.
     public init() {}
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case dimensions, lengthScales, outputScales, featureCount, nearbyFraction }
+    enum CodingKeys: String, CodingKey, CaseIterable { case dimensions, lengthScales, outputScales, featureCount, nearbyFraction, traceFraction }
 
     /// Decodes with defaults for absent fields; unknown fields are an error.
     public init(from decoder: Decoder) throws {
@@ -51,6 +56,7 @@ public struct GaussianProcessFunctionPrior: Sendable, Codable, Equatable {
         outputScales = try c.value(.outputScales, default: d.outputScales)
         featureCount = try c.value(.featureCount, default: d.featureCount)
         nearbyFraction = try c.value(.nearbyFraction, default: d.nearbyFraction)
+        traceFraction = try c.value(.traceFraction, default: d.traceFraction)
     }
 
     /// Why this prior cannot be sampled, or `nil` when it can.
@@ -59,6 +65,7 @@ public struct GaussianProcessFunctionPrior: Sendable, Codable, Equatable {
         guard lengthScales.lowerBound > 0, outputScales.lowerBound > 0 else { return "functionPrior: length-scales and output scales must be positive" }
         guard featureCount >= 1 else { return "functionPrior.featureCount must be at least 1" }
         guard (0...1).contains(nearbyFraction) else { return "functionPrior.nearbyFraction must be in [0, 1]" }
+        guard (0...1).contains(traceFraction) else { return "functionPrior.traceFraction must be in [0, 1]" }
         return nil
     }
 
@@ -79,10 +86,12 @@ public struct GaussianProcessFunctionPrior: Sendable, Codable, Equatable {
         precondition(rowCount > trainCount && trainCount >= 1, "GaussianProcessFunctionPrior: need 1 ≤ trainCount < rowCount")
         let d = dimensions.lowerBound + generator.nextIndex(below: dimensions.count)
         let function = sampler.fourierFunction(index: Int(generator.next() >> 25), dimension: d, split: split)
-        var features: [Float] = []
-        features.reserveCapacity(rowCount * d)
         var values: [Double] = []
         var points: [[Double]] = []
+        if traceFraction > 0 && generator.nextDouble() < traceFraction {
+            (points, values) = Self.sampleTrace(of: function, rowCount: rowCount, trainCount: trainCount, using: &generator)
+            return Self.set(points: points, values: values, trainCount: trainCount)
+        }
         let nearby = generator.nextDouble() * nearbyFraction
         for row in 0..<rowCount {
             var x: [Double]
@@ -94,12 +103,17 @@ public struct GaussianProcessFunctionPrior: Sendable, Codable, Equatable {
                 x = (0..<d).map { _ in generator.nextDouble() }
             }
             points.append(x)
-            features += Self.encodedFeatures(x)
             values.append(function.value(at: x))
         }
-        let (mean, scale) = Self.standardization(of: Array(values.prefix(trainCount)))
-        return TabularSample(features: features, targets: values.map { Float(($0 - mean) / scale) }, rowCount: rowCount,
-                             trainCount: trainCount, featureCount: d, classCount: 0)
+        return Self.set(points: points, values: values, trainCount: trainCount)
+    }
+
+    /// The set of `points` and their `values` as the network reads it: encoded points, values
+    /// standardised on the first `trainCount`.
+    static func set(points: [[Double]], values: [Double], trainCount: Int) -> TabularSample {
+        let (mean, scale) = standardization(of: Array(values.prefix(trainCount)))
+        return TabularSample(features: points.flatMap(encodedFeatures), targets: values.map { Float(($0 - mean) / scale) },
+                             rowCount: points.count, trainCount: trainCount, featureCount: points[0].count, classCount: 0)
     }
 
     /// A unit-cube point as the network reads it: `2x − 1`, in `[−1, 1]`.

@@ -47,6 +47,62 @@ final class GaussianProcessFunctionPriorTests: XCTestCase {
         XCTAssertLessThan(meanDistanceToContext(nearbyFraction: 1), 0.8 * meanDistanceToContext(nearbyFraction: 0))
     }
 
+    func testATraceClosesInOnItsIncumbentAndQueriesNextToIt() {
+        let function = GaussianProcessFunctionSampler().fourierFunction(index: 3, dimension: 2, split: .metaTraining)
+        var generator = RandomGenerator(seed: 5)
+        var lateDistance = 0.0, earlyDistance = 0.0, queryDistance = 0.0, uniformDistance = 0.0
+        var inside = true
+        for _ in 0..<60 {
+            let (points, values) = GaussianProcessFunctionPrior.sampleTrace(of: function, rowCount: 60, trainCount: 40, using: &generator)
+            XCTAssertEqual(points.count, 60)
+            XCTAssertEqual(values.count, 60)
+            inside = inside && points.allSatisfy { $0.count == 2 && $0.allSatisfy { (0...1).contains($0) } }
+            for (i, x) in points.enumerated() { XCTAssertEqual(values[i], function.value(at: x), accuracy: 1e-12) }
+            let best = points[values.prefix(40).indices.min { values[$0] < values[$1] }!]
+            func distance(_ a: [Double], _ b: [Double]) -> Double { ((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1])).squareRoot() }
+            earlyDistance += points[1..<10].map { distance($0, best) }.reduce(0, +) / 9
+            lateDistance += points[30..<40].map { distance($0, best) }.reduce(0, +) / 10
+            queryDistance += points[40...].map { query in points.prefix(40).map { distance($0, query) }.min()! }.reduce(0, +) / 20
+            var g = RandomGenerator(seed: 7)
+            uniformDistance += (0..<20).map { _ in
+                let query = [Double(g.nextUniform()), Double(g.nextUniform())]
+                return points.prefix(40).map { distance($0, query) }.min()!
+            }.reduce(0, +) / 20
+        }
+        XCTAssertTrue(inside)
+        // Later context points sit closer to the final incumbent than early ones, and queries
+        // closer to the context than uniform points would.
+        XCTAssertLessThan(lateDistance, 0.8 * earlyDistance)
+        XCTAssertLessThan(queryDistance, 0.8 * uniformDistance)
+    }
+
+    func testTheLocatedMinimizerIsAtLeastAsLowAsItsSearch() {
+        let function = GaussianProcessFunctionSampler().fourierFunction(index: 11, dimension: 3, split: .metaTraining)
+        var generator = RandomGenerator(seed: 8)
+        let start = [0.5, 0.5, 0.5]
+        let located = GaussianProcessFunctionPrior.locatedMinimizer(of: function, from: start, using: &generator)
+        XCTAssertLessThanOrEqual(function.value(at: located), function.value(at: start))
+        var probe = RandomGenerator(seed: 9)
+        let uniformBest = (0..<256).map { _ in function.value(at: (0..<3).map { _ in Double(probe.nextUniform()) }) }.min()!
+        XCTAssertLessThanOrEqual(function.value(at: located), uniformBest + 0.1 * Swift.abs(uniformBest))
+    }
+
+    func testTraceSetsAreDrawnAtTheirFractionOnly() {
+        var prior = GaussianProcessFunctionPrior()
+        var a = RandomGenerator(seed: 9), b = RandomGenerator(seed: 9)
+        prior.traceFraction = 0
+        let plain = prior.sample(rowCount: 20, trainCount: 8, split: .metaTraining, using: &a)
+        XCTAssertEqual(plain.targets, GaussianProcessFunctionPrior().sample(rowCount: 20, trainCount: 8, split: .metaTraining, using: &b).targets)
+        prior.traceFraction = 1
+        var c = RandomGenerator(seed: 9)
+        let trace = prior.sample(rowCount: 20, trainCount: 8, split: .metaTraining, using: &c)
+        XCTAssertEqual(trace.rowCount, 20)
+        XCTAssertEqual(trace.trainCount, 8)
+        XCTAssertNotEqual(trace.targets, plain.targets)
+        let context = trace.targets.prefix(8).map(Double.init)
+        XCTAssertEqual(context.reduce(0, +) / 8, 0, accuracy: 1e-5)
+    }
+
     func testTheSetsFollowTheSeedAndTheSplit() {
         let prior = GaussianProcessFunctionPrior()
         func first(_ split: GaussianProcessFunctionSampler.Split) -> [Float] {
@@ -67,6 +123,8 @@ final class GaussianProcessFunctionPriorTests: XCTestCase {
         XCTAssertTrue(error(#"{"model": {"kind": "regression", "maximumFeatures": 4}, "functionPrior": {}}"#).contains("more than model.maximumFeatures (4)"))
         XCTAssertTrue(error(#"{"model": {"kind": "regression"}, "functionPrior": {"dimension": [1, 3]}}"#).contains("unknown field 'dimension'; known fields: dimensions"))
         XCTAssertTrue(error(#"{"model": {"kind": "regression"}, "functionPrior": {"dimensions": [0, 3]}}"#).contains("must start at 1"))
+        XCTAssertTrue(error(#"{"model": {"kind": "regression", "maximumFeatures": 6}, "functionPrior": {"traceFraction": 1.5}}"#).contains("traceFraction must be in [0, 1]"))
+        XCTAssertTrue(error(#"{"model": {"kind": "regression", "maximumFeatures": 6}, "functionPrior": {"traceFraction": 0.5}}"#).isEmpty)
     }
 
     func testThePretrainerDrawsFunctionSetsAndLearnsFromThem() throws {

@@ -1,0 +1,85 @@
+import Foundation
+import MesaCore
+
+extension GaussianProcessFunctionPrior {
+    /// One optimisation-trace set of `rowCount` points of `function`, the first `trainCount` the
+    /// context: the histories and queries Bayesian optimisation shows the surrogate, which uniform
+    /// points never do (after the "trace" inputs of the PFNs library's Gaussian-process prior,
+    /// Müller et al. 2023; this design is Mesa's).
+    ///
+    /// Per set: a margin `m ~ U[0, ¼]`, a local scale `σ` log-uniform in `[10⁻³, 0.2]`, and
+    /// `a₀ ≤ a₁` (the smaller and larger of two uniforms).
+    ///
+    /// - **Context**, in order: point `i` is, with probability `a₀ + (a₁ − a₀) i / trainCount`, the
+    ///   running incumbent (the context's lowest value so far) plus `N(0, σ²)` per coordinate;
+    ///   otherwise uniform in `[−m, 1 + m]ᵈ`. Both are clamped into the cube, so the margin puts
+    ///   mass on the bounds, where acquisition maxima often land.
+    /// - **Queries**, each with its own scale log-uniform in `[10⁻³, 0.2]`, a quarter each: next
+    ///   to the function's located minimum (the lowest of 256 uniform points and the incumbent,
+    ///   refined by ``BoxConstrainedMinimizer``), next to the incumbent, next to a random context
+    ///   point, or uniform in the widened cube. The first kind teaches how far below the
+    ///   incumbent a function goes near its minimum: what expected improvement asks.
+    ///
+    /// Values are minimised, as ``PriorFittedSurrogate`` reads them (its incumbent is the lowest).
+    public static func sampleTrace(of function: RandomFourierFunction, rowCount: Int, trainCount: Int,
+                                   using generator: inout RandomGenerator) -> (points: [[Double]], values: [Double]) {
+        let d = function.dimension
+        let margin = 0.25 * generator.nextDouble()
+        let (u, v) = (generator.nextDouble(), generator.nextDouble())
+        let (start, end) = (Swift.min(u, v), Swift.max(u, v))
+        let localScale = logUniformScale(using: &generator)
+        func clamped(_ x: [Double]) -> [Double] { x.map { Swift.min(Swift.max($0, 0), 1) } }
+        func widened(_ g: inout RandomGenerator) -> [Double] { clamped((0..<d).map { _ in -margin + (1 + 2 * margin) * g.nextDouble() }) }
+        func near(_ centre: [Double], _ scale: Double, _ g: inout RandomGenerator) -> [Double] {
+            clamped(centre.map { $0 + scale * Double(g.nextNormal()) })
+        }
+        var points: [[Double]] = [], values: [Double] = []
+        points.reserveCapacity(rowCount)
+        values.reserveCapacity(rowCount)
+        var incumbent = 0
+        for i in 0..<trainCount {
+            let local = i > 0 && generator.nextDouble() < start + (end - start) * Double(i) / Double(trainCount)
+            let x = local ? near(points[incumbent], localScale, &generator) : widened(&generator)
+            points.append(x)
+            values.append(function.value(at: x))
+            if values[i] < values[incumbent] { incumbent = i }
+        }
+        var minimizer: [Double]?
+        for _ in trainCount..<rowCount {
+            let kind = generator.nextIndex(below: 4)
+            let scale = logUniformScale(using: &generator)
+            let x: [Double]
+            switch kind {
+            case 0:
+                if minimizer == nil { minimizer = locatedMinimizer(of: function, from: points[incumbent], using: &generator) }
+                x = near(minimizer!, scale, &generator)
+            case 1: x = near(points[incumbent], scale, &generator)
+            case 2: x = near(points[generator.nextIndex(below: trainCount)], scale, &generator)
+            default: x = widened(&generator)
+            }
+            points.append(x)
+            values.append(function.value(at: x))
+        }
+        return (points, values)
+    }
+
+    /// A scale log-uniform in `[10⁻³, 0.2]`.
+    private static func logUniformScale(using generator: inout RandomGenerator) -> Double {
+        exp(log(1e-3) + generator.nextDouble() * (log(0.2) - log(1e-3)))
+    }
+
+    /// The lowest of 256 uniform points and `start`, refined by L-BFGS in the cube (50 iterations):
+    /// a cheap stand-in for the function's minimiser.
+    public static func locatedMinimizer(of function: RandomFourierFunction, from start: [Double], using generator: inout RandomGenerator) -> [Double] {
+        let d = function.dimension
+        var best = start, bestValue = function.value(at: start)
+        for _ in 0..<256 {
+            let x = (0..<d).map { _ in generator.nextDouble() }
+            let value = function.value(at: x)
+            if value < bestValue { (best, bestValue) = (x, value) }
+        }
+        let result = BoxConstrainedMinimizer(maximumIterations: 50).minimize(
+            from: best, lower: [Double](repeating: 0, count: d), upper: [Double](repeating: 1, count: d)) { function.valueAndGradient(at: $0) }
+        return result.value < bestValue ? result.point : best
+    }
+}
