@@ -14,11 +14,12 @@ extension GaussianProcessFunctionPrior {
     ///   running incumbent (the context's lowest value so far) plus `N(0, σ²)` per coordinate;
     ///   otherwise uniform in `[−m, 1 + m]ᵈ`. Both are clamped into the cube, so the margin puts
     ///   mass on the bounds, where acquisition maxima often land.
-    /// - **Queries**, each with its own scale log-uniform in `[10⁻³, 0.2]`, a quarter each: next
-    ///   to the function's located minimum (the lowest of 256 uniform points and the incumbent,
-    ///   refined by ``BoxConstrainedMinimizer``), next to the incumbent, next to a random context
-    ///   point, or uniform in the widened cube. The first kind teaches how far below the
-    ///   incumbent a function goes near its minimum: what expected improvement asks.
+    /// - **Queries**, each with its own scale log-uniform in `[10⁻³, 0.2]`, a third each: next to
+    ///   the incumbent, next to a random context point, or uniform in the widened cube. Where a
+    ///   query lands depends on the context alone, never on the function beyond it: queries placed
+    ///   next to the function's own minimum (a first version) make a query's location evidence of
+    ///   a low value, and the network learned an optimistic predictive away from the data (worse
+    ///   on validation functions, docs/optimize.md).
     ///
     /// Values are minimised, as ``PriorFittedSurrogate`` reads them (its incumbent is the lowest).
     public static func sampleTrace(of function: RandomFourierFunction, rowCount: Int, trainCount: Int,
@@ -44,17 +45,13 @@ extension GaussianProcessFunctionPrior {
             values.append(function.value(at: x))
             if values[i] < values[incumbent] { incumbent = i }
         }
-        var minimizer: [Double]?
         for _ in trainCount..<rowCount {
-            let kind = generator.nextIndex(below: 4)
+            let kind = generator.nextIndex(below: 3)
             let scale = logUniformScale(using: &generator)
             let x: [Double]
             switch kind {
-            case 0:
-                if minimizer == nil { minimizer = locatedMinimizer(of: function, from: points[incumbent], using: &generator) }
-                x = near(minimizer!, scale, &generator)
-            case 1: x = near(points[incumbent], scale, &generator)
-            case 2: x = near(points[generator.nextIndex(below: trainCount)], scale, &generator)
+            case 0: x = near(points[incumbent], scale, &generator)
+            case 1: x = near(points[generator.nextIndex(below: trainCount)], scale, &generator)
             default: x = widened(&generator)
             }
             points.append(x)
@@ -66,20 +63,5 @@ extension GaussianProcessFunctionPrior {
     /// A scale log-uniform in `[10⁻³, 0.2]`.
     private static func logUniformScale(using generator: inout RandomGenerator) -> Double {
         exp(log(1e-3) + generator.nextDouble() * (log(0.2) - log(1e-3)))
-    }
-
-    /// The lowest of 256 uniform points and `start`, refined by L-BFGS in the cube (50 iterations):
-    /// a cheap stand-in for the function's minimiser.
-    public static func locatedMinimizer(of function: RandomFourierFunction, from start: [Double], using generator: inout RandomGenerator) -> [Double] {
-        let d = function.dimension
-        var best = start, bestValue = function.value(at: start)
-        for _ in 0..<256 {
-            let x = (0..<d).map { _ in generator.nextDouble() }
-            let value = function.value(at: x)
-            if value < bestValue { (best, bestValue) = (x, value) }
-        }
-        let result = BoxConstrainedMinimizer(maximumIterations: 50).minimize(
-            from: best, lower: [Double](repeating: 0, count: d), upper: [Double](repeating: 1, count: d)) { function.valueAndGradient(at: $0) }
-        return result.value < bestValue ? result.point : best
     }
 }

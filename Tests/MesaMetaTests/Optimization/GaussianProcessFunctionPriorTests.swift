@@ -76,17 +76,6 @@ final class GaussianProcessFunctionPriorTests: XCTestCase {
         XCTAssertLessThan(queryDistance, 0.8 * uniformDistance)
     }
 
-    func testTheLocatedMinimizerIsAtLeastAsLowAsItsSearch() {
-        let function = GaussianProcessFunctionSampler().fourierFunction(index: 11, dimension: 3, split: .metaTraining)
-        var generator = RandomGenerator(seed: 8)
-        let start = [0.5, 0.5, 0.5]
-        let located = GaussianProcessFunctionPrior.locatedMinimizer(of: function, from: start, using: &generator)
-        XCTAssertLessThanOrEqual(function.value(at: located), function.value(at: start))
-        var probe = RandomGenerator(seed: 9)
-        let uniformBest = (0..<256).map { _ in function.value(at: (0..<3).map { _ in Double(probe.nextUniform()) }) }.min()!
-        XCTAssertLessThanOrEqual(function.value(at: located), uniformBest + 0.1 * Swift.abs(uniformBest))
-    }
-
     func testTraceSetsAreDrawnAtTheirFractionOnly() {
         var prior = GaussianProcessFunctionPrior()
         var a = RandomGenerator(seed: 9), b = RandomGenerator(seed: 9)
