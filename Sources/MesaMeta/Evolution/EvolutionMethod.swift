@@ -13,8 +13,8 @@ public enum EvolutionMethod: String, ConfigurationChoice {
     /// JADE: DE/current-to-pbest/1/bin with archive and adaptation of `F` and `CR`, same `NP`.
     case jade
     /// MetaDE: 5 configurations (10 with their trials) sharing one lower population of the same
-    /// `NP`, 100 lower generations per meta generation, meta generations for half the budget, then
-    /// the best configuration's power-up for the other half, continuing the population.
+    /// `NP`, 100 lower generations per meta generation, meta generations for a quarter of the
+    /// budget, then the best configuration's power-up for the rest, continuing the population.
     case metade
     /// OpenAI-ES with Adam (`η = 0.05 σ₀`), `σ = σ₀/4`, `λ = max(8, 4 + 3 ln d)` (even).
     case openAIES = "openai-es"
@@ -44,7 +44,7 @@ public enum EvolutionMethod: String, ConfigurationChoice {
             return try DifferentialEvolution(lowerBounds: lowerBounds, upperBounds: upperBounds, configuration: .jade(populationSize: populationSize), seed: seed)
         case .metade:
             var configuration = MetaDE.Configuration(metaPopulationSize: 5, lowerPopulationSize: populationSize, lowerGenerations: 100)
-            configuration.metaGenerations = Swift.max(1, evaluations / (2 * configuration.evaluationsPerMetaGeneration))
+            configuration.metaGenerations = Swift.max(1, evaluations / (4 * configuration.evaluationsPerMetaGeneration))
             return try MetaDE(lowerBounds: lowerBounds, upperBounds: upperBounds, configuration: configuration, seed: seed)
         case .openAIES:
             var generator = RandomGenerator(seed: seed)
