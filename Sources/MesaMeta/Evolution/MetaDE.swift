@@ -44,9 +44,10 @@ import MesaCore
 /// configuration of the last meta generation for as long as the caller keeps asking: the rest of
 /// the budget, continuing the same population. Its bases and crossover are kept with one
 /// difference (``powerUpStrategy(for:)``, a third departure from the paper), and its `F` (scaled
-/// by `√k`) and `CR` become the starting locations of JADE's adaptation (``JADEAdaptation``, ``powerUpAdaptation``): each
-/// member draws its own pair every generation and the locations follow the successful ones, so
-/// the long final run can follow a function whose needs change as it converges.
+/// by `√k`) and `CR` become the starting locations of JADE's adaptation (``JADEAdaptation``,
+/// ``powerUpAdaptation``): each member draws its own pair every generation and the locations
+/// follow the successful ones, so the long final run can follow a function whose needs change as
+/// it converges.
 public struct MetaDE: AskTellOptimizer, Sendable {
     /// The sizes of the two levels.
     public struct Configuration: Sendable, Equatable, Codable {

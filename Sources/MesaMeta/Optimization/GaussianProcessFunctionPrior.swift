@@ -18,8 +18,8 @@ import MesaCore
 /// standardised on the first `trainCount` (the context) by ``standardization(of:)``, and the
 /// points encoded by ``encodedFeatures(_:)``. With probability ``traceFraction`` the set is instead
 /// an optimisation trace (``sampleTrace(of:rowCount:trainCount:using:)``): a context that closes in
-/// on its running best point, and queries next to it and to the other context points. The network learns to predict the remaining rows'
-/// standardised values as a bar distribution.
+/// on its running best point, and queries next to it and to the other context points. The network
+/// learns to predict the remaining rows' standardised values as a bar distribution.
 ///
 /// In a pre-training configuration (`mesa pretrain --config`), the `functionPrior` section:
 ///
