@@ -210,10 +210,9 @@ public struct MetaDE: AskTellOptimizer, Sendable {
             powerUpConfiguration = best.parameters
             let decoded = Self.powerUpStrategy(for: best.parameters)
             let adaptation = powerUpAdaptation ?? JADEAdaptation(meanCrossoverRate: decoded.crossoverRate, meanScaleFactor: decoded.scaleFactor)
-            let strategy = decoded.strategy
             memberSettings = (0..<configuration.lowerPopulationSize).map { _ in
                 let (f, cr) = adaptation.sample(using: &dealer)
-                return DifferentialEvolution.TrialSetting(strategy: strategy, scaleFactor: f, crossoverRate: cr)
+                return DifferentialEvolution.TrialSetting(strategy: decoded.strategy, scaleFactor: f, crossoverRate: cr)
             }
             powerUpAdaptation = adaptation
         } else {

@@ -28,11 +28,9 @@ extension GaussianProcessFunctionPrior {
         let margin = 0.25 * generator.nextDouble()
         let (u, v) = (generator.nextDouble(), generator.nextDouble())
         let (start, end) = (Swift.min(u, v), Swift.max(u, v))
-        let localScale = logUniformScale(using: &generator)
-        func clamped(_ x: [Double]) -> [Double] { x.map { Swift.min(Swift.max($0, 0), 1) } }
-        func widened(_ g: inout RandomGenerator) -> [Double] { clamped((0..<d).map { _ in -margin + (1 + 2 * margin) * g.nextDouble() }) }
-        func near(_ centre: [Double], _ scale: Double, _ g: inout RandomGenerator) -> [Double] {
-            clamped(centre.map { $0 + scale * Double(g.nextNormal()) })
+        let localScale = nearbyScale(using: &generator)
+        func widened(_ g: inout RandomGenerator) -> [Double] {
+            (0..<d).map { _ in Swift.min(Swift.max(-margin + (1 + 2 * margin) * g.nextDouble(), 0), 1) }
         }
         var points: [[Double]] = [], values: [Double] = []
         points.reserveCapacity(rowCount)
@@ -40,28 +38,23 @@ extension GaussianProcessFunctionPrior {
         var incumbent = 0
         for i in 0..<trainCount {
             let local = i > 0 && generator.nextDouble() < start + (end - start) * Double(i) / Double(trainCount)
-            let x = local ? near(points[incumbent], localScale, &generator) : widened(&generator)
+            let x = local ? point(near: points[incumbent], scale: localScale, using: &generator) : widened(&generator)
             points.append(x)
             values.append(function.value(at: x))
             if values[i] < values[incumbent] { incumbent = i }
         }
         for _ in trainCount..<rowCount {
             let kind = generator.nextIndex(below: 3)
-            let scale = logUniformScale(using: &generator)
+            let scale = nearbyScale(using: &generator)
             let x: [Double]
             switch kind {
-            case 0: x = near(points[incumbent], scale, &generator)
-            case 1: x = near(points[generator.nextIndex(below: trainCount)], scale, &generator)
+            case 0: x = point(near: points[incumbent], scale: scale, using: &generator)
+            case 1: x = point(near: points[generator.nextIndex(below: trainCount)], scale: scale, using: &generator)
             default: x = widened(&generator)
             }
             points.append(x)
             values.append(function.value(at: x))
         }
         return (points, values)
-    }
-
-    /// A scale log-uniform in `[10⁻³, 0.2]`.
-    private static func logUniformScale(using generator: inout RandomGenerator) -> Double {
-        exp(log(1e-3) + generator.nextDouble() * (log(0.2) - log(1e-3)))
     }
 }

@@ -86,19 +86,18 @@ public struct GaussianProcessFunctionPrior: Sendable, Codable, Equatable {
         precondition(rowCount > trainCount && trainCount >= 1, "GaussianProcessFunctionPrior: need 1 ≤ trainCount < rowCount")
         let d = dimensions.lowerBound + generator.nextIndex(below: dimensions.count)
         let function = sampler.fourierFunction(index: Int(generator.next() >> 25), dimension: d, split: split)
+        if traceFraction > 0 && generator.nextDouble() < traceFraction {
+            let trace = Self.sampleTrace(of: function, rowCount: rowCount, trainCount: trainCount, using: &generator)
+            return Self.set(points: trace.points, values: trace.values, trainCount: trainCount)
+        }
         var values: [Double] = []
         var points: [[Double]] = []
-        if traceFraction > 0 && generator.nextDouble() < traceFraction {
-            (points, values) = Self.sampleTrace(of: function, rowCount: rowCount, trainCount: trainCount, using: &generator)
-            return Self.set(points: points, values: values, trainCount: trainCount)
-        }
         let nearby = generator.nextDouble() * nearbyFraction
         for row in 0..<rowCount {
             var x: [Double]
             if row > 0 && generator.nextDouble() < nearby {
                 let centre = points[generator.nextIndex(below: Swift.min(row, trainCount))]
-                let scale = exp(log(1e-3) + generator.nextDouble() * (log(0.2) - log(1e-3)))
-                x = centre.map { Swift.min(Swift.max($0 + scale * Double(generator.nextNormal()), 0), 1) }
+                x = Self.point(near: centre, scale: Self.nearbyScale(using: &generator), using: &generator)
             } else {
                 x = (0..<d).map { _ in generator.nextDouble() }
             }
@@ -106,6 +105,16 @@ public struct GaussianProcessFunctionPrior: Sendable, Codable, Equatable {
             values.append(function.value(at: x))
         }
         return Self.set(points: points, values: values, trainCount: trainCount)
+    }
+
+    /// How far a point drawn next to another lies: a scale log-uniform in `[10⁻³, 0.2]`.
+    static func nearbyScale(using generator: inout RandomGenerator) -> Double {
+        exp(log(1e-3) + generator.nextDouble() * (log(0.2) - log(1e-3)))
+    }
+
+    /// `centre` plus `N(0, scale²)` in each coordinate, clamped into the unit cube.
+    static func point(near centre: [Double], scale: Double, using generator: inout RandomGenerator) -> [Double] {
+        centre.map { Swift.min(Swift.max($0 + scale * Double(generator.nextNormal()), 0), 1) }
     }
 
     /// The set of `points` and their `values` as the network reads it: encoded points, values
